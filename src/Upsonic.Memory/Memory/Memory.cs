@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Upsonic.Storage;
+
+/// <summary>
+/// Persistent memory for an agent: conversation history, a running session summary and a user profile, each with a save flag
+/// and a load flag, over any <see cref="IStorage"/>.
+/// </summary>
+/// <remarks>
+/// <para>Each run calls <see cref="PrepareAsync"/> (one storage round trip for the session part) and then
+/// <see cref="SaveRunAsync"/> (the turn is written first, atomically; summary and profile work follows).</para>
+/// <para><b>Security considerations:</b> stored user content is sent to <see cref="Model"/> for summaries and profiles, and the
+/// profile is injected into later system prompts. Treat the storage as holding personal data; see
+/// <see cref="IStorage.DeleteUserDataAsync"/> to forget a user.</para>
+/// </remarks>
+public sealed partial class Memory : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates a memory over <paramref name="storage"/>. Parameter names and defaults mirror the Python SDK.</summary>
+    /// <param name="storage">The storage backend.</param>
+    /// <param name="sessionId">The session key; null or empty gives a new GUID string.</param>
+    /// <param name="userId">The user key; null or empty gives a new GUID string.</param>
+    /// <param name="fullSessionMemory">Save flag: store completed runs' messages as history.</param>
+    /// <param name="summaryMemory">Save flag: keep a running session summary.</param>
+    /// <param name="userAnalysisMemory">Save flag: extract a user profile.</param>
+    /// <param name="loadFullSessionMemory">Load flag for history; null copies <paramref name="fullSessionMemory"/>.</param>
+    /// <param name="loadSummaryMemory">Load flag for the summary; null copies <paramref name="summaryMemory"/>.</param>
+    /// <param name="loadUserAnalysisMemory">Load flag for the profile; null copies <paramref name="userAnalysisMemory"/>.</param>
+    /// <param name="userProfileSchema">The profile schema type; null means <see cref="UserTraits"/>.</param>
+    /// <param name="dynamicUserProfile">Let the model propose the profile fields.</param>
+    /// <param name="numLastMessages">How many recent turns of history to load; null, 0 or negative loads all.</param>
+    /// <param name="model">The model for summaries and profiles.</param>
+    /// <param name="debug">Raise log verbosity.</param>
+    /// <param name="debugLevel">1 to 3 (forced to 1 without <paramref name="debug"/>).</param>
+    /// <param name="feedToolCallResults">Keep tool calls and results in loaded history.</param>
+    /// <param name="userMemoryMode">How new traits combine with the stored profile.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    public Memory(IStorage storage,
+        string? sessionId = null, string? userId = null,
+        bool fullSessionMemory = false, bool summaryMemory = false, bool userAnalysisMemory = false,
+        bool? loadFullSessionMemory = null, bool? loadSummaryMemory = null, bool? loadUserAnalysisMemory = null,
+        Type? userProfileSchema = null, bool dynamicUserProfile = false,
+        int? numLastMessages = null, IChatClient? model = null,
+        bool debug = false, int debugLevel = 1,
+        bool feedToolCallResults = false, UserMemoryMode userMemoryMode = UserMemoryMode.Update,
+        ILoggerFactory? loggerFactory = null)
+        : this(storage, new MemoryOptions
+        {
+            SessionId = sessionId,
+            UserId = userId,
+            FullSessionMemory = fullSessionMemory,
+            SummaryMemory = summaryMemory,
+            UserAnalysisMemory = userAnalysisMemory,
+            LoadFullSessionMemory = loadFullSessionMemory,
+            LoadSummaryMemory = loadSummaryMemory,
+            LoadUserAnalysisMemory = loadUserAnalysisMemory,
+            UserProfileSchema = userProfileSchema,
+            DynamicUserProfile = dynamicUserProfile,
+            NumLastMessages = numLastMessages,
+            Debug = debug,
+            DebugLevel = debugLevel,
+            FeedToolCallResults = feedToolCallResults,
+            UserMemoryMode = userMemoryMode,
+        }, model, loggerFactory)
+    {
+    }
+
+    /// <summary>Creates a memory from an options object (for example bound from configuration).</summary>
+    /// <param name="storage">The storage backend.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="model">The model for summaries and profiles.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DebugLevel is < 1 or > 3)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DebugLevel, "DebugLevel must be 1, 2 or 3.");
+        }
+
+        if (!Enum.IsDefined(options.UserMemoryMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.UserMemoryMode, "UserMemoryMode must be Update or Replace.");
+        }
+
+        Storage = storage;
+        SessionId = string.IsNullOrEmpty(options.SessionId) ? Guid.NewGuid().ToString() : options.SessionId;
+        UserId = string.IsNullOrEmpty(options.UserId) ? Guid.NewGuid().ToString() : options.UserId;
+        FullSessionMemoryEnabled = options.FullSessionMemory;
+        SummaryMemoryEnabled = options.SummaryMemory;
+        UserAnalysisMemoryEnabled = options.UserAnalysisMemory;
+        LoadFullSessionMemoryEnabled = options.LoadFullSessionMemory ?? options.FullSessionMemory;
+        LoadSummaryMemoryEnabled = options.LoadSummaryMemory ?? options.SummaryMemory;
+        LoadUserAnalysisMemoryEnabled = options.LoadUserAnalysisMemory ?? options.UserAnalysisMemory;
+        UserProfileSchema = options.UserProfileSchema;
+        DynamicUserProfile = options.DynamicUserProfile;
+        NumLastMessages = options.NumLastMessages;
+        Model = model;
+        Debug = options.Debug;
+        DebugLevel = options.Debug ? options.DebugLevel : 1;
+        FeedToolCallResults = options.FeedToolCallResults;
+        UserMemoryMode = options.UserMemoryMode;
+        BackgroundProcessing = options.BackgroundProcessing;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <summary>The storage backend.</summary>
+    public IStorage Storage { get; }
+
+    /// <summary>The session key.</summary>
+    public string SessionId { get; }
+
+    /// <summary>The user key.</summary>
+    public string UserId { get; }
+
+    /// <summary>Save flag for history.</summary>
+    public bool FullSessionMemoryEnabled { get; }
+
+    /// <summary>Save flag for the summary.</summary>
+    public bool SummaryMemoryEnabled { get; }
+
+    /// <summary>Save flag for the user profile.</summary>
+    public bool UserAnalysisMemoryEnabled { get; }
+
+    /// <summary>Load flag for history.</summary>
+    public bool LoadFullSessionMemoryEnabled { get; }
+
+    /// <summary>Load flag for the summary.</summary>
+    public bool LoadSummaryMemoryEnabled { get; }
+
+    /// <summary>Load flag for the user profile.</summary>
+    public bool LoadUserAnalysisMemoryEnabled { get; }
+
+    /// <summary>How many recent turns of history are loaded (null, 0 or negative: all).</summary>
+    public int? NumLastMessages { get; }
+
+    /// <summary>Whether tool calls and results stay in loaded history. The <c>Agent</c> may set it.</summary>
+    public bool FeedToolCallResults { get; set; }
+
+    /// <summary>The profile schema type as given (even when <see cref="DynamicUserProfile"/> makes it unused).</summary>
+    public Type? UserProfileSchema { get; }
+
+    /// <summary>Whether the model proposes the profile fields.</summary>
+    public bool DynamicUserProfile { get; }
+
+    /// <summary>How new traits combine with the stored profile.</summary>
+    public UserMemoryMode UserMemoryMode { get; }
+
+    /// <summary>The model for summaries and profiles, or null.</summary>
+    public IChatClient? Model { get; }
+
+    /// <summary>Whether debug logging is on.</summary>
+    public bool Debug { get; }
+
+    /// <summary>The debug level (1 when <see cref="Debug"/> is off).</summary>
+    public int DebugLevel { get; }
+
+    /// <summary>Whether summary and profile work runs after the run returns.</summary>
+    public bool BackgroundProcessing { get; }
+
+    /// <summary>The profile schema actually used: null when dynamic, the custom type when given, else <see cref="UserTraits"/>.</summary>
+    public Type? EffectiveUserProfileSchema => DynamicUserProfile ? null : UserProfileSchema ?? typeof(UserTraits);
+}

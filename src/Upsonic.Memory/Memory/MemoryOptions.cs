@@ -1,0 +1,54 @@
+namespace Upsonic.Storage;
+
+/// <summary>The settings of a <see cref="Memory"/>, as an options object that binds from <c>IConfiguration</c>.</summary>
+/// <remarks>Names and defaults match the <see cref="Memory"/> constructor parameters.</remarks>
+public sealed class MemoryOptions
+{
+    /// <summary>The session key; null or empty gives a new GUID string.</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>The user key; null or empty gives a new GUID string.</summary>
+    public string? UserId { get; set; }
+
+    /// <summary>Save flag: store each completed run's messages as conversation history.</summary>
+    public bool FullSessionMemory { get; set; }
+
+    /// <summary>Save flag: keep a running summary of the session, written by <see cref="Memory.Model"/>.</summary>
+    public bool SummaryMemory { get; set; }
+
+    /// <summary>Save flag: extract a user profile with <see cref="Memory.Model"/> after each completed run.</summary>
+    public bool UserAnalysisMemory { get; set; }
+
+    /// <summary>Load flag for history; null copies <see cref="FullSessionMemory"/>.</summary>
+    public bool? LoadFullSessionMemory { get; set; }
+
+    /// <summary>Load flag for the summary; null copies <see cref="SummaryMemory"/>.</summary>
+    public bool? LoadSummaryMemory { get; set; }
+
+    /// <summary>Load flag for the profile; null copies <see cref="UserAnalysisMemory"/>.</summary>
+    public bool? LoadUserAnalysisMemory { get; set; }
+
+    /// <summary>The profile schema type (default <see cref="UserTraits"/>). Ignored when <see cref="DynamicUserProfile"/> is set.</summary>
+    public Type? UserProfileSchema { get; set; }
+
+    /// <summary>Let the model propose the profile fields (two model calls per analysis).</summary>
+    public bool DynamicUserProfile { get; set; }
+
+    /// <summary>How many of the most recent turns (runs) of history to load; null, 0 or negative loads all.</summary>
+    public int? NumLastMessages { get; set; }
+
+    /// <summary>Log at Debug level (raising verbosity) instead of Information/Warning only.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>1 to 3; levels above 1 add detailed logs of what memory prepared. Forced to 1 when <see cref="Debug"/> is off.</summary>
+    public int DebugLevel { get; set; } = 1;
+
+    /// <summary>Keep tool calls and tool results in loaded history.</summary>
+    public bool FeedToolCallResults { get; set; }
+
+    /// <summary>How new traits combine with the stored profile.</summary>
+    public UserMemoryMode UserMemoryMode { get; set; } = UserMemoryMode.Update;
+
+    /// <summary>Run summary and profile work after the run returns (in order per session, coalescing runs) instead of before.</summary>
+    public bool BackgroundProcessing { get; set; }
+}

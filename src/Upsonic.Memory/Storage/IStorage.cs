@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+
+namespace Upsonic.Storage;
+
+/// <summary>
+/// The one interface every storage backend implements: sessions, user profiles and knowledge rows (the record API that mirrors
+/// the Python SDK's <c>Storage</c>), plus the per-turn hot path that <see cref="Memory"/> uses.
+/// </summary>
+/// <remarks>
+/// <para>Every backend follows the same documented rules (docs/storage.md) and passes the same contract test suite.</para>
+/// <para>Errors: bad input throws <see cref="ArgumentException"/> naming the parameter; a failure of the underlying engine
+/// throws <see cref="StorageException"/> (with the driver's exception as the inner exception); a stored record that cannot be
+/// read throws <see cref="StorageException"/> naming the record, and fails only that read.</para>
+/// <para>Tables (collections, keys) are created on first use and by <see cref="EnsureCreatedAsync"/>. Disposing a storage
+/// releases connections; it never erases data.</para>
+/// <para><b>Security considerations:</b> values are always sent as bound parameters; table, schema and prefix names are validated
+/// at construction; nothing read from storage decides which type gets created.</para>
+/// </remarks>
+public interface IStorage : IAsyncDisposable
+{
+    /// <summary>Identifies this storage instance (a new GUID string unless one was given).</summary>
+    string Id { get; }
+
+    /// <summary>The name of the session table (or collection, or key segment).</summary>
+    string SessionTable { get; }
+
+    /// <summary>The name of the user-memory table.</summary>
+    string UserMemoryTable { get; }
+
+    /// <summary>The name of the knowledge table.</summary>
+    string KnowledgeTable { get; }
+
+    // ----- lifecycle -----
+
+    /// <summary>Whether the named table exists. Backends without tables (in-memory, Redis) return <see langword="true"/>.</summary>
+    Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates every table and index this storage uses, idempotently.</summary>
+    Task EnsureCreatedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every session (with its messages and runs), user profile and knowledge row.</summary>
+    Task ClearAllAsync(CancellationToken cancellationToken = default);
+
+    // ----- sessions: record API -----
+
+    /// <summary>
+    /// Inserts or replaces a whole session, including its messages and runs. created_at is kept when the session exists
+    /// (a null one becomes now); updated_at becomes now.
+    /// </summary>
+    /// <returns>The session as stored.</returns>
+    Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default);
+
+    /// <summary>Upserts several sessions. All ids are checked before anything is written. Returns the stored sessions in input order.</summary>
+    Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads one whole session. With <paramref name="sessionId"/>, that session if the other filters also match; without, the
+    /// most recently updated session that matches the filters.
+    /// </summary>
+    Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists whole sessions (see <see cref="SessionQuery"/> for the rules).</summary>
+    Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a session with its messages and runs. Returns whether it existed.</summary>
+    Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes sessions. Returns how many existed. An empty list is an <see cref="ArgumentException"/>.</summary>
+    Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default);
+
+    // ----- user memories -----
+
+    /// <summary>Inserts or replaces a user's profile (one row per user). created_at is kept; updated_at becomes now.</summary>
+    Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default);
+
+    /// <summary>Upserts several profiles. All ids are checked before anything is written.</summary>
+    Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads one profile. With <paramref name="userId"/>, that user's if the agent/team filters also match; without, the most
+    /// recently updated profile that matches the filters.
+    /// </summary>
+    Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists profiles (see <see cref="UserMemoryQuery"/>).</summary>
+    Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a user's profile. Returns whether it existed.</summary>
+    Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes profiles. Returns how many existed. An empty list is an <see cref="ArgumentException"/>.</summary>
+    Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
+
+    // ----- knowledge registry -----
+
+    /// <summary>Inserts or replaces a knowledge row by id. A given created_at is kept (else now, or the stored one); updated_at becomes now.</summary>
+    Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a knowledge row by id.</summary>
+    Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists knowledge rows (see <see cref="KnowledgeQuery"/>).</summary>
+    Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsAsync(KnowledgeQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a knowledge row. Returns whether it existed.</summary>
+    Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes knowledge rows. Returns how many existed (0 for an empty list).</summary>
+    Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
+
+    // ----- privacy -----
+
+    /// <summary>
+    /// Forgets a user: deletes every session whose user id is <paramref name="userId"/> (with messages and runs) and the user's
+    /// profile. Returns how many sessions were deleted.
+    /// </summary>
+    Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default);
+
+    // ----- hot path -----
+
+    /// <summary>
+    /// Reads the session head and the last <paramref name="historyTurns"/> turns of its history in one round trip.
+    /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="historyTurns"><see langword="null"/>: every turn; 0: no history (head only); N: the last N turns that have history messages.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The window, or <see langword="null"/> when the session does not exist.</returns>
+    Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves one run atomically (see <see cref="RunAppend"/>).</summary>
+    Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one run record, with its messages.</summary>
+    Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a run by id in any session, optionally only among runs of <paramref name="agentId"/>. Uses an index on the run id.</summary>
+    Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the runs of a session whose <see cref="RunRecord.Sequence"/> is greater than <paramref name="afterSequence"/>,
+    /// at most the <paramref name="maxRuns"/> most recent of them, oldest first, with their messages.
+    /// </summary>
+    Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the session's summary and watermark, only if <paramref name="watermark"/> is greater than the stored watermark
+    /// (so a slower summarizer never overwrites a newer summary). Returns whether it was written.
+    /// </summary>
+    Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges keys into the session's metadata atomically (concurrent merges of different keys all survive) and sets updated_at.
+    /// Returns <see langword="false"/> without writing when the session does not exist.
+    /// </summary>
+    Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a profile change atomically (see <see cref="ProfileUpdate"/>) and returns the stored profile.</summary>
+    Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default);
+}

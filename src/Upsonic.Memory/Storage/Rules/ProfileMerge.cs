@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Upsonic.Storage;
+
+/// <summary>
+/// The profile merge rules every backend applies: a trait with no information (null, empty or white-space string, empty list or
+/// map) never erases a stored value; <see cref="UserMemoryMode.Update"/> sets the informative traits over the stored profile,
+/// <see cref="UserMemoryMode.Replace"/> keeps only them.
+/// </summary>
+internal static class ProfileMerge
+{
+    /// <summary>The traits that carry information, deep-copied.</summary>
+    public static JsonObject Informative(JsonObject traits)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in traits)
+        {
+            if (HasInformation(value))
+            {
+                result[key] = value!.DeepClone();
+            }
+        }
+
+        return result;
+    }
+
+    public static JsonObject Apply(JsonObject? current, JsonObject traits, UserMemoryMode mode)
+    {
+        var informative = Informative(traits);
+        if (mode == UserMemoryMode.Replace)
+        {
+            return informative;
+        }
+
+        var result = (JsonObject?)current?.DeepClone() ?? [];
+        foreach (var (key, value) in informative)
+        {
+            result[key] = value!.DeepClone();
+        }
+
+        return result;
+    }
+
+    public static bool HasInformation(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonArray array => array.Count > 0,
+        JsonObject obj => obj.Count > 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => !string.IsNullOrWhiteSpace(v.GetValue<string>()),
+        JsonValue v => v.GetValueKind() != JsonValueKind.Null,
+        _ => true,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Upsonic.Storage.Serialization;
+
+/// <summary>
+/// The one JSON contract every backend stores: chat messages, usage and free-form maps, written with System.Text.Json on a
+/// copy of <see cref="AIJsonUtilities.DefaultOptions"/> (compact), so text, function call/result, data, usage and reasoning
+/// content round-trip exactly.
+/// </summary>
+/// <remarks>
+/// Content types are resolved only through the Microsoft.Extensions.AI type discriminators registered in those options;
+/// no type name read from storage is ever used to create an object.
+/// </remarks>
+internal static class StorageJson
+{
+    /// <summary>The serializer options for everything stored.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    public static string SerializeMessage(ChatMessage message) => JsonSerializer.Serialize(message, Options);
+
+    public static JsonElement SerializeMessageToElement(ChatMessage message) => JsonSerializer.SerializeToElement(message, Options);
+
+    /// <summary>Reads a stored message; an unreadable one is a <see cref="StorageException"/> that names it.</summary>
+    public static ChatMessage DeserializeMessage(string json, string sessionId, long sequence)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ChatMessage>(json, Options)
+                ?? throw new JsonException("The stored message is JSON null.");
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw CorruptMessage(sessionId, sequence, ex);
+        }
+    }
+
+    /// <summary>Reads a stored message from an already parsed element.</summary>
+    public static ChatMessage DeserializeMessage(JsonElement json, string sessionId, long sequence)
+    {
+        try
+        {
+            return json.Deserialize<ChatMessage>(Options) ?? throw new JsonException("The stored message is JSON null.");
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw CorruptMessage(sessionId, sequence, ex);
+        }
+    }
+
+    public static StorageException CorruptMessage(string sessionId, long sequence, Exception inner) =>
+        new($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
+
+    /// <summary>Deep-copies a message through its stored form, so callers never share mutable state with the storage.</summary>
+    public static ChatMessage Clone(ChatMessage message) =>
+        JsonSerializer.Deserialize<ChatMessage>(JsonSerializer.SerializeToUtf8Bytes(message, Options), Options)!;
+
+    public static string? SerializeObject(JsonObject? value) => value?.ToJsonString(Options);
+
+    /// <summary>Reads a stored JSON object column; an unreadable one is a <see cref="StorageException"/> naming the record.</summary>
+    public static JsonObject? DeserializeObject(string? json, string recordId, string field)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) switch
+            {
+                null => null,
+                JsonObject obj => obj,
+                _ => throw new JsonException($"Expected a JSON object in '{field}'."),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new StorageException($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+        }
+    }
+
+    public static string? SerializeUsage(UsageDetails? usage) => usage is null ? null : JsonSerializer.Serialize(usage, Options);
+
+    public static UsageDetails? DeserializeUsage(string? json, string recordId)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<UsageDetails>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new StorageException($"Stored usage of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+        }
+    }
+
+    public static JsonObject? Clone(JsonObject? value) => (JsonObject?)value?.DeepClone();
+}
