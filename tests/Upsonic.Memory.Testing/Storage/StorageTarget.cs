@@ -1,0 +1,32 @@
+using Upsonic.Storage;
+
+namespace Upsonic.Testing.Storage;
+
+/// <summary>
+/// What a backend's test project provides so the shared suites (storage contract, Memory acceptance) can run against it unchanged.
+/// </summary>
+/// <remarks>
+/// A target for a server backend checks that its server is reachable: under <c>CI=true</c> a missing server fails the test
+/// (throw); otherwise it skips with <c>Assert.Skip</c> and a message saying how to start the server.
+/// </remarks>
+public abstract class StorageTarget : IAsyncDisposable
+{
+    /// <summary>A short name for messages (for example "sqlite").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Creates a new, empty storage isolated from every other test (its own file, database, schema, table names or key prefix).</summary>
+    public abstract Task<IStorage> CreateAsync();
+
+    /// <summary>Opens a second, independent instance (own connections) over the same data as <paramref name="storage"/>, as another process would.</summary>
+    public abstract Task<IStorage> OpenAnotherAsync(IStorage storage);
+
+    /// <summary>Overwrites the stored form of message <paramref name="sequence"/> of a session with unreadable text, bypassing the storage API.</summary>
+    public abstract Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence);
+
+    /// <summary>Releases what the target created (files, schemas, key prefixes).</summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}
