@@ -1,0 +1,20 @@
+using Upsonic.Storage;
+using Upsonic.Testing.Storage;
+
+namespace Upsonic.Memory.Tests.Storage;
+
+/// <summary>Runs the shared suites against <see cref="InMemoryStorage"/>. A second "instance" is the same object: it is process-local.</summary>
+public sealed class InMemoryTarget : StorageTarget
+{
+    public override string Name => "in-memory";
+
+    public override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new InMemoryStorage());
+
+    public override Task<IStorage> OpenAnotherAsync(IStorage storage) => Task.FromResult(storage);
+
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    {
+        ((InMemoryStorage)storage).OverwriteStoredMessage(sessionId, sequence, "{ not json");
+        return Task.CompletedTask;
+    }
+}
