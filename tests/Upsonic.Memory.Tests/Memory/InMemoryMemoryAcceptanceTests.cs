@@ -5,3 +5,9 @@ namespace Upsonic.Memory.Tests.Memory;
 
 // The shared Memory acceptance suites, run against InMemoryStorage.
 public sealed class InMemoryPrepareTests : MemoryPrepareAcceptance<InMemoryTarget>;
+
+public sealed class InMemorySaveTests : MemorySaveAcceptance<InMemoryTarget>;
+
+public sealed class InMemorySummaryTests : SummaryMemoryAcceptance<InMemoryTarget>;
+
+public sealed class InMemoryUserProfileTests : UserProfileAcceptance<InMemoryTarget>;
