@@ -83,6 +83,7 @@ public abstract class MemoryConvenienceAcceptance<TTarget> : MemoryAcceptanceBas
         Assert.Equal(2, sessions.Select(s => s.SessionId).Distinct().Count());
         Assert.Equal(other.SessionId, Assert.Single(first.ListSessions("u2")).SessionId);
         Assert.NotEqual(first.UserId, other.UserId);
+        Assert.Equal("userId", (await Assert.ThrowsAsync<ArgumentException>(() => first.ListSessionsAsync(" ", Ct))).ParamName);
     }
 
     [Fact]

@@ -21,3 +21,5 @@ public sealed class InMemoryBoundednessTests : MemoryBoundednessAcceptance<InMem
 public sealed class InMemoryConvenienceTests : MemoryConvenienceAcceptance<InMemoryTarget>;
 
 public sealed class InMemorySettingsTests : MemorySettingsAcceptance<InMemoryTarget>;
+
+public sealed class InMemoryStorageFailureTests : MemoryStorageFailureAcceptance<InMemoryTarget>;
