@@ -44,6 +44,17 @@ public abstract class MemorySaveAcceptance<TTarget> : MemoryAcceptanceBase<TTarg
     }
 
     [Fact]
+    public async Task A_run_with_no_messages_leaves_the_message_count_unchanged()
+    {
+        var memory = NewMemory(new() { FullSessionMemory = true });
+        await TurnAsync(memory, "hello");
+        await memory.SaveRunAsync(new AgentRun { Input = "nothing" }, Ct);
+        var session = await memory.GetSessionAsync(Ct);
+        Assert.Equal(2, session!.Messages.Count);
+        Assert.Equal(2, session.Runs.Count);
+    }
+
+    [Fact]
     public async Task Saved_but_not_loaded_history_is_stored_and_not_injected()
     {
         var memory = NewMemory(new() { FullSessionMemory = true, LoadFullSessionMemory = false });

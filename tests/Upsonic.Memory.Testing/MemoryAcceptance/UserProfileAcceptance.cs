@@ -140,6 +140,27 @@ public abstract class UserProfileAcceptance<TTarget> : MemoryAcceptanceBase<TTar
     }
 
     [Fact]
+    public async Task Without_a_raw_input_the_runs_user_messages_are_analysed()
+    {
+        MemoryModel.Traits("""{"detected_tone":"casual"}""");
+        var memory = NewMemory(new() { UserId = "u1", UserAnalysisMemory = true });
+        await memory.SaveRunAsync(new AgentRun { Messages = [MemoryTurns.User("User message 1"), MemoryTurns.Assistant("a"), MemoryTurns.User("User message 2")] }, Ct);
+        var prompt = Assert.Single(MemoryModel.Requests).PromptText;
+        Assert.Contains("- User message 1\n- User message 2", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("- a", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_without_user_prompts_is_not_analysed_and_does_not_throw()
+    {
+        var memory = NewMemory(new() { SessionId = "s-quiet", UserId = "u1", UserAnalysisMemory = true });
+        await memory.SaveRunAsync(new AgentRun { Messages = [MemoryTurns.Assistant("unprompted")] }, Ct);
+        Assert.Equal(0, MemoryModel.CallCount);
+        Assert.Null(await ProfileAsync("u1"));
+        Assert.Contains("s-quiet", Assert.Single(Logs.Warnings).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Profile_only_memory_writes_the_profile_and_no_session()
     {
         MemoryModel.Traits("""{"detected_tone":"technical"}""");
