@@ -99,6 +99,24 @@ if [[ ${#trx_files[@]} -gt 0 ]]; then
     { n = count($0, "notExecuted"); d = count($0, "total") - count($0, "executed"); p += count($0, "passed"); f += count($0, "failed"); s += (n > d ? n : d) }
     END { printf "%d %d %d\n", p, f, s }')
 
+  if [[ "$skipped" -gt 0 ]]; then
+    # Skipped tests are never counted as passing: say how many skipped, and why, per reason.
+    echo "Skipped tests, by reason:"
+    for trx in "${trx_files[@]}"; do
+      python3 - "$trx" <<'PY' || true
+import collections, html, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+reasons = collections.Counter()
+for block in re.findall(r'<UnitTestResult [^>]*outcome="NotExecuted".*?</UnitTestResult>', text, re.S):
+    m = re.search(r"<Message>(.*?)</Message>", block, re.S)
+    reasons[html.unescape(m.group(1)).strip() if m else "(no reason given)"] += 1
+name = sys.argv[1].rsplit("/", 1)[-1][:-4]
+for reason, n in reasons.most_common():
+    print(f"  {n} in {name}: {reason}")
+PY
+    done
+  fi
+
   if [[ "$failed" -gt 0 ]]; then
     echo "Failed tests:"
     grep -h '<UnitTestResult ' "${trx_files[@]}" | grep 'outcome="Failed"' | sed -E 's/.*testName="([^"]*)".*/  \1/' | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' || true
