@@ -3,45 +3,127 @@ using Microsoft.Extensions.AI;
 
 namespace Upsonic.Storage;
 
-// Public surface of Memory that is filled in by the Memory work (run lifecycle and conveniences).
+// The conveniences of the Python SDK's Memory (get_session, set_metadata, load_run, ...), plus flushing and disposal.
 public sealed partial class Memory
 {
-    /// <summary>Loads what the next run needs: history, summary, profile and metadata blocks.</summary>
-    public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Reads the whole session (<see cref="SessionType.Agent"/>), or null when it does not exist.</summary>
+    /// <param name="ct">Cancels the read.</param>
+    /// <remarks>This reads every message and run of the session; a run uses <see cref="PrepareAsync"/>, which reads only a window.</remarks>
+    public Task<AgentSession?> GetSessionAsync(CancellationToken ct = default) =>
+        Storage.GetSessionAsync(SessionId, SessionType.Agent, cancellationToken: ct);
 
-    /// <summary>Saves a run according to the save flags, then runs summary and profile work.</summary>
-    public Task SaveRunAsync(AgentRun run, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Reads the session's stored history, unfiltered and unlimited; empty when the session does not exist.</summary>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(CancellationToken ct = default)
+    {
+        var window = await Storage.LoadSessionWindowAsync(SessionId, null, ct).ConfigureAwait(false);
+        return window is null ? [] : window.Turns.SelectMany(t => t.Messages).ToList();
+    }
 
-    /// <summary>Reads the whole session.</summary>
-    public Task<AgentSession?> GetSessionAsync(CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Merges metadata into the session atomically: the given keys overwrite, other keys stay.</summary>
+    /// <param name="metadata">The keys to set; each value is converted to JSON with System.Text.Json.</param>
+    /// <param name="ct">Cancels the write.</param>
+    /// <remarks>When the session does not exist yet nothing is written and a warning is logged, as in the Python SDK.
+    /// Concurrent calls that set different keys keep every key.</remarks>
+    public async Task SetMetadataAsync(IReadOnlyDictionary<string, object?> metadata, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var json = MemoryBlocks.ToJson(metadata) ?? [];
+        if (!await Storage.MergeSessionMetadataAsync(SessionId, json, ct).ConfigureAwait(false))
+        {
+            MemoryLog.MetadataWithoutSession(_logger, SessionId);
+        }
+    }
 
-    /// <summary>Reads the session's stored history, unfiltered.</summary>
-    public Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Reads the session metadata, or null when the session does not exist.</summary>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<JsonObject?> GetMetadataAsync(CancellationToken ct = default)
+    {
+        var window = await Storage.LoadSessionWindowAsync(SessionId, 0, ct).ConfigureAwait(false);
+        return window?.Session.Metadata;
+    }
 
-    /// <summary>Merges metadata into the session atomically.</summary>
-    public Task SetMetadataAsync(IReadOnlyDictionary<string, object?> metadata, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Lists the agent sessions of a user (default: this memory's user), newest first.</summary>
+    /// <param name="userId">The user; null means <see cref="UserId"/>.</param>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<IReadOnlyList<AgentSession>> ListSessionsAsync(string? userId = null, CancellationToken ct = default)
+    {
+        var page = await Storage.GetSessionsAsync(new SessionQuery { UserId = userId ?? UserId, SessionType = SessionType.Agent }, ct).ConfigureAwait(false);
+        return page.Items;
+    }
 
-    /// <summary>Reads the session metadata.</summary>
-    public Task<JsonObject?> GetMetadataAsync(CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Reads an agent session by id (default: this memory's session), or null.</summary>
+    /// <param name="sessionId">The session; null means <see cref="SessionId"/>.</param>
+    /// <param name="ct">Cancels the read.</param>
+    public Task<AgentSession?> FindSessionAsync(string? sessionId = null, CancellationToken ct = default) =>
+        Storage.GetSessionAsync(sessionId ?? SessionId, SessionType.Agent, cancellationToken: ct);
 
-    /// <summary>Lists the user's sessions.</summary>
-    public Task<IReadOnlyList<AgentSession>> ListSessionsAsync(string? userId = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Deletes a session (default: this memory's) with its messages and runs; the user's profile stays. Returns whether it existed.</summary>
+    /// <param name="sessionId">The session; null means <see cref="SessionId"/>.</param>
+    /// <param name="ct">Cancels the delete.</param>
+    public Task<bool> DeleteSessionAsync(string? sessionId = null, CancellationToken ct = default) =>
+        Storage.DeleteSessionAsync(sessionId ?? SessionId, ct);
 
-    /// <summary>Finds a session.</summary>
-    public Task<AgentSession?> FindSessionAsync(string? sessionId = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Loads a paused, errored or cancelled run: from this session first, then (with <paramref name="agentId"/>) from any session of that agent.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="agentId">The agent whose sessions are searched when the run is not resumable in this session.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    /// <returns>The run record with its messages, or null when no resumable run was found.</returns>
+    public Task<RunRecord?> LoadResumableRunAsync(string runId, string? agentId = null, CancellationToken ct = default) =>
+        FindRunAsync(runId, agentId, resumableOnly: true, ct);
 
-    /// <summary>Deletes a session.</summary>
-    public Task<bool> DeleteSessionAsync(string? sessionId = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Loads a run in any state: from this session first, then (with <paramref name="agentId"/>) from any session of that agent.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="agentId">The agent whose sessions are searched when the run is not in this session.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    public Task<RunRecord?> LoadRunAsync(string runId, string? agentId = null, CancellationToken ct = default) =>
+        FindRunAsync(runId, agentId, resumableOnly: false, ct);
 
-    /// <summary>Loads a paused, errored or cancelled run.</summary>
-    public Task<RunRecord?> LoadResumableRunAsync(string runId, string? agentId = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Waits for the background summary and profile work queued before this call (returns at once when there is none).</summary>
+    /// <param name="ct">Stops waiting (the work goes on).</param>
+    public Task FlushAsync(CancellationToken ct = default)
+    {
+        lock (_workerGate)
+        {
+            return _worker?.FlushAsync(ct) ?? Task.CompletedTask;
+        }
+    }
 
-    /// <summary>Loads a run in any state.</summary>
-    public Task<RunRecord?> LoadRunAsync(string runId, string? agentId = null, CancellationToken ct = default) => throw new NotImplementedException();
+    /// <summary>Stops accepting background work and waits for the queued work to finish. Does not dispose <see cref="Storage"/> or <see cref="Model"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        MemoryWorker? worker;
+        lock (_workerGate)
+        {
+            _disposed = true;
+            worker = _worker;
+        }
 
-    /// <summary>Waits for background summary and profile work.</summary>
-    public Task FlushAsync(CancellationToken ct = default) => throw new NotImplementedException();
+        if (worker is not null)
+        {
+            await worker.DrainAsync().ConfigureAwait(false);
+        }
+    }
 
-    /// <summary>Drains background work.</summary>
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    private async Task<RunRecord?> FindRunAsync(string runId, string? agentId, bool resumableOnly, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(runId))
+        {
+            throw new ArgumentException("The run id must be a non-empty string.", nameof(runId));
+        }
+
+        var run = await Storage.GetRunAsync(SessionId, runId, ct).ConfigureAwait(false);
+        if (run is not null && (!resumableOnly || run.IsResumable))
+        {
+            return run;
+        }
+
+        if (agentId is null)
+        {
+            return null;
+        }
+
+        var found = await Storage.FindRunAsync(runId, agentId, ct).ConfigureAwait(false);
+        return found is not null && (!resumableOnly || found.IsResumable) ? found : null;
+    }
 }

@@ -19,6 +19,15 @@ namespace Upsonic.Storage;
 public sealed partial class Memory : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ILogger _summaryLogger;
+    private readonly ILogger _profileLogger;
+    private readonly MemoryModel? _model;
+    private readonly object _workerGate = new();
+    private MemoryWorker? _worker;
+    private int _summaryWithoutModelWarned;
+    private int _profileWithoutModelWarned;
+    private bool _disposed;
 
     /// <summary>Creates a memory over <paramref name="storage"/>. Parameter names and defaults mirror the Python SDK.</summary>
     /// <param name="storage">The storage backend.</param>
@@ -106,7 +115,16 @@ public sealed partial class Memory : IAsyncDisposable
         FeedToolCallResults = options.FeedToolCallResults;
         UserMemoryMode = options.UserMemoryMode;
         BackgroundProcessing = options.BackgroundProcessing;
+        Limits = MemoryLimits.From(options);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<Memory>();
+        _summaryLogger = _loggerFactory.CreateLogger<SessionSummarizer>();
+        _profileLogger = _loggerFactory.CreateLogger<UserProfileAnalyzer>();
+        _model = model is null ? null : new MemoryModel(model);
+        if (DynamicUserProfile && UserProfileSchema is not null)
+        {
+            MemoryLog.SchemaIgnored(_logger, SessionId);
+        }
     }
 
     /// <summary>The storage backend.</summary>
@@ -162,6 +180,15 @@ public sealed partial class Memory : IAsyncDisposable
 
     /// <summary>Whether summary and profile work runs after the run returns.</summary>
     public bool BackgroundProcessing { get; }
+
+    /// <summary>The bounds on model input, from the options.</summary>
+    internal MemoryLimits Limits { get; }
+
+    /// <summary>What summary and profile work has sent to the model so far (null without a model).</summary>
+    internal MemoryModel? ModelUsage => _model;
+
+    /// <summary>The level of "what memory did" logs: Information with <see cref="Debug"/>, else Debug.</summary>
+    private LogLevel InfoLevel => Debug ? LogLevel.Information : LogLevel.Debug;
 
     /// <summary>The profile schema actually used: null when dynamic, the custom type when given, else <see cref="UserTraits"/>.</summary>
     public Type? EffectiveUserProfileSchema => DynamicUserProfile ? null : UserProfileSchema ?? typeof(UserTraits);

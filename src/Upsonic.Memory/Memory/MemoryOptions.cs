@@ -51,4 +51,22 @@ public sealed class MemoryOptions
 
     /// <summary>Run summary and profile work after the run returns (in order per session, coalescing runs) instead of before.</summary>
     public bool BackgroundProcessing { get; set; }
+
+    /// <summary>The most runs one summary pass reads (the most recent ones not yet summarized). Default 20.</summary>
+    public int SummaryMaxRuns { get; set; } = 20;
+
+    /// <summary>The most characters of the previous summary sent to the model. Default 4,000.</summary>
+    public int SummaryMaxCharacters { get; set; } = 4_000;
+
+    /// <summary>The most characters of one message sent to the summarizer. Default 1,000.</summary>
+    public int SummaryMaxMessageCharacters { get; set; } = 1_000;
+
+    /// <summary>The most characters of new conversation one summary pass sends (older runs are dropped first). Default 8,000.</summary>
+    public int SummaryMaxTurnCharacters { get; set; } = 8_000;
+
+    /// <summary>The most characters of the current profile (as JSON) sent to the profile analyzer. Default 4,000.</summary>
+    public int ProfileMaxCharacters { get; set; } = 4_000;
+
+    /// <summary>The most characters of user input sent to the profile analyzer per analysis. Default 4,000.</summary>
+    public int ProfileMaxInputCharacters { get; set; } = 4_000;
 }

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Upsonic.Storage;
+
+// The read half of a run: what the next run is given.
+public sealed partial class Memory
+{
+    /// <summary>Loads what the next run needs: history, summary, profile and metadata blocks.</summary>
+    /// <param name="agentMetadata">The agent's metadata, injected as an <c>&lt;AgentMetadata&gt;</c> block before the session's.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    /// <returns>The history (whole turns) and the injection blocks; every part is empty when there is nothing to inject.</returns>
+    /// <remarks>
+    /// <para>The session part is one storage round trip (<see cref="IStorage.LoadSessionWindowAsync"/>): the head, plus the last
+    /// <see cref="NumLastMessages"/> turns (all when unset) when history loading is on. The head is read even when no load flag is
+    /// on, so session metadata is injected whenever the session has any. The profile is read, in parallel, when profile loading is on.</para>
+    /// <para>The blocks are <c>&lt;SessionSummary&gt;\n{summary}\n&lt;/SessionSummary&gt;</c>, <c>&lt;UserProfile&gt;\n- key: value\n&lt;/UserProfile&gt;</c>
+    /// and <c>&lt;AgentMetadata&gt;</c> / <c>&lt;SessionMetadata&gt;</c> with <c>"  key: value"</c> lines (joined by a blank line when both exist).
+    /// They belong in the run's instructions, never in the stored user message.</para>
+    /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
+    /// </remarks>
+    public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    {
+        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.prepare");
+        activity?.SetTag("upsonic.memory.session_id", SessionId);
+        int? historyTurns = !LoadFullSessionMemoryEnabled ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
+        var sessionTask = LoadWindowAsync(historyTurns, ct);
+        var profileTask = LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
+        await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
+        var window = await sessionTask.ConfigureAwait(false);
+        var profile = await profileTask.ConfigureAwait(false);
+
+        List<ChatMessage> history = LoadFullSessionMemoryEnabled && window is not null
+            ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
+            : [];
+        var context = new MemoryContext
+        {
+            MessageHistory = history,
+            ContextInjection = LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
+            SystemPromptInjection = MemoryBlocks.Profile(profile),
+            MetadataInjection = MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata),
+        };
+
+        MemoryTelemetry.MessagesLoaded.Add(history.Count);
+        activity?.SetTag("upsonic.memory.messages_loaded", history.Count);
+        MemoryLog.Prepared(_logger, InfoLevel, SessionId, history.Count, window?.Turns.Count ?? 0,
+            context.ContextInjection.Length > 0, context.SystemPromptInjection.Length > 0, context.MetadataInjection.Length > 0);
+        if (Debug && DebugLevel >= 2 && _logger.IsEnabled(LogLevel.Information))
+        {
+            MemoryLog.PreparedDetail(_logger, LogLevel.Information, SessionId, Preview(context));
+        }
+
+        return context;
+    }
+
+    private async Task<SessionWindow?> LoadWindowAsync(int? historyTurns, CancellationToken ct)
+    {
+        try
+        {
+            return await Storage.LoadSessionWindowAsync(SessionId, historyTurns, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            MemoryLog.SessionLoadFailed(_logger, ex, SessionId);
+            return null;
+        }
+    }
+
+    private async Task<JsonObject?> LoadProfileAsync(CancellationToken ct)
+    {
+        try
+        {
+            var stored = await Storage.GetUserMemoryAsync(UserId, cancellationToken: ct).ConfigureAwait(false);
+            return stored?.Profile;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            MemoryLog.ProfileLoadFailed(_logger, ex, SessionId);
+            return null;
+        }
+    }
+
+    // Debug level 2+: the last three history messages and the injections, each truncated, so a log never holds a whole conversation.
+    private static string Preview(MemoryContext context)
+    {
+        var last = context.MessageHistory.Skip(Math.Max(0, context.MessageHistory.Count - 3))
+            .Select(m => m.Role.Value + ": " + MemoryBlocks.Truncate(m.Text, 200));
+        return "history tail [" + string.Join(" | ", last) + "], context " + MemoryBlocks.Truncate(context.ContextInjection, 200)
+            + ", profile " + MemoryBlocks.Truncate(context.SystemPromptInjection, 200)
+            + ", metadata " + MemoryBlocks.Truncate(context.MetadataInjection, 200);
+    }
+}

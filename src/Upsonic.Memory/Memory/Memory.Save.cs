@@ -1,0 +1,159 @@
+using Microsoft.Extensions.AI;
+using Upsonic.Storage.Serialization;
+
+namespace Upsonic.Storage;
+
+// The write half of a run: the turn first, then summary and profile work.
+public sealed partial class Memory
+{
+    /// <summary>Saves a run according to the save flags, then runs summary and profile work.</summary>
+    /// <param name="run">The run: its raw input and only its own messages (never the history or injected context it was given).</param>
+    /// <param name="ct">Cancels the save and foreground model work.</param>
+    /// <remarks>
+    /// <para>A completed run is appended when <see cref="FullSessionMemoryEnabled"/> or <see cref="SummaryMemoryEnabled"/> is on
+    /// (its messages join the history only with the first); with neither, only a run saved before (for example paused) has its
+    /// record updated. A run that is not completed (paused, errored, cancelled, running) is always appended with its messages in
+    /// history, whatever the flags: it is a checkpoint another process can resume. The turn is written, atomically, before any
+    /// model work; storage failures propagate to the caller.</para>
+    /// <para>Then, for completed runs only: the summary pass (<see cref="SummaryMemoryEnabled"/>) and the profile analysis
+    /// (<see cref="UserAnalysisMemoryEnabled"/>), before this method returns, or after it when <see cref="BackgroundProcessing"/> is on.
+    /// Model failures are logged as warnings and never lose the turn; without a model each step is skipped with one warning.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">The run has no id, a null message list or a null message.</exception>
+    public async Task SaveRunAsync(AgentRun run, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (string.IsNullOrWhiteSpace(run.RunId))
+        {
+            throw new ArgumentException("The run needs a non-empty RunId.", nameof(run));
+        }
+
+        if (run.Messages is null || run.Messages.Any(m => m is null))
+        {
+            throw new ArgumentException("The run's Messages must be a list without null messages.", nameof(run));
+        }
+
+        if (!Enum.IsDefined(run.Status))
+        {
+            throw new ArgumentException("The run's Status is not a RunStatus value.", nameof(run));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.save");
+        activity?.SetTag("upsonic.memory.session_id", SessionId);
+        activity?.SetTag("upsonic.memory.run_status", run.Status.ToString());
+
+        var completed = run.Status == RunStatus.Completed;
+        var record = ToRecord(run);
+        bool? inHistory = !completed ? true
+            : FullSessionMemoryEnabled || SummaryMemoryEnabled ? FullSessionMemoryEnabled
+            : await Storage.GetRunAsync(SessionId, run.RunId, ct).ConfigureAwait(false) is not null ? false
+            : null;
+        if (inHistory is { } addToHistory)
+        {
+            var result = await Storage.AppendRunAsync(
+                new RunAppend { SessionId = SessionId, Run = record, AddToHistory = addToHistory, AgentName = run.AgentName }, ct).ConfigureAwait(false);
+            MemoryTelemetry.TurnsSaved.Add(1);
+            MemoryLog.RunSaved(_logger, InfoLevel, SessionId, run.RunId, run.Status, result.MessagesAppended, addToHistory);
+        }
+        else
+        {
+            MemoryLog.RunNotSaved(_logger, InfoLevel, SessionId, run.RunId);
+        }
+
+        if (!completed)
+        {
+            return;
+        }
+
+        var work = new MemoryWork(
+            SummaryMemoryEnabled && HasModelFor(summary: true),
+            UserAnalysisMemoryEnabled && HasModelFor(summary: false) ? UserPrompts(run) : null,
+            run.AgentId);
+        if (!work.Summary && work.ProfilePrompts is null)
+        {
+            return;
+        }
+
+        if (BackgroundProcessing)
+        {
+            EnqueueBackground(work);
+            return;
+        }
+
+        await ProcessAsync([work], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the model work of one or more runs: one summary pass covers them all; their user prompts form one analysis.</summary>
+    private async Task ProcessAsync(IReadOnlyList<MemoryWork> batch, CancellationToken ct)
+    {
+        if (_model is null)
+        {
+            return;
+        }
+
+        if (batch.Any(w => w.Summary))
+        {
+            await new SessionSummarizer(Storage, SessionId, _model, Limits, _summaryLogger, InfoLevel).RunAsync(ct).ConfigureAwait(false);
+        }
+
+        var profileWork = batch.Where(w => w.ProfilePrompts is not null).ToList();
+        if (profileWork.Count > 0)
+        {
+            var prompts = profileWork.SelectMany(w => w.ProfilePrompts!).ToList();
+            await new UserProfileAnalyzer(this, _model, _profileLogger, InfoLevel).RunAsync(prompts, profileWork[^1].AgentId, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void EnqueueBackground(MemoryWork work)
+    {
+        lock (_workerGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _worker ??= new MemoryWorker(ProcessAsync, _logger, SessionId);
+            _worker.TryEnqueue(work);
+        }
+    }
+
+    private bool HasModelFor(bool summary)
+    {
+        if (_model is not null)
+        {
+            return true;
+        }
+
+        if (summary && Interlocked.Exchange(ref _summaryWithoutModelWarned, 1) == 0)
+        {
+            MemoryLog.SummaryWithoutModel(_logger, SessionId);
+        }
+        else if (!summary && Interlocked.Exchange(ref _profileWithoutModelWarned, 1) == 0)
+        {
+            MemoryLog.ProfileWithoutModel(_logger, SessionId);
+        }
+
+        return false;
+    }
+
+    private RunRecord ToRecord(AgentRun run) => new()
+    {
+        RunId = run.RunId,
+        SessionId = SessionId,
+        AgentId = run.AgentId,
+        AgentName = run.AgentName,
+        UserId = run.UserId ?? UserId,
+        Status = run.Status,
+        PauseReason = run.PauseReason,
+        Error = run.Error,
+        Input = run.Input,
+        Output = run.Output,
+        Usage = run.Usage,
+        Metadata = StorageJson.Clone(run.Metadata),
+        Messages = [.. run.Messages],
+    };
+
+    // The raw input when given; otherwise the text of the run's user messages (never injected context: that is not in them).
+    private static IReadOnlyList<string> UserPrompts(AgentRun run) =>
+        !string.IsNullOrWhiteSpace(run.Input)
+            ? [run.Input]
+            : run.Messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Upsonic.Storage;
+using Upsonic.Testing.Models;
+using Upsonic.Testing.Storage;
+using Xunit;
+
+namespace Upsonic.Testing.MemoryAcceptance;
+
+/// <summary>What every Memory acceptance suite shares: a fresh storage from <typeparamref name="TTarget"/> per test, a scripted
+/// agent model, a scripted memory model and a recording logger factory.</summary>
+public abstract class MemoryAcceptanceBase<TTarget> : IAsyncLifetime
+    where TTarget : StorageTarget, new()
+{
+    /// <summary>The backend under test.</summary>
+    protected TTarget Target { get; } = new();
+
+    /// <summary>A fresh, empty storage for this test.</summary>
+    protected IStorage Storage { get; private set; } = null!;
+
+    /// <summary>The model the scripted agent talks to (answers "ok" unless told otherwise).</summary>
+    protected ScriptedChatClient AgentModel { get; } = new("ok");
+
+    /// <summary>The model memory uses for summaries and profiles (no default reply: unscripted requests fail loudly).</summary>
+    protected ScriptedChatClient MemoryModel { get; } = new();
+
+    /// <summary>Records every log entry.</summary>
+    protected RecordingLoggerFactory Logs { get; } = new();
+
+    /// <summary>The test's cancellation token.</summary>
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync() => Storage = await Target.CreateAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (Storage is not null)
+        {
+            await Storage.DisposeAsync();
+        }
+
+        await Target.DisposeAsync();
+    }
+
+    /// <summary>A memory over <see cref="Storage"/> with the given settings, <see cref="Logs"/> and (unless <paramref name="withModel"/> is false) <see cref="MemoryModel"/>.</summary>
+    protected Memory NewMemory(MemoryOptions options, bool withModel = true, ILoggerFactory? loggerFactory = null) =>
+        new(Storage, options, withModel ? MemoryModel : null, loggerFactory ?? Logs);
+
+    /// <summary>Runs one scripted turn.</summary>
+    protected Task<TurnResult> TurnAsync(Memory memory, string userText, IReadOnlyDictionary<string, object?>? agentMetadata = null, string? runId = null) =>
+        MemoryTurns.RunAsync(memory, AgentModel, userText, agentMetadata, runId: runId);
+
+    /// <summary>Appends a run straight to storage (as another writer would).</summary>
+    protected Task AppendAsync(string sessionId, string runId, bool inHistory, params ChatMessage[] messages) =>
+        Storage.AppendRunAsync(new RunAppend
+        {
+            SessionId = sessionId,
+            Run = new RunRecord { RunId = runId, Status = RunStatus.Completed, Messages = [.. messages] },
+            AddToHistory = inHistory,
+        }, Ct);
+}
