@@ -113,10 +113,8 @@ public sealed partial class Agent
 
         var context = await Memory.PrepareAsync(Metadata, ct).ConfigureAwait(false);
 
-        // The checkpoint may already be part of the loaded history (incomplete runs are stored); it is sent once, as this run.
-        var history = ToolCallCheckpoint.EndsWith(context.MessageHistory, stored)
-            ? context.MessageHistory.Take(context.MessageHistory.Count - stored.Count).ToList()
-            : context.MessageHistory;
+        // The checkpoint is part of the loaded history (incomplete runs are stored in it); it is sent once, as this run.
+        var history = ToolCallCheckpoint.WithoutRun(context.MessageHistory, stored);
         var toSend = decisions.Count > 0 ? ToolCallCheckpoint.WithApprovals(stored, decisions) : stored;
         var run = new RunProgress(runId, record.Input, stored, record.Usage);
         return await RunAsync(task, context, history, run, toSend, ct).ConfigureAwait(false);

@@ -106,7 +106,7 @@ public sealed partial class Agent
         task.PendingToolCalls = [];
 
         var context = Memory is null ? MemoryContext.Empty : await Memory.PrepareAsync(Metadata, ct).ConfigureAwait(false);
-        var userMessage = new ChatMessage(ChatRole.User, task.Description);
+        var userMessage = new ChatMessage(ChatRole.User, task.Description) { MessageId = ToolCallCheckpoint.NewMessageId() };
         var run = new RunProgress(task.RunId, task.Description, [userMessage], PriorUsage: null);
         return await RunAsync(task, context, context.MessageHistory, run, [userMessage], ct).ConfigureAwait(false);
     }
@@ -158,6 +158,7 @@ public sealed partial class Agent
 
         var paused = ToolCallCheckpoint.HasApprovalRequests(response.Messages);
         run.Messages.AddRange(ToolCallCheckpoint.ToStoredForm(response.Messages, ToolCallCheckpoint.CallIds(run.Messages)));
+        ToolCallCheckpoint.EnsureMessageIds(run.Messages);
         var usage = AddUsage(run.PriorUsage, response.Usage);
         task.Usage = usage;
 

@@ -115,24 +115,45 @@ internal static class ToolCallCheckpoint
         return result;
     }
 
-    /// <summary>Whether <paramref name="tail"/> equals the last messages of <paramref name="history"/> (compared in stored JSON form).</summary>
-    public static bool EndsWith(IReadOnlyList<ChatMessage> history, IReadOnlyList<ChatMessage> tail)
+    /// <summary>A new message id, so a run's stored messages can be told apart in a later history.</summary>
+    public static string NewMessageId() => "upsonic-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Gives every message without an id one, so <see cref="WithoutRun"/> can find the run's messages after a round trip through storage.</summary>
+    public static void EnsureMessageIds(IEnumerable<ChatMessage> messages)
     {
-        if (tail.Count == 0 || history.Count < tail.Count)
+        foreach (var message in messages)
         {
-            return false;
+            message.MessageId ??= NewMessageId();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="history"/> without the messages of the run being continued: those with one of its message ids, or, for
+    /// runs stored without ids, its messages when they end the history (compared in stored JSON form).
+    /// </summary>
+    public static IReadOnlyList<ChatMessage> WithoutRun(IReadOnlyList<ChatMessage> history, IReadOnlyList<ChatMessage> run)
+    {
+        var ids = run.Select(m => m.MessageId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (ids.Count > 0)
+        {
+            return history.Where(m => m.MessageId is null || !ids.Contains(m.MessageId)).ToList();
         }
 
-        var offset = history.Count - tail.Count;
-        for (var i = 0; i < tail.Count; i++)
+        if (run.Count == 0 || history.Count < run.Count)
         {
-            if (!JsonElement.DeepEquals(StorageJson.SerializeMessageToElement(history[offset + i]), StorageJson.SerializeMessageToElement(tail[i])))
+            return history;
+        }
+
+        var offset = history.Count - run.Count;
+        for (var i = 0; i < run.Count; i++)
+        {
+            if (!JsonElement.DeepEquals(StorageJson.SerializeMessageToElement(history[offset + i]), StorageJson.SerializeMessageToElement(run[i])))
             {
-                return false;
+                return history;
             }
         }
 
-        return true;
+        return history.Take(offset).ToList();
     }
 
     private static ChatMessage CopyWith(ChatMessage message, IList<AIContent> contents) => new(message.Role, contents)
