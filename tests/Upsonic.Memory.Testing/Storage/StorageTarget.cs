@@ -1,4 +1,5 @@
 using Upsonic.Storage;
+using Xunit;
 
 namespace Upsonic.Testing.Storage;
 
@@ -22,6 +23,23 @@ public abstract class StorageTarget : IAsyncDisposable
 
     /// <summary>Overwrites the stored form of message <paramref name="sequence"/> of a session with unreadable text, bypassing the storage API.</summary>
     public abstract Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence);
+
+    /// <summary>
+    /// The session, user-memory and knowledge table names a storage gets when none are given. A backend whose upstream default
+    /// differs (the Python SDK's Redis storage uses "sessions" and "user_memories") overrides this.
+    /// </summary>
+    public virtual (string Sessions, string UserMemories, string Knowledge) DefaultTableNames =>
+        (StorageNames.DefaultSessionTable, StorageNames.DefaultUserMemoryTable, StorageNames.DefaultKnowledgeTable);
+
+    /// <summary>
+    /// Creates a new, empty, isolated storage with the given table names and id (null = the backend's defaults), for the tests of
+    /// names. Isolate it by other means (own file, database, schema or key prefix). The default skips the tests that need it.
+    /// </summary>
+    public virtual Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
+    {
+        Assert.Skip($"The {Name} target does not create storages with chosen names: override StorageTarget.CreateNamedAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
 
     /// <summary>Releases what the target created (files, schemas, key prefixes).</summary>
     public virtual ValueTask DisposeAsync()

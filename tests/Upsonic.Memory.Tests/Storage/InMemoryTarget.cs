@@ -10,6 +10,9 @@ public sealed class InMemoryTarget : StorageTarget
 
     public override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new InMemoryStorage());
 
+    public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
+        Task.FromResult<IStorage>(new InMemoryStorage(sessionTable, userMemoryTable, knowledgeTable, id));
+
     public override Task<IStorage> OpenAnotherAsync(IStorage storage) => Task.FromResult(storage);
 
     public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)

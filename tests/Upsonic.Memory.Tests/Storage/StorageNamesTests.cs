@@ -32,4 +32,9 @@ public sealed class StorageNamesTests
         Assert.Equal("upsonic_sessions", StorageNames.Validate(null, StorageNames.DefaultSessionTable, "p"));
         Assert.Equal("upsonic_sessions", StorageNames.Validate("", StorageNames.DefaultSessionTable, "p"));
     }
+
+    [Fact]
+    public void The_defaults_are_the_upstream_table_names() =>
+        Assert.Equal(("upsonic_sessions", "upsonic_user_memories", "upsonic_knowledge"),
+            (StorageNames.DefaultSessionTable, StorageNames.DefaultUserMemoryTable, StorageNames.DefaultKnowledgeTable));
 }

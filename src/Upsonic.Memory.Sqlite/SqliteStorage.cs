@@ -1,0 +1,278 @@
+using Microsoft.Data.Sqlite;
+using Upsonic.Storage.Serialization;
+
+namespace Upsonic.Storage.Sqlite;
+
+/// <summary>
+/// An <see cref="IStorage"/> in one SQLite database file: the embedded default backend, mirroring the Python SDK's
+/// <c>SqliteStorage</c> with an append-only layout that keeps every turn's cost independent of the session's length.
+/// </summary>
+/// <remarks>
+/// <para>Layout: a small head row per session, one row per message keyed (session_id, seq) and one row per run keyed
+/// (session_id, run_id), plus user-memory, knowledge and schema-version tables (docs/storage-sqlite.md). Tables are created on
+/// first use and by <see cref="EnsureCreatedAsync"/>.</para>
+/// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
+/// transaction, and a writer that finds the file locked waits up to the busy timeout (30 s). Any number of instances and
+/// processes can write the same file without losing updates.</para>
+/// <para>Each operation opens a pooled connection and returns it when done, so an instance is safe to share between threads.
+/// Disposing clears this file's connection pool and never erases data.</para>
+/// <para><b>Security considerations:</b> the file holds conversations and user profiles verbatim; protect it like any
+/// personal data. Values are always bound parameters and table names are validated at construction.</para>
+/// </remarks>
+public sealed partial class SqliteStorage : IStorage
+{
+    /// <summary>The default database file, relative to the current directory.</summary>
+    public const string DefaultDbFile = "upsonic.db";
+
+    /// <summary>How long a writer waits for the file's write lock before failing, in milliseconds.</summary>
+    internal const int BusyTimeoutMilliseconds = 30_000;
+
+    /// <summary>How often a whole write is retried when SQLite still reports the file busy or locked.</summary>
+    private const int WriteAttempts = 3;
+
+    private readonly string _connectionString;
+    private readonly SqliteSchema _schema;
+    private readonly SqliteCommands _sql;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    /// <summary>Creates a storage over a SQLite database file. Nothing is opened until the first operation.</summary>
+    /// <param name="dbFile">The database file (default <c>upsonic.db</c> in the current directory); its parent directories are created.</param>
+    /// <param name="sessionTable">The session head table (default <c>upsonic_sessions</c>); messages, runs and the schema version
+    /// live in <c>&lt;sessionTable&gt;_messages</c>, <c>_runs</c> and <c>_schema</c>, so the name may have at most 54 characters.</param>
+    /// <param name="userMemoryTable">The user-memory table (default <c>upsonic_user_memories</c>).</param>
+    /// <param name="knowledgeTable">The knowledge table (default <c>upsonic_knowledge</c>).</param>
+    /// <param name="id">The storage id; a new GUID string when null or empty.</param>
+    /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.</param>
+    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is malformed.</exception>
+    public SqliteStorage(
+        string? dbFile = null,
+        string? sessionTable = null,
+        string? userMemoryTable = null,
+        string? knowledgeTable = null,
+        string? id = null,
+        string? connectionString = null)
+    {
+        SessionTable = StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable));
+        UserMemoryTable = StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable));
+        KnowledgeTable = StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable));
+        _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable);
+        _sql = new SqliteCommands(_schema);
+        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
+
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            _connectionString = ParseConnectionString(connectionString);
+            DbFile = null;
+        }
+        else
+        {
+            if (dbFile is not null && dbFile.Length > 0 && string.IsNullOrWhiteSpace(dbFile))
+            {
+                throw new ArgumentException("The database file name must not be white space.", nameof(dbFile));
+            }
+
+            DbFile = Path.GetFullPath(string.IsNullOrEmpty(dbFile) ? DefaultDbFile : dbFile);
+            var directory = Path.GetDirectoryName(DbFile);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = DbFile,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = true,
+                DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+            }.ToString();
+        }
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public string SessionTable { get; }
+
+    /// <inheritdoc />
+    public string UserMemoryTable { get; }
+
+    /// <inheritdoc />
+    public string KnowledgeTable { get; }
+
+    /// <summary>The absolute path of the database file, or <see langword="null"/> when a connection string was given.</summary>
+    public string? DbFile { get; }
+
+    /// <summary>The message table: <c>&lt;SessionTable&gt;_messages</c>.</summary>
+    public string MessageTable => _schema.MessageTable;
+
+    /// <summary>The run table: <c>&lt;SessionTable&gt;_runs</c>.</summary>
+    public string RunTable => _schema.RunTable;
+
+    /// <summary>The schema-version table: <c>&lt;SessionTable&gt;_schema</c>.</summary>
+    public string SchemaTable => _schema.SchemaTable;
+
+    /// <summary>The connection string in use, for tests that inspect the file directly.</summary>
+    internal string ConnectionString => _connectionString;
+
+    /// <inheritdoc />
+    public async Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        return await RunAsync("TableExists", tableName, write: false, ensureSchema: false, async scope =>
+        {
+            await using var command = scope.Command(SqliteSchema.TableExists).Bind("@name", tableName);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => EnsureSchemaAsync("EnsureCreated", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("ClearAll", null, write: true, ensureSchema: true, async scope =>
+        {
+            await using var command = scope.Command(_sql.ClearAll);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
+    public ValueTask DisposeAsync()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Creates the tables once per instance: WAL mode first (outside any transaction), then the DDL in one write transaction.
+    /// A failure names the operation that needed the tables.
+    /// </summary>
+    private async Task EnsureSchemaAsync(string operation, string? recordId, CancellationToken cancellationToken)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            await using (var connection = new SqliteConnection(_connectionString))
+            {
+                try
+                {
+                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = SqliteSchema.ConnectionSetup(BusyTimeoutMilliseconds) + SqliteSchema.EnableWal;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SqliteException ex)
+                {
+                    throw Wrap(ex, operation, recordId);
+                }
+            }
+
+            await RunAsync(operation, recordId, write: true, ensureSchema: false, async scope =>
+            {
+                await CheckLayoutAsync(scope, operation, cancellationToken).ConfigureAwait(false);
+                await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    /// <summary>Before creating anything: fails clearly when a table of the same name exists with another layout, rather than misreading it later.</summary>
+    private async Task CheckLayoutAsync(SqliteScope scope, string operation, CancellationToken cancellationToken)
+    {
+        foreach (var (table, markers) in _schema.LayoutMarkers)
+        {
+            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await using (var command = scope.Command(SqliteSchema.ColumnsOf).Bind("@table", table))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    columns.Add(reader.GetString(0));
+                }
+            }
+
+            var missing = markers.FirstOrDefault(c => !columns.Contains(c));
+            if (columns.Count > 0 && missing is not null)
+            {
+                throw new StorageException(
+                    $"Table '{table}' exists but has another layout (no column '{missing}'), for example one written by the Python SDK. " +
+                    "Choose other table names or another database file.",
+                    null, operation, table);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one operation in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
+    /// reports busy or locked after the busy timeout is retried whole a bounded number of times (its transaction rolled back).
+    /// Engine failures become <see cref="StorageException"/> naming the operation and record, never the connection string.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
+    {
+        if (ensureSchema)
+        {
+            await EnsureSchemaAsync(operation, recordId, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = await SqliteScope.BeginAsync(_connectionString, write, cancellationToken).ConfigureAwait(false);
+                var result = await body(scope).ConfigureAwait(false);
+                await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (SqliteException ex) when (write && attempt < WriteAttempts && IsBusy(ex))
+            {
+                // The transaction rolled back with the scope; nothing was written, so the whole write can run again.
+            }
+            catch (SqliteException ex)
+            {
+                throw Wrap(ex, operation, recordId);
+            }
+        }
+    }
+
+    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+
+    private static StorageException Wrap(SqliteException ex, string operation, string? recordId) =>
+        new(recordId is null
+                ? $"SQLite storage operation '{operation}' failed: {ex.Message}"
+                : $"SQLite storage operation '{operation}' failed for '{recordId}': {ex.Message}",
+            ex, operation, recordId);
+
+    private static string ParseConnectionString(string connectionString)
+    {
+        try
+        {
+            return new SqliteConnectionStringBuilder(connectionString).ToString();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The driver's message may echo the string, which can hold a password: do not pass it on.
+            throw new ArgumentException("The SQLite connection string is malformed.", nameof(connectionString));
+        }
+    }
+}

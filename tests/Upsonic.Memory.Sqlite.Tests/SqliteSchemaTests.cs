@@ -1,0 +1,172 @@
+using Microsoft.Data.Sqlite;
+using Upsonic.Storage;
+using Upsonic.Storage.Sqlite;
+using static Upsonic.Testing.Storage.TestData;
+
+namespace Upsonic.Memory.Sqlite.Tests;
+
+/// <summary>Tables, indexes, WAL mode and the schema version: created lazily or on demand, idempotently.</summary>
+public sealed class SqliteSchemaTests : IAsyncLifetime
+{
+    private readonly SqliteTarget _target = new();
+    private readonly List<SqliteStorage> _storages = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private SqliteStorage Create()
+    {
+        var storage = new SqliteStorage(_target.NewDbFile());
+        _storages.Add(storage);
+        return storage;
+    }
+
+    private static string[] AllTables(SqliteStorage s) => [s.SessionTable, s.MessageTable, s.RunTable, s.SchemaTable, s.UserMemoryTable, s.KnowledgeTable];
+
+    [Fact]
+    public async Task Tables_do_not_exist_before_creation_and_exist_after_ensure_created_twice()
+    {
+        var storage = Create();
+        foreach (var table in AllTables(storage))
+        {
+            Assert.False(await storage.TableExistsAsync(table, Ct), table);
+        }
+
+        await storage.EnsureCreatedAsync(Ct);
+        await storage.EnsureCreatedAsync(Ct);
+        await using (var another = new SqliteStorage(storage.DbFile))
+        {
+            await another.EnsureCreatedAsync(Ct);
+        }
+
+        foreach (var table in AllTables(storage))
+        {
+            Assert.True(await storage.TableExistsAsync(table, Ct), table);
+        }
+
+        Assert.False(await storage.TableExistsAsync("no_such_table", Ct));
+    }
+
+    [Fact]
+    public async Task The_first_write_creates_the_tables()
+    {
+        var storage = Create();
+        Assert.False(await storage.TableExistsAsync(storage.MessageTable, Ct));
+
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello")), Ct);
+
+        Assert.True(await storage.TableExistsAsync(storage.MessageTable, Ct));
+        Assert.Single((await storage.LoadSessionWindowAsync("s1", null, Ct))!.Turns);
+    }
+
+    [Fact]
+    public async Task The_file_is_in_wal_mode()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+
+        Assert.Equal("wal", await ScalarAsync(storage, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task The_schema_version_row_is_written_once()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+        await using (var another = new SqliteStorage(storage.DbFile))
+        {
+            await another.EnsureCreatedAsync(Ct);
+        }
+
+        Assert.Equal(1L, await ScalarAsync(storage, $"SELECT COUNT(*) FROM \"{storage.SchemaTable}\";"));
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\" WHERE component = '{SqliteSchema.Component}';"));
+    }
+
+    [Fact]
+    public async Task A_session_table_with_the_python_sdk_layout_is_reported_not_misread()
+    {
+        var storage = Create();
+        await using (var connection = new SqliteConnection(storage.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE upsonic_sessions (session_id TEXT PRIMARY KEY, session_type TEXT NOT NULL, runs JSON, messages JSON, created_at BIGINT NOT NULL);";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.GetSessionAsync("s1", cancellationToken: Ct));
+
+        Assert.Equal("GetSession", ex.Operation);
+        Assert.Contains("'upsonic_sessions'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_window_query_reads_messages_only_through_the_history_index()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+        var sql = new SqliteCommands(new SqliteSchema(storage.SessionTable, storage.UserMemoryTable, storage.KnowledgeTable));
+        var historySelect = sql.LoadWindow[(sql.LoadWindow.IndexOf(';') + 1)..];
+
+        var plan = await PlanAsync(storage, historySelect, ("@session_id", "s1"), ("@turns", 10));
+
+        Assert.Contains($"idx_{storage.MessageTable}_history", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain($"SCAN {storage.MessageTable}", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Append_reads_the_head_and_the_run_by_primary_key()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+        var sql = new SqliteCommands(new SqliteSchema(storage.SessionTable, storage.UserMemoryTable, storage.KnowledgeTable));
+
+        var headPlan = await PlanAsync(storage, sql.AppendReadHead, ("@session_id", "s1"));
+        var runPlan = await PlanAsync(storage, sql.AppendReadRun, ("@session_id", "s1"), ("@run_id", "r1"));
+
+        Assert.Contains("sqlite_autoindex", headPlan, StringComparison.Ordinal);
+        Assert.Contains("sqlite_autoindex", runPlan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN", headPlan + runPlan, StringComparison.Ordinal);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteStorage storage, string sql)
+    {
+        await using var connection = new SqliteConnection(storage.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
+    private static async Task<string> PlanAsync(SqliteStorage storage, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new SqliteConnection(storage.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var details = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            details.Add(reader.GetString(3));
+        }
+
+        return string.Join("\n", details);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var storage in _storages)
+        {
+            await storage.DisposeAsync();
+        }
+
+        await _target.DisposeAsync();
+    }
+}

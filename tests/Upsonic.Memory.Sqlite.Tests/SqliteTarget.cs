@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+using Upsonic.Storage;
+using Upsonic.Storage.Sqlite;
+using Upsonic.Testing.Storage;
+
+namespace Upsonic.Memory.Sqlite.Tests;
+
+/// <summary>
+/// Runs the shared suites against <see cref="SqliteStorage"/>: a temporary directory per target, a new database file per
+/// storage, and "another process" as a second <see cref="SqliteStorage"/> over the same file.
+/// </summary>
+public sealed class SqliteTarget : StorageTarget
+{
+    private int _files;
+
+    /// <summary>The temporary directory holding this target's database files; deleted on dispose.</summary>
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "upsonic-sqlite-tests", Guid.NewGuid().ToString("N"));
+
+    public override string Name => "sqlite";
+
+    /// <summary>A path for a new database file in this target's directory (the directory itself is created by the storage).</summary>
+    public string NewDbFile() => Path.Combine(Directory, $"db{Interlocked.Increment(ref _files)}.db");
+
+    public override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new SqliteStorage(dbFile: NewDbFile()));
+
+    public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
+        Task.FromResult<IStorage>(new SqliteStorage(NewDbFile(), sessionTable, userMemoryTable, knowledgeTable, id));
+
+    public override Task<IStorage> OpenAnotherAsync(IStorage storage)
+    {
+        var sqlite = (SqliteStorage)storage;
+        return Task.FromResult<IStorage>(new SqliteStorage(sqlite.DbFile, sqlite.SessionTable, sqlite.UserMemoryTable, sqlite.KnowledgeTable));
+    }
+
+    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var sqlite = (SqliteStorage)storage;
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlite.DbFile, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE \"{sqlite.MessageTable}\" SET message = '{{ not json' WHERE session_id = @session_id AND seq = @seq;";
+        command.Parameters.AddWithValue("@session_id", sessionId);
+        command.Parameters.AddWithValue("@seq", sequence);
+        var changed = await command.ExecuteNonQueryAsync();
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be corrupted.");
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        // Storages are disposed first (their pools cleared), so no connection holds the files any more.
+        try
+        {
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover temp file is harmless; the test's result is what matters.
+        }
+
+        return base.DisposeAsync();
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.Json.Nodes;
+using Upsonic.Storage;
+using Xunit;
+using static Upsonic.Testing.Storage.TestData;
+
+namespace Upsonic.Testing.Storage;
+
+/// <summary>
+/// Bad input is rejected on every entry point with an <see cref="ArgumentException"/> naming the parameter, and hostile but valid
+/// values (quotes, SQL text, key separators, wildcards, unicode, 10 KB strings) are stored and found literally.
+/// </summary>
+/// <typeparam name="TTarget">The backend's target.</typeparam>
+public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+    where TTarget : StorageTarget, new()
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\t\n")]
+    public async Task Blank_ids_are_rejected_on_every_entry_point_naming_the_parameter(string? id)
+    {
+        var storage = await CreateAsync();
+        var blank = id!;
+        var run = Turn("r1", "hi");
+        var cases = new (string Param, Func<Task> Call)[]
+        {
+            ("session", () => storage.UpsertSessionAsync(Session(blank), Ct)),
+            ("sessions", () => storage.UpsertSessionsAsync([Session("ok"), Session(blank)], Ct)),
+            ("sessionId", () => storage.DeleteSessionAsync(blank, Ct)),
+            ("sessionIds", () => storage.DeleteSessionsAsync(["ok", blank], Ct)),
+            ("userMemory", () => storage.UpsertUserMemoryAsync(new UserMemory { UserId = blank }, Ct)),
+            ("userMemories", () => storage.UpsertUserMemoriesAsync([new UserMemory { UserId = "ok" }, new UserMemory { UserId = blank }], Ct)),
+            ("userId", () => storage.DeleteUserMemoryAsync(blank, Ct)),
+            ("userIds", () => storage.DeleteUserMemoriesAsync(["ok", blank], Ct)),
+            ("row", () => storage.UpsertKnowledgeContentAsync(new KnowledgeRow { Id = blank, Name = "doc" }, Ct)),
+            ("id", () => storage.GetKnowledgeContentAsync(blank, Ct)),
+            ("id", () => storage.DeleteKnowledgeContentAsync(blank, Ct)),
+            ("ids", () => storage.DeleteKnowledgeContentsAsync(["ok", blank], Ct)),
+            ("userId", () => storage.DeleteUserDataAsync(blank, Ct)),
+            ("sessionId", () => storage.LoadSessionWindowAsync(blank, null, Ct)),
+            ("append", () => storage.AppendRunAsync(Append(blank, run), Ct)),
+            ("append", () => storage.AppendRunAsync(Append("s1", Turn(blank, "hi")), Ct)),
+            ("sessionId", () => storage.GetRunAsync(blank, "r1", Ct)),
+            ("runId", () => storage.GetRunAsync("s1", blank, Ct)),
+            ("runId", () => storage.FindRunAsync(blank, cancellationToken: Ct)),
+            ("sessionId", () => storage.GetRunsAfterAsync(blank, 0, 10, Ct)),
+            ("sessionId", () => storage.UpdateSummaryAsync(blank, "summary", 1, Ct)),
+            ("sessionId", () => storage.MergeSessionMetadataAsync(blank, [], Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = blank, Traits = [] }, Ct)),
+            ("tableName", () => storage.TableExistsAsync(blank, Ct)),
+        };
+
+        foreach (var (param, call) in cases)
+        {
+            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
+            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
+        }
+
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+        Assert.Equal(0, (await storage.GetUserMemoriesAsync(cancellationToken: Ct)).Total);
+    }
+
+    [Theory]
+    [InlineData("bad-name", null, null, "sessionTable")]
+    [InlineData(null, "x; DROP TABLE t; --", null, "userMemoryTable")]
+    [InlineData(null, null, "1starts_with_a_digit", "knowledgeTable")]
+    [InlineData(null, null, "a_name_that_is_longer_than_sixty_three_characters_is_rejected_too", "knowledgeTable")]
+    [InlineData("sessions:index", null, null, "sessionTable")]
+    public async Task Invalid_table_names_are_rejected_at_construction_naming_the_parameter(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string param)
+    {
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => CreateNamedAsync(sessionTable, userMemoryTable, knowledgeTable, null));
+        Assert.Equal(param, ex.ParamName);
+    }
+
+    [Fact]
+    public async Task Null_arguments_are_rejected_naming_the_parameter()
+    {
+        var storage = await CreateAsync();
+        var cases = new (string Param, Func<Task> Call)[]
+        {
+            ("session", () => storage.UpsertSessionAsync(null!, Ct)),
+            ("sessions", () => storage.UpsertSessionsAsync(null!, Ct)),
+            ("sessionIds", () => storage.DeleteSessionsAsync(null!, Ct)),
+            ("userMemory", () => storage.UpsertUserMemoryAsync(null!, Ct)),
+            ("userIds", () => storage.DeleteUserMemoriesAsync(null!, Ct)),
+            ("row", () => storage.UpsertKnowledgeContentAsync(null!, Ct)),
+            ("ids", () => storage.DeleteKnowledgeContentsAsync(null!, Ct)),
+            ("append", () => storage.AppendRunAsync(null!, Ct)),
+            ("append", () => storage.AppendRunAsync(new RunAppend { SessionId = "s1", Run = null! }, Ct)),
+            ("summary", () => storage.UpdateSummaryAsync("s1", null!, 1, Ct)),
+            ("metadata", () => storage.MergeSessionMetadataAsync("s1", null!, Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(null!, Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = "u1", Traits = null! }, Ct)),
+        };
+
+        foreach (var (param, call) in cases)
+        {
+            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
+            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
+        }
+    }
+
+    [Fact]
+    public async Task Empty_id_lists_are_rejected_where_upstream_rejects_them()
+    {
+        var storage = await CreateAsync();
+        Assert.Equal("sessionIds", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.DeleteSessionsAsync([], Ct))).ParamName);
+        Assert.Equal("userIds", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.DeleteUserMemoriesAsync([], Ct))).ParamName);
+        Assert.Equal(0, await storage.DeleteKnowledgeContentsAsync([], Ct));
+    }
+
+    [Fact]
+    public async Task Negative_counts_are_rejected_naming_the_parameter()
+    {
+        var storage = await CreateAsync();
+        Assert.Equal("historyTurns", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.LoadSessionWindowAsync("s1", -1, Ct))).ParamName);
+        Assert.Equal("maxRuns", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.GetRunsAfterAsync("s1", 0, -1, Ct))).ParamName);
+    }
+
+    [Fact]
+    public async Task A_knowledge_row_without_a_name_is_rejected()
+    {
+        var storage = await CreateAsync();
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertKnowledgeContentAsync(new KnowledgeRow { Id = "k1", Name = " " }, Ct));
+        Assert.Equal("row", ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData("quotes")]
+    [InlineData("sql")]
+    [InlineData("separators")]
+    [InlineData("wildcards")]
+    [InlineData("unicode")]
+    [InlineData("large")]
+    public async Task Hostile_session_ids_are_stored_and_found_literally(string kind)
+    {
+        var storage = await CreateAsync();
+        var id = Literal(kind);
+        await storage.UpsertSessionAsync(Session("sentinel"), Ct);
+        await storage.UpsertSessionAsync(Session(id), Ct);
+        await storage.AppendRunAsync(Append(id, Turn("r1", "hello")), Ct);
+
+        Assert.Equal(id, (await storage.GetSessionAsync(id, cancellationToken: Ct))!.SessionId);
+        Assert.Equal([id], Ids(await storage.GetSessionsAsync(new() { SessionIds = [id] }, Ct)));
+        Assert.Null(await storage.GetSessionAsync(id + "x", cancellationToken: Ct));
+        Assert.Single((await storage.LoadSessionWindowAsync(id, null, Ct))!.Turns);
+        Assert.Equal(id, (await storage.GetRunAsync(id, "r1", Ct))!.SessionId);
+        Assert.True(await storage.MergeSessionMetadataAsync(id, new JsonObject { ["k"] = "v" }, Ct));
+        Assert.Equal(2, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+        Assert.True(await storage.DeleteSessionAsync(id, Ct));
+        Assert.Equal(["sentinel"], Ids(await storage.GetSessionsAsync(cancellationToken: Ct)));
+    }
+
+    [Theory]
+    [InlineData("quotes")]
+    [InlineData("sql")]
+    [InlineData("separators")]
+    [InlineData("wildcards")]
+    [InlineData("unicode")]
+    [InlineData("large")]
+    public async Task Hostile_user_ids_are_stored_and_found_literally(string kind)
+    {
+        var storage = await CreateAsync();
+        var userId = Literal(kind);
+        await storage.UpsertUserMemoryAsync(new UserMemory { UserId = "sentinel" }, Ct);
+        await storage.UpsertUserMemoryAsync(new UserMemory { UserId = userId, Profile = new JsonObject { ["name"] = "Ann" } }, Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello", userId)), Ct);
+        await storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = userId, Traits = new JsonObject { ["city"] = "Oslo" } }, Ct);
+
+        var memory = await storage.GetUserMemoryAsync(userId, cancellationToken: Ct);
+        Assert.Equal(userId, memory!.UserId);
+        SameJson(new JsonObject { ["name"] = "Ann", ["city"] = "Oslo" }, memory.Profile);
+        Assert.Single((await storage.GetUserMemoriesAsync(new() { UserIds = [userId] }, Ct)).Items);
+        Assert.Equal(["s1"], Ids(await storage.GetSessionsAsync(new() { UserId = userId }, Ct)));
+        Assert.Equal(userId, (await storage.GetSessionAsync("s1", cancellationToken: Ct))!.UserId);
+        Assert.Equal(1, await storage.DeleteUserDataAsync(userId, Ct));
+        Assert.Null(await storage.GetUserMemoryAsync(userId, cancellationToken: Ct));
+        Assert.NotNull(await storage.GetUserMemoryAsync("sentinel", cancellationToken: Ct));
+    }
+
+    [Theory]
+    [InlineData("quotes")]
+    [InlineData("sql")]
+    [InlineData("separators")]
+    [InlineData("wildcards")]
+    [InlineData("unicode")]
+    [InlineData("large")]
+    public async Task Hostile_run_ids_are_stored_and_found_literally(string kind)
+    {
+        var storage = await CreateAsync();
+        var runId = Literal(kind);
+        await storage.AppendRunAsync(Append("s1", Turn("sentinel", "first", agentId: "a1")), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn(runId, "second", agentId: "a1")), Ct);
+
+        Assert.Equal(runId, (await storage.GetRunAsync("s1", runId, Ct))!.RunId);
+        Assert.Equal(runId, (await storage.FindRunAsync(runId, "a1", Ct))!.RunId);
+        Assert.Null(await storage.GetRunAsync("s1", runId + "x", Ct));
+        Assert.Equal(runId, (await storage.LoadSessionWindowAsync("s1", 1, Ct))!.Turns.Single().RunId);
+        Assert.Equal(["sentinel", runId], (await storage.GetSessionAsync("s1", cancellationToken: Ct))!.Runs.Select(r => r.RunId));
+    }
+
+    [Theory]
+    [InlineData("quotes")]
+    [InlineData("sql")]
+    [InlineData("separators")]
+    [InlineData("wildcards")]
+    [InlineData("unicode")]
+    [InlineData("large")]
+    public async Task Hostile_summaries_metadata_and_message_text_round_trip_literally(string kind)
+    {
+        var storage = await CreateAsync();
+        var value = Literal(kind);
+        var session = Session("s1");
+        session.Summary = value;
+        session.Metadata = new JsonObject { ["value"] = value, [value] = "as a key" };
+        session.Messages = [User(value), Assistant(value)];
+        await storage.UpsertSessionAsync(session, Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r1", value)), Ct);
+        await storage.UpdateSummaryAsync("s1", value + "!", 5, Ct);
+        await storage.MergeSessionMetadataAsync("s1", new JsonObject { ["merged"] = value }, Ct);
+
+        var read = await storage.GetSessionAsync("s1", cancellationToken: Ct);
+
+        Assert.Equal(value + "!", read!.Summary);
+        SameJson(new JsonObject { ["value"] = value, [value] = "as a key", ["merged"] = value }, read.Metadata);
+        Assert.Equal([value, value, value, $"answer to {value}"], read.Messages.Select(m => m.Text));
+        Assert.Equal(value, (await storage.LoadSessionWindowAsync("s1", 1, Ct))!.Turns.Single().Messages[0].Text);
+    }
+}
