@@ -46,8 +46,14 @@ public sealed partial class Memory
     /// <summary>Lists the agent sessions of a user (default: this memory's user), newest first.</summary>
     /// <param name="userId">The user; null means <see cref="UserId"/>.</param>
     /// <param name="ct">Cancels the read.</param>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or white space.</exception>
     public async Task<IReadOnlyList<AgentSession>> ListSessionsAsync(string? userId = null, CancellationToken ct = default)
     {
+        if (userId is not null && string.IsNullOrWhiteSpace(userId))
+        {
+            throw new ArgumentException("The user id must be null (this memory's user) or a non-empty string.", nameof(userId));
+        }
+
         var page = await Storage.GetSessionsAsync(new SessionQuery { UserId = userId ?? UserId, SessionType = SessionType.Agent }, ct).ConfigureAwait(false);
         return page.Items;
     }
