@@ -146,4 +146,41 @@ public sealed class MemoryChatClientTests
         Assert.Throws<ArgumentNullException>(() => new ScriptedChatClient().AsBuilder().UseMemory(null!));
         Assert.Throws<ArgumentNullException>(() => new MemoryChatClient(new ScriptedChatClient(), null!));
     }
+
+    [Fact]
+    public async Task A_stream_cancelled_by_its_token_is_saved_as_cancelled()
+    {
+        var (client, model, storage) = Pipeline();
+        model.EnqueueText("one two three four five six seven eight nine");
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Count", cancellationToken: cts.Token))
+            {
+                cts.Cancel();
+            }
+        });
+
+        var run = Assert.Single((await storage.GetSessionAsync("s1", cancellationToken: Ct))!.Runs);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Equal("Count", run.Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task The_agent_id_name_and_usage_are_recorded_with_the_turn()
+    {
+        var (client, model, storage) = Pipeline(c => { c.AgentId = "chat"; c.AgentName = "Chat"; });
+        model.UsagePerReply = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 2, TotalTokenCount = 5 };
+        model.EnqueueText("ok");
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        var session = await storage.GetSessionAsync("s1", cancellationToken: Ct);
+        var run = Assert.Single(session!.Runs);
+        Assert.Equal("chat", run.AgentId);
+        Assert.Equal("Chat", run.AgentName);
+        Assert.Equal(5, run.Usage?.TotalTokenCount);
+        Assert.Equal(5, session.Usage?.TotalTokenCount);
+    }
 }
