@@ -86,8 +86,10 @@ public sealed class ProviderProtocolTests
         var response = await client.GetResponseAsync<Profile>("Extract the profile: I am Alice, a Python developer.", cancellationToken: Ct);
 
         Assert.Equal(new Profile("Alice", "Python"), response.Result);
-        var body = Assert.Single(server.Requests).Body.ToJsonString();
-        Assert.Contains("expertise", body);
+        var format = Assert.Single(server.Requests).Body["output_config"]?["format"];
+        Assert.NotNull(format);
+        Assert.Equal("json_schema", (string?)format["type"]);
+        Assert.Contains("expertise", format["schema"]!.ToJsonString());
     }
 
     [Fact]
