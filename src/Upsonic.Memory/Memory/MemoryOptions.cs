@@ -29,6 +29,7 @@ public sealed class MemoryOptions
     public bool? LoadUserAnalysisMemory { get; set; }
 
     /// <summary>The profile schema type (default <see cref="UserTraits"/>). Ignored when <see cref="DynamicUserProfile"/> is set.</summary>
+    /// <remarks>A type cannot come from configuration (nothing read from outside decides which type is used): set it in code.</remarks>
     public Type? UserProfileSchema { get; set; }
 
     /// <summary>Let the model propose the profile fields (two model calls per analysis).</summary>

@@ -127,12 +127,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Theory]
-    [InlineData("quotes")]
-    [InlineData("sql")]
-    [InlineData("separators")]
-    [InlineData("wildcards")]
-    [InlineData("unicode")]
-    [InlineData("large")]
+    [MemberData(nameof(LiteralKinds), MemberType = typeof(TestData))]
     public async Task Hostile_session_ids_are_stored_and_found_literally(string kind)
     {
         var storage = await CreateAsync();
@@ -153,12 +148,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Theory]
-    [InlineData("quotes")]
-    [InlineData("sql")]
-    [InlineData("separators")]
-    [InlineData("wildcards")]
-    [InlineData("unicode")]
-    [InlineData("large")]
+    [MemberData(nameof(LiteralKinds), MemberType = typeof(TestData))]
     public async Task Hostile_user_ids_are_stored_and_found_literally(string kind)
     {
         var storage = await CreateAsync();
@@ -180,12 +170,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Theory]
-    [InlineData("quotes")]
-    [InlineData("sql")]
-    [InlineData("separators")]
-    [InlineData("wildcards")]
-    [InlineData("unicode")]
-    [InlineData("large")]
+    [MemberData(nameof(LiteralKinds), MemberType = typeof(TestData))]
     public async Task Hostile_run_ids_are_stored_and_found_literally(string kind)
     {
         var storage = await CreateAsync();
@@ -201,12 +186,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Theory]
-    [InlineData("quotes")]
-    [InlineData("sql")]
-    [InlineData("separators")]
-    [InlineData("wildcards")]
-    [InlineData("unicode")]
-    [InlineData("large")]
+    [MemberData(nameof(LiteralKinds), MemberType = typeof(TestData))]
     public async Task Hostile_summaries_metadata_and_message_text_round_trip_literally(string kind)
     {
         var storage = await CreateAsync();

@@ -176,6 +176,19 @@ public abstract class SessionListingContract<TTarget> : StorageContract<TTarget>
     }
 
     [Fact]
+    public async Task Listed_sessions_are_whole_with_their_history_and_runs()
+    {
+        var storage = await SeededAsync();
+        await AppendTurnsAsync(storage, "s04", 2, ct: Ct);
+
+        var listed = (await storage.GetSessionsAsync(new() { SessionIds = ["s04"] }, Ct)).Items.Single();
+
+        Assert.Equal(["q1", "answer to q1", "q2", "answer to q2"], listed.Messages.Select(m => m.Text));
+        Assert.Equal(["r1", "r2"], listed.Runs.Select(r => r.RunId));
+        Assert.Equal(["q2", "answer to q2"], listed.Runs[1].Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task A_hundred_sessions_are_all_listed_and_counted()
     {
         var storage = await CreateAsync();

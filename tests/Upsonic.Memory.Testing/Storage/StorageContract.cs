@@ -55,16 +55,22 @@ public abstract class StorageContract<TTarget> : IAsyncLifetime
     /// <inheritdoc />
     public virtual async ValueTask DisposeAsync()
     {
-        for (var i = _opened.Count - 1; i >= 0; i--)
+        try
         {
-            await DisposeStorageAsync(_opened[i]);
+            for (var i = _opened.Count - 1; i >= 0; i--)
+            {
+                await DisposeStorageAsync(_opened[i]);
+            }
         }
-
-        if (Target is not null)
+        finally
         {
-            await Target.DisposeAsync();
-        }
+            // The target removes what it created (files, schemas, key prefixes) even when a storage failed to dispose.
+            if (Target is not null)
+            {
+                await Target.DisposeAsync();
+            }
 
-        GC.SuppressFinalize(this);
+            GC.SuppressFinalize(this);
+        }
     }
 }

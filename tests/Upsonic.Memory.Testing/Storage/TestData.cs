@@ -97,6 +97,9 @@ public static class TestData
         ["nested"] = new JsonObject { ["list"] = new JsonArray(1, "two", 3.5, new JsonObject { ["deep"] = "ünïcödé" }) },
     };
 
+    /// <summary>The names of the <see cref="Literal"/> values, for theories.</summary>
+    public static TheoryData<string> LiteralKinds => new("quotes", "sql", "separators", "wildcards", "unicode", "large");
+
     /// <summary>Values that must be stored and found literally, by name (the name keeps test output short).</summary>
     public static string Literal(string name) => name switch
     {

@@ -1,0 +1,265 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Npgsql;
+using Upsonic.Storage.Serialization;
+using P = Upsonic.Storage.Postgres.PostgresParameters;
+
+namespace Upsonic.Storage.Postgres;
+
+/// <summary>The per-turn hot path: load a window, append a run, and the atomic head and profile updates.</summary>
+public sealed partial class PostgresStorage
+{
+    /// <inheritdoc />
+    /// <remarks>One round trip: a batch of the head (primary key) and the last turns' history rows (bounded by the
+    /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
+    public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        if (historyTurns is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
+        }
+
+        return RunAsync("LoadSessionWindow", sessionId, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    Statement(_sql.WindowHead, P.Text(sessionId)),
+                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(historyTurns)),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var head = PostgresMapping.ReadHead(reader);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            var rows = new List<MessageRow>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var sequence = reader.GetInt64(0);
+                var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, sequence);
+                rows.Add(new MessageRow(sequence, reader.GetInt64(1), PostgresMapping.Text(reader, 2), true, message));
+            }
+
+            return new SessionWindow(head, SessionRows.Turns(rows));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction, two round trips plus commit: (1) upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE ... RETURNING</c>,
+    /// which creates the session or locks its head (serializing the writers of this session) and returns its counters, batched with
+    /// the primary-key read of the run's earlier save; (2) the run's new messages (one <c>unnest</c> insert), the run row upsert and
+    /// the head update. Everything touched is addressed by primary key, so the cost is independent of the history's length.
+    /// </remarks>
+    public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    {
+        Guard.Append(append, nameof(append));
+        var run = append.Run;
+        var sessionId = append.SessionId;
+        var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToArray();
+        var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
+
+        return RunAsync("AppendRun", sessionId, async (connection, ct) =>
+        {
+            var now = StorageClock.Now();
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+            bool sessionCreated, runExisted = false;
+            long runCount, messageCount, previousSequence = 0;
+            var previousMessages = 0;
+            UsageDetails? headUsage, previousUsage = null;
+            await using (var read = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(PostgresMapping.Millis(now))),
+                    Statement(_sql.AppendReadRun, P.Text(sessionId), P.Text(run.RunId)),
+                },
+            })
+            await using (var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                sessionCreated = reader.GetBoolean(0);
+                runCount = reader.GetInt64(1);
+                messageCount = reader.GetInt64(2);
+                headUsage = PostgresMapping.Usage(reader, 3, sessionId);
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    runExisted = true;
+                    previousSequence = reader.GetInt64(0);
+                    previousMessages = reader.GetInt32(1);
+                    previousUsage = PostgresMapping.Usage(reader, 2, run.RunId);
+                }
+            }
+
+            var sequence = runExisted ? previousSequence : runCount + 1;
+            var appended = Math.Max(0, serialized.Length - previousMessages);
+            var usage = UsageMath.ApplyRunDelta(headUsage, run.Usage, previousUsage);
+
+            await using var write = new NpgsqlBatch(connection, transaction);
+            if (appended > 0)
+            {
+                var sequences = new long[appended];
+                for (var i = 0; i < appended; i++)
+                {
+                    sequences[i] = messageCount + i + 1;
+                }
+
+                write.BatchCommands.Add(Statement(
+                    _sql.AppendMessages, P.Text(sessionId), P.Long(sequence), P.Text(run.RunId), P.Bool(append.AddToHistory),
+                    P.LongArray(sequences), P.RawTextArray(serialized[previousMessages..])));
+            }
+
+            write.BatchCommands.Add(Statement(
+                _sql.UpsertRun, PostgresMapping.RunParameters(run, sessionId, sequence, Math.Max(previousMessages, serialized.Length), now, now)));
+            write.BatchCommands.Add(Statement(
+                _sql.AppendUpdateHead, P.Text(sessionId), P.Long(Math.Max(runCount, sequence)), P.Long(messageCount + appended),
+                P.Jsonb(PostgresMapping.Usage(usage)), P.Text(agentName), P.Long(PostgresMapping.Millis(now))));
+            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new RunAppendResult(sequence, appended, sessionCreated, !runExisted);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip: the run row by primary key and its messages through the (session_id, run_id, seq) index.</remarks>
+    public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        Guard.Id(runId, nameof(runId));
+        return RunAsync("GetRun", runId, (connection, ct) => ReadOneRunAsync(
+            connection,
+            Statement(_sql.GetRun, P.Text(sessionId), P.Text(runId)),
+            Statement(_sql.GetRunMessages, P.Text(sessionId), P.Text(runId)),
+            ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip through the run_id index; when several sessions hold the run id, the lowest session id wins.</remarks>
+    public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(runId, nameof(runId));
+        return RunAsync("FindRun", runId, (connection, ct) => ReadOneRunAsync(
+            connection,
+            Statement(_sql.FindRun, P.Text(runId), P.Text(agentId)),
+            Statement(_sql.FindRunMessages, P.Text(runId), P.Text(agentId)),
+            ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip, bounded by <paramref name="maxRuns"/> through the unique (session_id, seq) index.</remarks>
+    public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
+        return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    Statement(_sql.RunsAfter, P.Text(sessionId), P.Long(afterSequence), P.Long(maxRuns)),
+                    Statement(_sql.RunsAfterMessages, P.Text(sessionId), P.Long(afterSequence), P.Long(maxRuns)),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var runs = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var run = PostgresMapping.ReadRun(reader);
+                runs[run.RunId] = run;
+            }
+
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var sequence = reader.GetInt64(1);
+                var message = StorageJson.DeserializeMessage(reader.GetString(2), sessionId, sequence);
+                if (runs.TryGetValue(PostgresMapping.Text(reader, 0)!, out var run))
+                {
+                    run.Messages.Add(message);
+                }
+            }
+
+            return runs.Values.OrderBy(r => r.Sequence).ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A single conditional <c>UPDATE ... WHERE summary_watermark &lt; $w</c> on the head's primary key.</remarks>
+    public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        ArgumentNullException.ThrowIfNull(summary);
+        return RunAsync("UpdateSummary", sessionId, async (connection, ct) =>
+        {
+            await using var command = Command(
+                connection, _sql.UpdateSummary, P.Text(sessionId), P.Text(summary), P.Long(watermark), P.Long(PostgresMapping.Millis(StorageClock.Now())));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A single <c>UPDATE ... SET metadata = COALESCE(metadata, '{}') || $2</c> on the head's primary key.</remarks>
+    public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        ArgumentNullException.ThrowIfNull(metadata);
+        var json = PostgresText.EncodeObject(metadata);
+        return RunAsync("MergeSessionMetadata", sessionId, async (connection, ct) =>
+        {
+            await using var command = Command(
+                connection, _sql.MergeMetadata, P.Text(sessionId), P.Jsonb(json), P.Long(PostgresMapping.Millis(StorageClock.Now())));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Non-informative traits are dropped in .NET (<c>ProfileMerge.Informative</c>); the rest is applied by a single
+    /// <c>INSERT ... ON CONFLICT (user_id) DO UPDATE</c>: <c>user_memory || new</c> in update mode (a shallow key merge done by
+    /// PostgreSQL under the row lock, so concurrent updates of different keys all survive), the new traits in replace mode.
+    /// </remarks>
+    public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
+    {
+        Guard.Profile(update, nameof(update));
+        var traits = PostgresText.EncodeObject(ProfileMerge.Informative(update.Traits));
+        var sql = update.Mode == UserMemoryMode.Replace ? _sql.UpdateProfileReplace : _sql.UpdateProfileMerge;
+        return RunAsync("UpdateUserProfile", update.UserId, async (connection, ct) =>
+        {
+            var now = PostgresMapping.Millis(StorageClock.Now());
+            await using var command = Command(
+                connection, sql, P.Text(update.UserId), P.Jsonb(traits), P.Text(update.AgentId), P.Text(update.TeamId), P.Long(now), P.Long(now));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return PostgresMapping.ReadUserMemory(reader);
+        }, cancellationToken);
+    }
+
+    private static async Task<RunRecord?> ReadOneRunAsync(NpgsqlConnection connection, NpgsqlBatchCommand runStatement, NpgsqlBatchCommand messageStatement, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { runStatement, messageStatement } };
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var run = PostgresMapping.ReadRun(reader);
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var sequence = reader.GetInt64(0);
+            run.Messages.Add(StorageJson.DeserializeMessage(reader.GetString(1), run.SessionId!, sequence));
+        }
+
+        return run;
+    }
+}

@@ -1,0 +1,233 @@
+using Npgsql;
+using Upsonic.Storage.Serialization;
+using P = Upsonic.Storage.Postgres.PostgresParameters;
+
+namespace Upsonic.Storage.Postgres;
+
+/// <summary>The session record API: whole-session upserts, reads, listings and deletes.</summary>
+public sealed partial class PostgresStorage
+{
+    /// <inheritdoc />
+    /// <remarks>One transaction: the head upsert (created_at kept), the session's message and run rows replaced by
+    /// <c>SessionRows.Flatten</c>'s layout, then the stored session read back.</remarks>
+    public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        Guard.Id(session.SessionId, nameof(session));
+        return RunAsync("UpsertSession", session.SessionId, async (connection, ct) =>
+            (await UpsertSessionsCoreAsync(connection, [session], ct).ConfigureAwait(false))[0], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
+    {
+        var list = Guard.Sessions(sessions, nameof(sessions));
+        if (list.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<AgentSession>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", list[0].SessionId, async (connection, ct) =>
+            await UpsertSessionsCoreAsync(connection, list, ct).ConfigureAwait(false), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new SessionQuery
+        {
+            SessionIds = sessionId is null ? null : [sessionId],
+            SessionType = sessionType,
+            UserId = userId,
+            AgentId = agentId,
+            SortBy = RecordSortField.UpdatedAt,
+            Limit = 1,
+        };
+        return RunAsync("GetSession", sessionId, async (connection, ct) =>
+            (await ReadSessionsAsync(connection, null, query, ct).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Two round trips: the count and the page of heads, then the page's message and run rows.</remarks>
+    public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new SessionQuery();
+        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        return RunAsync("GetSessions", null, (connection, ct) => ReadSessionsAsync(connection, null, query, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(sessionId, nameof(sessionId));
+        return RunAsync("DeleteSession", sessionId, async (connection, ct) =>
+        {
+            // Message and run rows go with the head (ON DELETE CASCADE).
+            await using var command = Command(connection, _sql.DeleteSession, P.Text(sessionId));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
+    {
+        Guard.Ids(sessionIds, nameof(sessionIds));
+        return RunAsync("DeleteSessions", null, async (connection, ct) =>
+        {
+            await using var command = Command(connection, _sql.DeleteSessions, P.TextArray(sessionIds));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One implicit transaction (a batch): the user's sessions (with their rows, by cascade) and profile.</remarks>
+    public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(userId, nameof(userId));
+        return RunAsync("DeleteUserData", userId, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    Statement(_sql.DeleteUserSessions, P.Text(userId)),
+                    Statement(_sql.DeleteUserMemory, P.Text(userId)),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return checked((int)batch.BatchCommands[0].RecordsAffected);
+        }, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(NpgsqlConnection connection, IReadOnlyList<AgentSession> sessions, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var now = StorageClock.Now();
+        foreach (var session in sessions)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var statement in WriteSession(session, now))
+            {
+                batch.BatchCommands.Add(statement);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var ids = sessions.Select(s => s.SessionId).Distinct(StringComparer.Ordinal).ToList();
+        var stored = (await ReadSessionsAsync(connection, transaction, new SessionQuery { SessionIds = ids }, ct).ConfigureAwait(false))
+            .Items.ToDictionary(s => s.SessionId, StringComparer.Ordinal);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return sessions.Select(s => stored[s.SessionId]).ToList();
+    }
+
+    private IEnumerable<NpgsqlBatchCommand> WriteSession(AgentSession session, DateTimeOffset now)
+    {
+        var id = session.SessionId;
+        var layout = SessionRows.Flatten(session);
+        var nowMs = PostgresMapping.Millis(now);
+        yield return Statement(
+            _sql.UpsertHead,
+            P.Text(id), P.Text(StoredNames.Of(session.SessionType)), P.Text(session.AgentId), P.Text(session.TeamId), P.Text(session.WorkflowId),
+            P.Text(session.UserId), P.Jsonb(PostgresText.EncodeObject(session.SessionData)), P.Jsonb(PostgresText.EncodeObject(session.AgentData)),
+            P.Jsonb(PostgresText.EncodeObject(session.Metadata)), P.Text(session.Summary), P.Long(session.SummaryWatermark),
+            P.Jsonb(PostgresMapping.Usage(session.Usage)), P.Long(layout.RunCount), P.Long(layout.Messages.Count),
+            P.Long(PostgresMapping.Millis(session.CreatedAt) ?? nowMs), P.Long(nowMs));
+        yield return Statement(_sql.DeleteSessionMessages, P.Text(id));
+        yield return Statement(_sql.DeleteSessionRuns, P.Text(id));
+        if (layout.Messages.Count > 0)
+        {
+            var rows = layout.Messages;
+            yield return Statement(
+                _sql.InsertMessageRows,
+                P.Text(id),
+                P.LongArray(rows.Select(r => r.Sequence).ToArray()),
+                P.LongArray(rows.Select(r => r.Turn).ToArray()),
+                P.TextArray(rows.Select(r => r.RunId)),
+                P.BoolArray(rows.Select(r => r.InHistory).ToArray()),
+                P.RawTextArray(rows.Select(r => StorageJson.SerializeMessage(r.Message)).ToArray()));
+        }
+
+        foreach (var run in layout.Runs)
+        {
+            yield return Statement(_sql.UpsertRun, PostgresMapping.RunParameters(run, id, run.Sequence, run.Messages.Count, run.CreatedAt, run.UpdatedAt));
+        }
+    }
+
+    private async Task<PagedResult<AgentSession>> ReadSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SessionQuery query, CancellationToken ct)
+    {
+        NpgsqlParameter[] Filters() =>
+        [
+            P.TextArray(query.SessionIds),
+            P.Text(query.SessionType is { } type ? StoredNames.Of(type) : null),
+            P.Text(query.UserId),
+            P.Text(query.AgentId),
+        ];
+
+        long total;
+        var sessions = new List<AgentSession>();
+        await using (var page = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Statement(_sql.CountSessions, Filters()),
+                Statement(_sql.SelectSessions(query.SortBy, query.SortOrder), [.. Filters(), P.Long(query.Limit), P.Long(query.Offset ?? 0)]),
+            },
+        })
+        await using (var reader = await page.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            total = reader.GetInt64(0);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                sessions.Add(PostgresMapping.ReadHead(reader));
+            }
+        }
+
+        if (sessions.Count == 0)
+        {
+            return new PagedResult<AgentSession>(sessions, total);
+        }
+
+        var byId = sessions.ToDictionary(s => s.SessionId, StringComparer.Ordinal);
+        var runs = new Dictionary<(string, string), RunRecord>();
+        var ids = byId.Keys.ToArray();
+        await using var children = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Statement(_sql.SessionRuns, P.TextArray(ids)),
+                Statement(_sql.SessionMessages, P.TextArray(ids)),
+            },
+        };
+        await using var rows = await children.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await rows.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var run = PostgresMapping.ReadRun(rows);
+            runs[(run.SessionId!, run.RunId)] = run;
+            byId[run.SessionId!].Runs.Add(run);
+        }
+
+        await rows.NextResultAsync(ct).ConfigureAwait(false);
+        while (await rows.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var sessionId = PostgresMapping.Text(rows, 0)!;
+            var sequence = rows.GetInt64(1);
+            var runId = PostgresMapping.Text(rows, 2);
+            var message = StorageJson.DeserializeMessage(rows.GetString(4), sessionId, sequence);
+            if (rows.GetBoolean(3))
+            {
+                byId[sessionId].Messages.Add(message);
+            }
+
+            if (runId is not null && runs.TryGetValue((sessionId, runId), out var run))
+            {
+                // A message in both the history and its run is read once and cloned, so the two lists never share an object.
+                run.Messages.Add(rows.GetBoolean(3) ? StorageJson.Clone(message) : message);
+            }
+        }
+
+        return new PagedResult<AgentSession>(sessions, total);
+    }
+}

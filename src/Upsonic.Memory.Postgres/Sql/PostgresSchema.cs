@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Upsonic.Storage.Postgres;
+
+/// <summary>
+/// The tables, indexes and DDL of <see cref="PostgresStorage"/>: every identifier is validated (by the storage's constructor)
+/// and quoted here, so names are never case-folded and never reach SQL unquoted.
+/// </summary>
+/// <remarks>
+/// Layout for a session table <c>S</c> (default <c>upsonic_sessions</c>) in schema <c>X</c>:
+/// <c>X.S</c> (session heads), <c>X.S_messages</c> (keyed by (session_id, seq)), <c>X.S_runs</c> (keyed by (session_id, run_id)),
+/// <c>X.S_schema_version</c> (one row per layout component), plus the user-memory and knowledge tables.
+/// Derived names longer than PostgreSQL's 63-byte limit are shortened with a hash instead of being truncated by the server.
+/// </remarks>
+internal sealed class PostgresSchema
+{
+    /// <summary>The layout version this code writes; a database at a newer version is refused.</summary>
+    public const int LayoutVersion = 1;
+
+    public PostgresSchema(string schema, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        Schema = schema;
+        SessionTable = sessionTable;
+        MessageTable = Derive(sessionTable, "_messages");
+        RunTable = Derive(sessionTable, "_runs");
+        VersionTable = Derive(sessionTable, "_schema_version");
+        UserMemoryTable = userMemoryTable;
+        KnowledgeTable = knowledgeTable;
+
+        Heads = Qualify(SessionTable);
+        Messages = Qualify(MessageTable);
+        Runs = Qualify(RunTable);
+        Versions = Qualify(VersionTable);
+        UserMemories = Qualify(UserMemoryTable);
+        Knowledge = Qualify(KnowledgeTable);
+    }
+
+    public string Schema { get; }
+
+    public string SessionTable { get; }
+
+    public string MessageTable { get; }
+
+    public string RunTable { get; }
+
+    public string VersionTable { get; }
+
+    public string UserMemoryTable { get; }
+
+    public string KnowledgeTable { get; }
+
+    /// <summary>The quoted, schema-qualified session head table.</summary>
+    public string Heads { get; }
+
+    /// <summary>The quoted, schema-qualified message table.</summary>
+    public string Messages { get; }
+
+    /// <summary>The quoted, schema-qualified run table.</summary>
+    public string Runs { get; }
+
+    /// <summary>The quoted, schema-qualified schema-version table.</summary>
+    public string Versions { get; }
+
+    /// <summary>The quoted, schema-qualified user-memory table.</summary>
+    public string UserMemories { get; }
+
+    /// <summary>The quoted, schema-qualified knowledge table.</summary>
+    public string Knowledge { get; }
+
+    /// <summary>Reads the stored layout version.</summary>
+    public string ReadVersion => $"SELECT version FROM {Versions} WHERE component = 'layout'";
+
+    /// <summary>Quotes a validated identifier (validated names hold no quotes; doubling them keeps this safe regardless).</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// The DDL, idempotent and run in one transaction under an advisory lock, so concurrent first uses from several processes
+    /// do not race on <c>CREATE ... IF NOT EXISTS</c> (which is not concurrency-safe in PostgreSQL).
+    /// </summary>
+    /// <param name="createSchema">Whether to run <c>CREATE SCHEMA IF NOT EXISTS</c> (skipped for <c>public</c>, which needs no creation
+    /// and whose creation check would need CREATE rights on the database).</param>
+    public string CreateScript(bool createSchema)
+    {
+        var sql = new StringBuilder();
+        sql.Append("SELECT pg_advisory_xact_lock(hashtext(").Append(Literal(Schema + "." + SessionTable)).Append("));\n");
+        if (createSchema && Schema != "public")
+        {
+            sql.Append("CREATE SCHEMA IF NOT EXISTS ").Append(Quote(Schema)).Append(";\n");
+        }
+
+        // Session heads: the small, frequently rewritten part of a session. Timestamps are UTC epoch milliseconds (as upstream).
+        sql.Append($"""
+            CREATE TABLE IF NOT EXISTS {Heads} (
+                session_id text PRIMARY KEY,
+                session_type text NOT NULL,
+                agent_id text,
+                team_id text,
+                workflow_id text,
+                user_id text,
+                session_data jsonb,
+                agent_data jsonb,
+                metadata jsonb,
+                summary text,
+                summary_watermark bigint NOT NULL DEFAULT 0,
+                usage jsonb,
+                run_count bigint NOT NULL DEFAULT 0,
+                message_count bigint NOT NULL DEFAULT 0,
+                created_at bigint NOT NULL,
+                updated_at bigint,
+                version bigint NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_user_idx")} ON {Heads} (user_id);
+            CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_agent_idx")} ON {Heads} (agent_id);
+            CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_created_idx")} ON {Heads} (created_at);
+
+            """);
+
+        // Messages: append-only rows. The message is JSON text in a text column, not jsonb: jsonb cannot hold U+0000 (not even
+        // as the escape \u0000), the JSON is never queried inside, and text stores System.Text.Json's output byte for byte.
+        sql.Append($"""
+            CREATE TABLE IF NOT EXISTS {Messages} (
+                session_id text NOT NULL REFERENCES {Heads} (session_id) ON DELETE CASCADE,
+                seq bigint NOT NULL,
+                turn bigint NOT NULL,
+                run_id text,
+                in_history boolean NOT NULL,
+                message text NOT NULL,
+                PRIMARY KEY (session_id, seq));
+            CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_window_idx")} ON {Messages} (session_id, in_history, turn);
+            CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_run_idx")} ON {Messages} (session_id, run_id, seq);
+
+            """);
+
+        sql.Append($"""
+            CREATE TABLE IF NOT EXISTS {Runs} (
+                session_id text NOT NULL REFERENCES {Heads} (session_id) ON DELETE CASCADE,
+                run_id text NOT NULL,
+                seq bigint NOT NULL,
+                status text NOT NULL,
+                agent_id text,
+                agent_name text,
+                user_id text,
+                pause_reason text,
+                error text,
+                input text,
+                output text,
+                usage jsonb,
+                metadata jsonb,
+                message_count integer NOT NULL,
+                created_at bigint,
+                updated_at bigint,
+                PRIMARY KEY (session_id, run_id),
+                UNIQUE (session_id, seq));
+            CREATE INDEX IF NOT EXISTS {Index(RunTable, "_run_id_idx")} ON {Runs} (run_id);
+
+            """);
+
+        sql.Append($"""
+            CREATE TABLE IF NOT EXISTS {UserMemories} (
+                user_id text PRIMARY KEY,
+                user_memory jsonb NOT NULL,
+                agent_id text,
+                team_id text,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL);
+            CREATE INDEX IF NOT EXISTS {Index(UserMemoryTable, "_updated_idx")} ON {UserMemories} (updated_at);
+
+            CREATE TABLE IF NOT EXISTS {Knowledge} (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                description text,
+                metadata jsonb,
+                type text,
+                size bigint,
+                knowledge_base_id text,
+                content_hash text,
+                chunk_count integer,
+                source text,
+                status text,
+                status_message text,
+                access_count integer NOT NULL DEFAULT 0,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL);
+            CREATE INDEX IF NOT EXISTS {Index(KnowledgeTable, "_kb_idx")} ON {Knowledge} (knowledge_base_id);
+
+            CREATE TABLE IF NOT EXISTS {Versions} (
+                component text PRIMARY KEY,
+                version integer NOT NULL);
+            INSERT INTO {Versions} (component, version) VALUES ('layout', {LayoutVersion}) ON CONFLICT (component) DO NOTHING;
+            """);
+        return sql.ToString();
+    }
+
+    /// <summary><paramref name="name"/> + <paramref name="suffix"/>, shortened with a stable hash when it exceeds 63 characters.</summary>
+    public static string Derive(string name, string suffix)
+    {
+        if (name.Length + suffix.Length <= StorageNames.MaxLength)
+        {
+            return name + suffix;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 4));
+        return name[..(StorageNames.MaxLength - suffix.Length - hash.Length - 1)] + "_" + hash + suffix;
+    }
+
+    private string Qualify(string table) => Quote(Schema) + "." + Quote(table);
+
+    private static string Index(string table, string suffix) => Quote(Derive(table, suffix));
+
+    // Only for the advisory-lock key, built from validated names (letters, digits, underscores, a dot).
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

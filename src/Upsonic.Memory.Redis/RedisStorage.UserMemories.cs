@@ -1,0 +1,185 @@
+using StackExchange.Redis;
+using Upsonic.Storage.Serialization;
+
+namespace Upsonic.Storage.Redis;
+
+/// <summary>User profiles in <see cref="RedisStorage"/>: one hash per user (record JSON + version), indexed by agent and team.</summary>
+public sealed partial class RedisStorage
+{
+    /// <inheritdoc />
+    public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userMemory);
+        Guard.Id(userMemory.UserId, nameof(userMemory));
+        return RunAsync("UpsertUserMemory", userMemory.UserId, db => WriteUserMemoryAsync(db, userMemory.UserId, _ => Copy(userMemory)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
+    {
+        var list = Guard.UserMemories(userMemories, nameof(userMemories));
+        return RunAsync<IReadOnlyList<UserMemory>>("UpsertUserMemories", null, async db =>
+        {
+            var stored = new List<UserMemory>(list.Count);
+            foreach (var memory in list)
+            {
+                stored.Add(await WriteUserMemoryAsync(db, memory.UserId, _ => Copy(memory)).ConfigureAwait(false));
+            }
+
+            return stored;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The merge is computed from the stored profile and written only if no other writer changed it meanwhile (else it is
+    /// recomputed), so concurrent updates of different keys all survive.</remarks>
+    public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
+    {
+        Guard.Profile(update, nameof(update));
+        return RunAsync("UpdateUserProfile", update.UserId, db => WriteUserMemoryAsync(db, update.UserId, current => new UserMemory
+        {
+            UserId = update.UserId,
+            Profile = ProfileMerge.Apply(current?.Profile, update.Traits, update.Mode),
+            AgentId = update.AgentId,
+            TeamId = update.TeamId,
+            CreatedAt = current?.CreatedAt,
+        }), cancellationToken);
+    }
+
+    /// <summary>Writes a profile computed from the stored one, under its version; created_at kept (else the given one, else now).</summary>
+    private async Task<UserMemory> WriteUserMemoryAsync(IDatabase db, string userId, Func<UserMemory?, UserMemory> build)
+    {
+        await WriteSchemaAsync(db).ConfigureAwait(false);
+        var key = Keys.UserMemory(userId);
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        var (stored, old) = await OptimisticAsync<(UserMemory, UserMemory?)>("UpsertUserMemory", userId, async () =>
+        {
+            var (current, version) = await ReadUserMemoryAsync(db, userId).ConfigureAwait(false);
+            var now = StorageClock.Now();
+            var memory = build(current);
+            memory.CreatedAt = current?.CreatedAt ?? (memory.CreatedAt is { } c ? StorageClock.Truncate(c) : now);
+            memory.UpdatedAt = now;
+
+            // Index entries first (another hash slot), once per distinct value set.
+            if (indexed.Add(memory.AgentId + "\u0000" + memory.TeamId))
+            {
+                await WriteIndexAsync(db, AddIndexEntries(new RedisWriteBatch(), UserMemoryIndexes(memory), userId)).ConfigureAwait(false);
+            }
+
+            var batch = new RedisWriteBatch(key)
+                .HashSet(key, RedisRecords.JsonField, RedisRecords.UserMemoryJson(memory))
+                .HashSet(key, RedisRecords.VersionField, version + 1);
+            return await batch.ExecuteAsync(db, version, Expire).ConfigureAwait(false)
+                ? (memory, current)
+                : Optional<(UserMemory, UserMemory?)>.Conflict;
+        }).ConfigureAwait(false);
+
+        if (old is not null)
+        {
+            await WriteIndexAsync(db, RemoveIndexEntries(new RedisWriteBatch(), UserMemoryIndexes(old), UserMemoryIndexes(stored), userId)).ConfigureAwait(false);
+        }
+
+        return Copy(stored);
+    }
+
+    /// <summary>Reads a profile and its version (0 when it does not exist).</summary>
+    private Task<(UserMemory? Record, long Version)> ReadUserMemoryAsync(IDatabase db, string userId) =>
+        ReadVersionedAsync(db, Keys.UserMemory(userId), json => RedisRecords.ReadUserMemory(json, userId));
+
+    /// <inheritdoc />
+    public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        return RunAsync("GetUserMemory", userId, async db => (await ListUserMemoriesAsync(db, query).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new UserMemoryQuery();
+        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        return RunAsync("GetUserMemories", null, db => ListUserMemoriesAsync(db, query), cancellationToken);
+    }
+
+    private async Task<PagedResult<UserMemory>> ListUserMemoriesAsync(IDatabase db, UserMemoryQuery query)
+    {
+        var candidates = await CandidatesAsync(db, query.UserIds, () =>
+            query.AgentId is not null ? Keys.UserMemoriesByAgent(query.AgentId)
+            : query.TeamId is not null ? Keys.UserMemoriesByTeam(query.TeamId)
+            : Keys.UserMemoriesAll).ConfigureAwait(false);
+
+        var values = await Task.WhenAll(candidates.Select(c => db.HashGetAsync(Keys.UserMemory(c.Id), RedisRecords.JsonField))).ConfigureAwait(false);
+        var matches = new List<UserMemory>();
+        var stale = new List<IndexEntry>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var memory = values[i].IsNull ? null : RedisRecords.ReadUserMemory((string)values[i]!, candidates[i].Id);
+            if (memory is not null && RecordOrdering.Matches(memory, query))
+            {
+                matches.Add(memory);
+            }
+            else if (query.UserIds is null)
+            {
+                stale.Add(candidates[i]);
+            }
+        }
+
+        await RemoveStaleAsync(db, stale).ConfigureAwait(false);
+        return RecordOrdering.Page(matches, m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(userId, nameof(userId));
+        return RunAsync("DeleteUserMemory", userId, db => DeleteUserMemoryCoreAsync(db, userId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        Guard.Ids(userIds, nameof(userIds));
+        return RunAsync("DeleteUserMemories", null, async db =>
+        {
+            var deleted = await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(id => DeleteUserMemoryCoreAsync(db, id))).ConfigureAwait(false);
+            return deleted.Count(d => d);
+        }, cancellationToken);
+    }
+
+    private async Task<bool> DeleteUserMemoryCoreAsync(IDatabase db, string userId)
+    {
+        var old = await DeleteVersionedAsync(db, "DeleteUserMemory", userId, Keys.UserMemory(userId), () => ReadUserMemoryAsync(db, userId)).ConfigureAwait(false);
+        if (old is null)
+        {
+            return false;
+        }
+
+        await WriteIndexAsync(db, RemoveIndexEntries(new RedisWriteBatch(), UserMemoryIndexes(old), null, userId)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The indexes that list a profile.</summary>
+    private IEnumerable<RedisKey> UserMemoryIndexes(UserMemory memory)
+    {
+        yield return Keys.UserMemoriesAll;
+        if (memory.AgentId is not null)
+        {
+            yield return Keys.UserMemoriesByAgent(memory.AgentId);
+        }
+
+        if (memory.TeamId is not null)
+        {
+            yield return Keys.UserMemoriesByTeam(memory.TeamId);
+        }
+    }
+
+    private static UserMemory Copy(UserMemory m) => new()
+    {
+        UserId = m.UserId,
+        Profile = (System.Text.Json.Nodes.JsonObject)m.Profile.DeepClone(),
+        AgentId = m.AgentId,
+        TeamId = m.TeamId,
+        CreatedAt = m.CreatedAt,
+        UpdatedAt = m.UpdatedAt,
+    };
+}

@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+using Upsonic.Storage.Serialization;
+
+namespace Upsonic.Storage.Redis;
+
+/// <summary>
+/// An <see cref="IStorage"/> over Redis (a single node or Redis Cluster) through StackExchange.Redis.
+/// </summary>
+/// <remarks>
+/// <para>Layout (see docs, "Redis storage"): every key of a session shares the hash tag <c>{prefix:session_table:id}</c>: a head
+/// hash, a message hash keyed by sequence, sorted sets indexing history messages by turn and run messages by run, and a hash of run
+/// records. Each run is written by ONE Lua script that also checks the head's version, so concurrent writers never lose an update.
+/// Listings read sorted-set indexes under the hash tag <c>{prefix:idx}</c>; no call ever uses SCAN or KEYS except
+/// <see cref="ClearAllAsync"/>.</para>
+/// <para>Index keys live in another hash slot than session keys, so an index change is a second atomic step: new entries are added
+/// before the record is written, stale ones removed after. Readers check every entry against its record, so an entry left behind
+/// by a crash between the steps is never returned, and they remove such entries once they are older than a minute.</para>
+/// <para>With <c>expire</c> set, every key a write touches gets that TTL again, so a session lives until <c>expire</c> seconds
+/// after its last write.</para>
+/// <para><b>Security considerations:</b> values are sent as script arguments, never spliced into scripts; ids are encoded so they
+/// cannot change the key layout; the prefix and table names are validated at construction; error messages never contain the
+/// connection string or password.</para>
+/// </remarks>
+public sealed partial class RedisStorage : IStorage
+{
+    /// <summary>The default key prefix.</summary>
+    public const string DefaultPrefix = "upsonic";
+
+    /// <summary>How long a dangling index entry is left alone, so readers never remove the entry of a record being written.</summary>
+    internal static readonly TimeSpan IndexGrace = TimeSpan.FromMinutes(1);
+
+    private readonly ConfigurationOptions? _options;
+    private readonly bool _ownsClient;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private IConnectionMultiplexer? _client;
+    private bool _schemaWritten;
+    private bool _disposed;
+
+    /// <summary>Creates a storage that connects to the Redis at <paramref name="dbUrl"/> on first use.</summary>
+    /// <param name="dbUrl"><c>redis://[user:password@]host:port[/db]</c>, <c>rediss://...</c> for TLS, or a StackExchange.Redis configuration string.</param>
+    /// <param name="dbPrefix">The key prefix (letters, digits, underscores).</param>
+    /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
+    /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
+    /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
+    /// <remarks>Calls fail with <see cref="StorageException"/> within a few seconds while the server is unreachable, and work again
+    /// after it comes back, without recreating the storage.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="dbUrl"/> is missing or cannot be parsed, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
+    public RedisStorage(string dbUrl, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+    {
+        if (string.IsNullOrWhiteSpace(dbUrl))
+        {
+            throw new ArgumentException("A Redis URL (redis://host:port) or a StackExchange.Redis configuration string is required.", nameof(dbUrl));
+        }
+
+        (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
+        _options = RedisConnectionOptions.Parse(dbUrl, nameof(dbUrl));
+        _ownsClient = true;
+        Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
+        Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(_options.EndPoints, _options.DefaultDatabase ?? 0)) : id;
+    }
+
+    /// <summary>Creates a storage over an existing connection, which it uses but never disposes.</summary>
+    /// <param name="redisClient">The connection (single node or cluster).</param>
+    /// <param name="dbPrefix">The key prefix (letters, digits, underscores).</param>
+    /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
+    /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
+    /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
+    /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
+    public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+    {
+        if (redisClient is null)
+        {
+            throw new ArgumentException("A Redis connection (IConnectionMultiplexer) is required.", nameof(redisClient));
+        }
+
+        (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
+        _client = redisClient;
+        _ownsClient = false;
+        Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
+        Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(redisClient.GetEndPoints(), 0)) : id;
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <summary>The prefix of every key this storage writes.</summary>
+    public string DbPrefix { get; }
+
+    /// <summary>The TTL in seconds applied to every key on each write, or null when keys never expire.</summary>
+    public int? Expire { get; }
+
+    /// <inheritdoc />
+    public string SessionTable { get; }
+
+    /// <inheritdoc />
+    public string UserMemoryTable { get; }
+
+    /// <inheritdoc />
+    public string KnowledgeTable { get; }
+
+    internal RedisKeys Keys { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Redis has no tables: any valid name exists.</remarks>
+    public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Writes the schema-version key; there is nothing else to create.</remarks>
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("EnsureCreated", null, async db =>
+        {
+            await WriteSchemaAsync(db).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The one operation that scans: it deletes every key of this prefix on every primary, including keys that no index lists.</remarks>
+    public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("ClearAll", null, async db =>
+        {
+            var client = db.Multiplexer;
+            foreach (var server in client.GetServers().Where(s => !s.IsReplica && s.IsConnected))
+            {
+                var batch = new List<Task>();
+                await foreach (var key in server.KeysAsync(db.Database, Keys.Pattern, pageSize: 500).ConfigureAwait(false))
+                {
+                    // One DEL per key: keys of different hash slots cannot share a DEL on a cluster.
+                    batch.Add(db.KeyDeleteAsync(key));
+                }
+
+                await Task.WhenAll(batch).ConfigureAwait(false);
+            }
+
+            _schemaWritten = false;
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_ownsClient && _client is { } client)
+        {
+            await client.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            client.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    /// <summary>The connection, opened on first use.</summary>
+    internal async Task<IConnectionMultiplexer> ConnectionAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_client is { } existing)
+        {
+            return existing;
+        }
+
+        await _connectGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // With AbortOnConnectFail off, this returns a reconnecting multiplexer even when the server is down.
+            return _client ??= await ConnectionMultiplexer.ConnectAsync(_options!).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    /// <summary>Runs one storage operation, turning driver failures into <see cref="StorageException"/>.</summary>
+    private async Task<T> RunAsync<T>(string operation, string? recordId, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var client = await ConnectionAsync().ConfigureAwait(false);
+            return await action(client.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
+        {
+            // The driver's message names endpoints and commands, never the password; ours adds only the operation and record.
+            var what = recordId is null ? "" : $" for '{recordId}'";
+            throw new StorageException($"Redis operation {operation}{what} failed: {ex.GetType().Name}.", ex, operation, recordId);
+        }
+    }
+
+    /// <summary>Writes the schema-version key once per instance (with the TTL, so no key outlives <see cref="Expire"/>).</summary>
+    private async Task WriteSchemaAsync(IDatabase db)
+    {
+        if (_schemaWritten)
+        {
+            return;
+        }
+
+        if (Expire is { } seconds)
+        {
+            await db.StringSetAsync(Keys.Schema, 1, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        }
+        else
+        {
+            await db.StringSetAsync(Keys.Schema, 1).ConfigureAwait(false);
+        }
+        _schemaWritten = true;
+    }
+
+    private static (string Prefix, int? Expire, string Sessions, string UserMemories, string Knowledge) Names(
+        string dbPrefix, int? expire, string? sessionTable, string? userMemoryTable, string? knowledgeTable)
+    {
+        if (expire is <= 0)
+        {
+            throw new ArgumentException("expire is a TTL in seconds and must be positive (or null for no expiry).", nameof(expire));
+        }
+
+        return (
+            StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix)),
+            expire,
+            StorageNames.Validate(sessionTable, "sessions", nameof(sessionTable)),
+            StorageNames.Validate(userMemoryTable, "user_memories", nameof(userMemoryTable)),
+            StorageNames.Validate(knowledgeTable, "knowledge", nameof(knowledgeTable)));
+    }
+
+    /// <summary>"redis_" + 16 hex digits of SHA-256(prefix + '#' + endpoints): the same in every process, unlike string hash codes.</summary>
+    internal static string DefaultId(string prefix, string endpoints) =>
+        "redis_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + "#" + endpoints)))[..16];
+
+    private static long NowMillis() => StorageClock.ToUnixMilliseconds(StorageClock.Now());
+}

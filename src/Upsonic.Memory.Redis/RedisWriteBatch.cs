@@ -1,0 +1,103 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Upsonic.Storage.Redis;
+
+/// <summary>
+/// A list of writes to keys of ONE hash slot, applied by <see cref="RedisScripts.Write"/> in one atomic script, optionally only if
+/// the version of the first key is still the one read before.
+/// </summary>
+internal sealed class RedisWriteBatch
+{
+    private readonly List<RedisKey> _keys = [];
+    private readonly List<RedisValue> _ops = [];
+
+    /// <summary>Creates a batch; the first key is the one whose <c>version</c> field is checked.</summary>
+    public RedisWriteBatch(params RedisKey[] keys) => _keys.AddRange(keys);
+
+    public bool IsEmpty => _ops.Count == 0;
+
+    public RedisWriteBatch HashSet(RedisKey key, string field, RedisValue value)
+    {
+        _ops.Add("H");
+        _ops.Add(IndexOf(key));
+        _ops.Add(field);
+        _ops.Add(value);
+        return this;
+    }
+
+    /// <summary>Sets the field, or deletes it when <paramref name="value"/> is null (an absent field reads back as null).</summary>
+    public RedisWriteBatch HashSetOrDelete(RedisKey key, string field, string? value) =>
+        value is null ? HashDelete(key, field) : HashSet(key, field, value);
+
+    public RedisWriteBatch HashDelete(RedisKey key, string field)
+    {
+        _ops.Add("HD");
+        _ops.Add(IndexOf(key));
+        _ops.Add(field);
+        return this;
+    }
+
+    public RedisWriteBatch SortedSetAdd(RedisKey key, string member, double score)
+    {
+        _ops.Add("Z");
+        _ops.Add(IndexOf(key));
+        _ops.Add(score.ToString("R", CultureInfo.InvariantCulture));
+        _ops.Add(member);
+        return this;
+    }
+
+    public RedisWriteBatch SortedSetRemove(RedisKey key, string member)
+    {
+        _ops.Add("ZR");
+        _ops.Add(IndexOf(key));
+        _ops.Add(member);
+        return this;
+    }
+
+    /// <summary>Removes the member only if its score is still at most <paramref name="maxScore"/> (it was not re-added since it was read).</summary>
+    public RedisWriteBatch SortedSetRemoveIfOlder(RedisKey key, string member, double maxScore)
+    {
+        _ops.Add("ZO");
+        _ops.Add(IndexOf(key));
+        _ops.Add(maxScore.ToString("R", CultureInfo.InvariantCulture));
+        _ops.Add(member);
+        return this;
+    }
+
+    public RedisWriteBatch Delete(RedisKey key)
+    {
+        _ops.Add("D");
+        _ops.Add(IndexOf(key));
+        return this;
+    }
+
+    /// <summary>Runs the batch. <paramref name="expectedVersion"/>: null = no check, 0 = the first key must not exist, else its version.</summary>
+    /// <returns>Whether it was written (false only on a version conflict).</returns>
+    public async Task<bool> ExecuteAsync(IDatabase database, long? expectedVersion, int? expire)
+    {
+        var args = new RedisValue[_ops.Count + 2];
+        args[0] = expectedVersion switch
+        {
+            null => "*",
+            0 => "",
+            { } v => v.ToString(CultureInfo.InvariantCulture),
+        };
+        args[1] = expire ?? 0;
+        _ops.CopyTo(args, 2);
+        var result = await database.ScriptEvaluateAsync(RedisScripts.Write, [.. _keys], args).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    private int IndexOf(RedisKey key)
+    {
+        var index = _keys.IndexOf(key);
+        if (index < 0)
+        {
+            _keys.Add(key);
+            index = _keys.Count - 1;
+        }
+
+        return index + 1;
+    }
+}

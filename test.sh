@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The single test command: builds the solution once, starts the test servers (Redis, PostgreSQL) when their scripts exist,
+# runs every test project of the solution, and ends with one line "N passed, N failed, N skipped" counted from the results.
+#
+#   ./test.sh            locally: tests whose server is missing skip with a message saying how to start it
+#   CI=true ./test.sh    in CI (.ci/run): a missing required server fails its tests
+#
+# UPSONIC_KEEP_TEST_SERVERS=1 leaves the servers running afterwards (faster reruns; stop them with eng/test-servers/*.sh stop).
+#
+# Exit code: non-zero when a test failed, the build failed, a test project failed to run, or no test ran.
+# Results: TestResults/<project>.trx (one file per test project).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+solution=Upsonic.Memory.sln
+results=TestResults
+started=()
+
+log() { echo "test.sh: $*" >&2; }
+
+stop_servers() {
+  local script
+  if [[ "${UPSONIC_KEEP_TEST_SERVERS:-}" == 1 ]]; then started=(); fi
+  for script in "${started[@]}"; do
+    bash "$script" stop >&2 || log "stopping with $script failed"
+  done
+  started=()
+}
+trap stop_servers EXIT
+
+# Runs "<script> start" and applies the "export NAME=value" lines it prints; a missing script is skipped.
+start_server() {
+  local script="eng/test-servers/$1.sh" output line
+  if [[ ! -f "$script" ]]; then
+    log "$script not found: not starting $1 (its tests skip, or fail under CI=true)"
+    return 0
+  fi
+  started+=("$script")
+  if ! output="$(bash "$script" start)"; then
+    log "$script start failed: $1 tests will skip (or fail under CI=true)"
+    return 0
+  fi
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^export\ [A-Za-z_][A-Za-z0-9_]*= ]]; then
+      eval "$line"
+    fi
+  done <<< "$output"
+}
+
+rm -rf "$results"
+build_failed=0
+run_failed=0
+
+log "building $solution (Release)"
+if ! dotnet build "$solution" -c Release --nologo --verbosity quiet -clp:NoSummary; then
+  build_failed=1
+  log "the build failed; running the test projects that did build"
+fi
+
+start_server redis
+start_server postgres
+
+# Test projects = projects of the solution that reference the test SDK (the shared test kit does not).
+mapfile -t projects < <(dotnet sln "$solution" list | tr '\\' '/' | grep -E '\.csproj$' | while read -r p; do
+  if [[ -f "$p" ]] && grep -q 'Microsoft.NET.Test.Sdk' "$p"; then echo "$p"; fi
+done)
+
+if [[ ${#projects[@]} -eq 0 ]]; then
+  log "no test project found in $solution"
+fi
+
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  log "testing $name"
+  if ! dotnet test "$project" --no-build -c Release --nologo --verbosity quiet \
+      --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+      --blame-hang-timeout 10m --blame-hang-dump-type none; then
+    if [[ ! -f "$results/$name.trx" ]]; then
+      log "$name did not run (no $results/$name.trx)"
+      run_failed=1
+    elif ! grep -q 'outcome="Failed"' "$results/$name.trx" && ! grep -q '<Counters [^>]* failed="[1-9]' "$results/$name.trx"; then
+      log "$name exited with an error without a failed test"
+      run_failed=1
+    fi
+  fi
+done
+
+stop_servers
+
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+passed=0 failed=0 skipped=0
+if [[ ${#trx_files[@]} -gt 0 ]]; then
+  read -r passed failed skipped < <(grep -ho '<Counters [^>]*>' "${trx_files[@]}" | awk '
+    function count(s, name) { return match(s, " " name "=\"[0-9]+\"") ? substr(s, RSTART + length(name) + 3, RLENGTH - length(name) - 4) + 0 : 0 }
+    # The trx logger leaves notExecuted at 0 for skipped xunit tests while "executed" excludes them, so a skip is either.
+    { n = count($0, "notExecuted"); d = count($0, "total") - count($0, "executed"); p += count($0, "passed"); f += count($0, "failed"); s += (n > d ? n : d) }
+    END { printf "%d %d %d\n", p, f, s }')
+
+  if [[ "$failed" -gt 0 ]]; then
+    echo "Failed tests:"
+    grep -h '<UnitTestResult ' "${trx_files[@]}" | grep 'outcome="Failed"' | sed -E 's/.*testName="([^"]*)".*/  \1/' | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' || true
+    echo "Details: $results/*.trx"
+  fi
+fi
+
+status=0
+if [[ $build_failed -ne 0 ]]; then echo "The build failed."; status=1; fi
+if [[ $run_failed -ne 0 ]]; then echo "A test project failed to run."; status=1; fi
+if [[ $failed -gt 0 ]]; then status=1; fi
+if [[ $((passed + failed)) -eq 0 ]]; then echo "No test ran."; status=1; fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,128 @@
+using Npgsql;
+using Upsonic.Storage;
+using Upsonic.Storage.Postgres;
+using static Upsonic.Testing.Storage.TestData;
+
+namespace Upsonic.Memory.Postgres.Tests;
+
+/// <summary>Schema and table creation on a real server: the schema option, TableExists, quoting, idempotent DDL.</summary>
+public sealed class PostgresSchemaTests : IAsyncLifetime
+{
+    private readonly PostgresTarget _target = new();
+    private readonly List<PostgresStorage> _storages = [];
+    private string _connectionString = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _connectionString = await PostgresTestServer.ConnectionStringAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var storage in _storages)
+        {
+            await storage.DisposeAsync();
+        }
+
+        await _target.DisposeAsync();
+    }
+
+    private async Task<PostgresStorage> CreateAsync(string? sessionTable = null) =>
+        Track((PostgresStorage)await _target.CreateNamedAsync(sessionTable, null, null, null));
+
+    private PostgresStorage Track(PostgresStorage storage)
+    {
+        _storages.Add(storage);
+        return storage;
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    [Fact]
+    public async Task Tables_do_not_exist_before_first_use_and_exist_after_EnsureCreated()
+    {
+        var storage = await CreateAsync();
+        Assert.False(await storage.TableExistsAsync(storage.SessionTable, Ct));
+
+        await storage.EnsureCreatedAsync(Ct);
+
+        foreach (var table in new[] { storage.SessionTable, storage.MessageTable, storage.RunTable, storage.UserMemoryTable, storage.KnowledgeTable })
+        {
+            Assert.True(await storage.TableExistsAsync(table, Ct), table);
+        }
+
+        Assert.False(await storage.TableExistsAsync("no_such_table", Ct));
+    }
+
+    [Fact]
+    public async Task The_tables_are_created_in_the_configured_non_public_schema()
+    {
+        var storage = await CreateAsync();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello")), Ct);
+
+        var schemas = await ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", storage.DbSchema, storage.SessionTable);
+        var inPublic = await ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", storage.SessionTable);
+        Assert.Equal(1, schemas);
+        Assert.Equal(0, inPublic);
+    }
+
+    [Fact]
+    public async Task A_missing_schema_is_not_created_when_createSchema_is_false()
+    {
+        var schema = PostgresTarget.NewSchemaName();
+        await using var storage = new PostgresStorage(_connectionString, schema, createSchema: false);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.EnsureCreatedAsync(Ct));
+        Assert.Equal("EnsureCreated", ex.Operation);
+        Assert.IsType<PostgresException>(ex.InnerException);
+        Assert.DoesNotContain("Password", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_mixed_case_table_name_is_quoted_and_kept_exactly()
+    {
+        var storage = await CreateAsync("MySessions");
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello")), Ct);
+
+        Assert.True(await storage.TableExistsAsync("MySessions", Ct));
+        Assert.True(await storage.TableExistsAsync("MySessions_messages", Ct));
+        Assert.False(await storage.TableExistsAsync("mysessions", Ct));
+        var window = await storage.LoadSessionWindowAsync("s1", null, Ct);
+        Assert.Equal("hello", Assert.Single(window!.Turns).Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task Creation_is_idempotent_across_instances_running_at_the_same_time()
+    {
+        var first = await CreateAsync();
+        var others = Enumerable.Range(0, 4)
+            .Select(_ => Track(new PostgresStorage(_connectionString, first.DbSchema)))
+            .Prepend(first)
+            .ToList();
+
+        await Task.WhenAll(others.Select(s => s.EnsureCreatedAsync(Ct)));
+        await first.EnsureCreatedAsync(Ct);
+
+        Assert.Equal(1, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+    }
+
+    [Fact]
+    public async Task Identifiers_and_values_never_mix_a_hostile_id_is_stored_literally()
+    {
+        var storage = await CreateAsync();
+        const string hostile = "x'); DROP TABLE upsonic_sessions; --\"";
+        await storage.AppendRunAsync(Append(hostile, Turn("r1", "hello")), Ct);
+
+        Assert.NotNull(await storage.GetSessionAsync(hostile, cancellationToken: Ct));
+        Assert.True(await storage.TableExistsAsync(storage.SessionTable, Ct));
+    }
+}

@@ -1,0 +1,71 @@
+using Npgsql;
+using Upsonic.Storage;
+using Upsonic.Storage.Postgres;
+using Upsonic.Testing.Storage;
+
+namespace Upsonic.Memory.Postgres.Tests;
+
+/// <summary>
+/// Runs the shared suites against <see cref="PostgresStorage"/> on the server in <c>UPSONIC_TEST_POSTGRES</c>: every storage gets
+/// its own schema (<c>t_&lt;guid&gt;</c>), dropped with CASCADE when the test ends.
+/// </summary>
+public sealed class PostgresTarget : StorageTarget
+{
+    private readonly List<string> _schemas = [];
+    private string? _connectionString;
+
+    /// <inheritdoc />
+    public override string Name => "postgres";
+
+    /// <inheritdoc />
+    public override Task<IStorage> CreateAsync() => CreateNamedAsync(null, null, null, null);
+
+    /// <inheritdoc />
+    public override async Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
+    {
+        _connectionString ??= await PostgresTestServer.ConnectionStringAsync();
+        var schema = NewSchemaName();
+        _schemas.Add(schema);
+        return new PostgresStorage(_connectionString, schema, createSchema: true, sessionTable, userMemoryTable, knowledgeTable, id);
+    }
+
+    /// <inheritdoc />
+    public override Task<IStorage> OpenAnotherAsync(IStorage storage)
+    {
+        // A new storage with its own data source (own pool), as another process would have.
+        var postgres = (PostgresStorage)storage;
+        return Task.FromResult<IStorage>(new PostgresStorage(
+            _connectionString!, postgres.DbSchema, createSchema: true, postgres.SessionTable, postgres.UserMemoryTable, postgres.KnowledgeTable));
+    }
+
+    /// <inheritdoc />
+    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var postgres = (PostgresStorage)storage;
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" SET message = '{{ not json' WHERE session_id = $1 AND seq = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>A unique schema name, valid and within PostgreSQL's 63-character limit.</summary>
+    public static string NewSchemaName() => ("t_" + Guid.NewGuid().ToString("N"))[..Math.Min(34, StorageNames.MaxLength)];
+
+    /// <summary>Drops the schemas this target created.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (_connectionString is not null && _schemas.Count > 0)
+        {
+            await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+            foreach (var schema in _schemas)
+            {
+                await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        await base.DisposeAsync();
+    }
+}
