@@ -1,14 +1,14 @@
 // HumanInTheLoop: a tool that needs a person's approval pauses the run; the checkpoint is stored in SQLite, and a second
 // process resumes it.
-//   dotnet run -- pause             starts the run, which pauses before the tool runs, and writes the run id to hitl-state.txt
-//   dotnet run -- resume [runId]    approves the call (add "reject" to refuse it) and finishes the run in a new process
+//   dotnet run -- pause             starts the run, which pauses before the tool runs, and prints its run id
+//   dotnet run -- resume [runId]    approves the call (add "reject" to refuse it) and finishes the run in a new process;
+//                                   without a run id it continues the session's latest paused run, found in storage
 using Microsoft.Extensions.AI;
 using Upsonic;
 using Upsonic.Samples;
 using Upsonic.Storage;
 using Upsonic.Storage.Sqlite;
 
-const string StateFile = "hitl-state.txt";
 var command = args.FirstOrDefault() ?? "pause";
 
 var model = SampleModel.Create();
@@ -33,14 +33,20 @@ switch (command)
             Console.WriteLine($"Waiting for approval: {call.Name}({string.Join(", ", call.Arguments?.Select(a => $"{a.Key}={a.Value}") ?? [])})");
         }
 
-        await File.WriteAllTextAsync(StateFile, task.RunId);
-        Console.WriteLine($"Run id: {task.RunId} (saved to {StateFile}); continue with: dotnet run -- resume");
+        Console.WriteLine($"Run id: {task.RunId}; continue with: dotnet run -- resume");
         break;
     }
 
     case "resume":
     {
-        var runId = args.Skip(1).FirstOrDefault(a => a != "reject") ?? (await File.ReadAllTextAsync(StateFile)).Trim();
+        var runId = args.Skip(1).FirstOrDefault(a => a != "reject")
+            ?? (await memory.GetSessionAsync())?.Runs.LastOrDefault(r => r.IsResumable)?.RunId;
+        if (runId is null)
+        {
+            Console.WriteLine("No paused run in this session; start one with: dotnet run -- pause");
+            return 1;
+        }
+
         var approve = !args.Contains("reject");
         var answer = await agent.ContinueRunAsync(runId, approve);
         Console.WriteLine($"Answer: {answer}");

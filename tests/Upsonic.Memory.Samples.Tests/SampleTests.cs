@@ -96,7 +96,7 @@ public sealed class SampleTests : IDisposable
     public async Task HumanInTheLoop_rejection_never_runs_the_tool()
     {
         var paused = await _samples.RunAsync("HumanInTheLoop", "pause");
-        var runId = File.ReadAllText(Path.Combine(_samples.WorkingDirectory, "hitl-state.txt")).Trim();
+        var runId = paused.Output.Split('\n').Single(l => l.StartsWith("Run id: ", StringComparison.Ordinal))["Run id: ".Length..].Split(';')[0];
         var rejected = await _samples.RunAsync("HumanInTheLoop", "resume", runId, "reject");
 
         Assert.True(paused.ExitCode == 0, paused.ToString());
