@@ -67,15 +67,7 @@ public sealed partial class MongoStorage
     public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null,
         CancellationToken cancellationToken = default)
     {
-        var query = new SessionQuery
-        {
-            SessionIds = sessionId is null ? null : [sessionId],
-            SessionType = sessionType,
-            UserId = userId,
-            AgentId = agentId,
-            SortBy = RecordSortField.UpdatedAt,
-            Limit = 1,
-        };
+        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         return RunAsync("GetSession", sessionId, async ct =>
         {
             var head = await _collections.Sessions.Find(SessionDefinitions.Matching(query))

@@ -10,8 +10,7 @@ public sealed partial class MongoStorage
     /// <remarks>One <c>findAndModify</c> with upsert: created_at is kept when the profile exists (unlike upstream Mongo, which reset it).</remarks>
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userMemory);
-        Guard.Id(userMemory.UserId, nameof(userMemory));
+        Guard.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, ct => UpsertUserMemoryCoreAsync(userMemory, ct), cancellationToken);
     }
 

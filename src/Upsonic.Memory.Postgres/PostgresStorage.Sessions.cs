@@ -34,15 +34,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        var query = new SessionQuery
-        {
-            SessionIds = sessionId is null ? null : [sessionId],
-            SessionType = sessionType,
-            UserId = userId,
-            AgentId = agentId,
-            SortBy = RecordSortField.UpdatedAt,
-            Limit = 1,
-        };
+        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         return RunAsync("GetSession", sessionId, async (connection, ct) =>
             (await ReadSessionsAsync(connection, null, query, ct).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
     }

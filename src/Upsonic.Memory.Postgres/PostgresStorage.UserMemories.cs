@@ -10,8 +10,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userMemory);
-        Guard.Id(userMemory.UserId, nameof(userMemory));
+        Guard.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { BatchCommands = { UpsertUserMemoryStatement(userMemory, StorageClock.Now()) } };
@@ -45,7 +44,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
     {
-        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         return RunAsync("GetUserMemory", userId, async (connection, ct) =>
             (await PageUserMemoriesAsync(connection, query, ct).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
     }

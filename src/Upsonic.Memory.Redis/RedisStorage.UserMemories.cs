@@ -9,8 +9,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userMemory);
-        Guard.Id(userMemory.UserId, nameof(userMemory));
+        Guard.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, db => WriteUserMemoryAsync(db, userMemory.UserId, _ => Copy(userMemory)), cancellationToken);
     }
 
@@ -89,7 +88,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
     {
-        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         return RunAsync("GetUserMemory", userId, async db => (await ListUserMemoriesAsync(db, query).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
     }
 

@@ -97,15 +97,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        var query = new SessionQuery
-        {
-            SessionIds = sessionId is null ? null : [sessionId],
-            SessionType = sessionType,
-            UserId = userId,
-            AgentId = agentId,
-            SortBy = RecordSortField.UpdatedAt,
-            Limit = 1,
-        };
+        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         return await RunAsync("GetSession", sessionId, write: false, ensureSchema: true, async scope =>
         {
             var heads = await ReadHeadsAsync(scope, query, cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userMemory);
-        Guard.Id(userMemory.UserId, nameof(userMemory));
+        Guard.UserMemory(userMemory, nameof(userMemory));
         return await RunAsync("UpsertUserMemory", userMemory.UserId, write: true, ensureSchema: true,
             scope => UpsertUserMemoryAsync(scope, userMemory, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -61,7 +60,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
     {
-        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         return await RunAsync("GetUserMemory", userId, write: false, ensureSchema: true, async scope =>
         {
             var page = await ReadUserMemoriesAsync(scope, query, cancellationToken).ConfigureAwait(false);

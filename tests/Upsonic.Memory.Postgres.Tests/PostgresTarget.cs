@@ -12,6 +12,9 @@ namespace Upsonic.Memory.Postgres.Tests;
 public sealed class PostgresTarget : StorageTarget
 {
     private readonly List<string> _schemas = [];
+
+    /// <summary>JSONB orders object keys by length, then bytes: metadata and profiles keep their content, not their key order.</summary>
+    public override bool PreservesKeyOrder => false;
     private string? _connectionString;
 
     /// <inheritdoc />

@@ -61,4 +61,20 @@ public abstract class MemoryAcceptanceBase<TTarget> : IAsyncLifetime
             Run = new RunRecord { RunId = runId, Status = RunStatus.Completed, Messages = [.. messages] },
             AddToHistory = inHistory,
         }, Ct);
+
+    /// <summary>Asserts a formatted block; on targets that do not keep JSON key order, only its set of lines.</summary>
+    protected void AssertBlock(string expected, string actual)
+    {
+        if (Target.PreservesKeyOrder)
+        {
+            Assert.Equal(expected, actual);
+            return;
+        }
+
+        Assert.Equal(expected.Split('\n').Order(StringComparer.Ordinal), actual.Split('\n').Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Asserts that a stored JSON map has exactly the expected content (key order aside).</summary>
+    protected static void AssertJson(string expected, System.Text.Json.Nodes.JsonNode? actual) =>
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(expected), actual), $"Expected {expected}, got {actual?.ToJsonString()}");
 }

@@ -39,7 +39,7 @@ public abstract class MemoryPrepareAcceptance<TTarget> : MemoryAcceptanceBase<TT
         await Storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u1", Profile = profile }, Ct);
         var memory = NewMemory(new() { UserId = "u1", UserAnalysisMemory = true });
         var context = await memory.PrepareAsync(ct: Ct);
-        Assert.Equal("<UserProfile>\n- name: Bob\n- lst2: a, b\n- d: {\"x\": 1}\n- zero: 0\n- f: False\n- city: Zürich\n</UserProfile>", context.SystemPromptInjection);
+        AssertBlock("<UserProfile>\n- name: Bob\n- lst2: a, b\n- d: {\"x\": 1}\n- zero: 0\n- f: False\n- city: Zürich\n</UserProfile>", context.SystemPromptInjection);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public abstract class MemoryPrepareAcceptance<TTarget> : MemoryAcceptanceBase<TT
         var memory = NewMemory(new() { SessionId = "s1", FullSessionMemory = true });
         await memory.SetMetadataAsync(new Dictionary<string, object?> { ["key"] = "value", ["n"] = 1, ["flag"] = true }, Ct);
         var context = await memory.PrepareAsync(ct: Ct);
-        Assert.Equal("<SessionMetadata>\n  key: value\n  n: 1\n  flag: True\n</SessionMetadata>", context.MetadataInjection);
+        AssertBlock("<SessionMetadata>\n  key: value\n  n: 1\n  flag: True\n</SessionMetadata>", context.MetadataInjection);
     }
 
     [Fact]

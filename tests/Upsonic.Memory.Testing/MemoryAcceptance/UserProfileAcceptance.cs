@@ -67,7 +67,7 @@ public abstract class UserProfileAcceptance<TTarget> : MemoryAcceptanceBase<TTar
         MemoryModel.When(r => MemoryScripts.IsProfile(r, "PersonProfile"), """{"age":"not a number"}""");
         var memory = NewMemory(new() { SessionId = "s-bad", UserId = "u1", UserAnalysisMemory = true, UserProfileSchema = typeof(PersonProfile) });
         await TurnAsync(memory, "hi");
-        Assert.Equal("""{"name":"Ada","age":36}""", (await ProfileAsync("u1"))!.ToJsonString());
+        AssertJson("""{"name":"Ada","age":36}""", await ProfileAsync("u1"));
         Assert.Contains(Logs.Warnings, w => w.Message.Contains("s-bad", StringComparison.Ordinal));
     }
 
@@ -193,7 +193,7 @@ public abstract class UserProfileAcceptance<TTarget> : MemoryAcceptanceBase<TTar
         var fill = MemoryModel.Requests[1].Schema!.Value.GetRawText();
         Assert.Contains("favourite_language", fill, StringComparison.Ordinal);
         Assert.DoesNotContain("Bad Name", fill, StringComparison.Ordinal);
-        Assert.Equal("""{"favourite_language":"Rust","team_size":"5"}""", (await ProfileAsync("u1"))!.ToJsonString());
+        AssertJson("""{"favourite_language":"Rust","team_size":"5"}""", await ProfileAsync("u1"));
         Assert.Contains("<UserProfile>", (await memory.PrepareAsync(ct: Ct)).SystemPromptInjection, StringComparison.Ordinal);
         Assert.NotNull(await memory.GetSessionAsync(Ct));
     }
@@ -222,7 +222,7 @@ public abstract class UserProfileAcceptance<TTarget> : MemoryAcceptanceBase<TTar
         await TurnAsync(memory, "I live in Oslo with my cat.");
         var firstUpdate = (await memory.GetSessionAsync(Ct))!.UpdatedAt;
         await TurnAsync(memory, "I play chess.");
-        Assert.Equal("""{"city":"Oslo","pet":"cat","hobby":"chess"}""", (await ProfileAsync("u1"))!.ToJsonString());
+        AssertJson("""{"city":"Oslo","pet":"cat","hobby":"chess"}""", await ProfileAsync("u1"));
         Assert.True((await memory.GetSessionAsync(Ct))!.UpdatedAt >= firstUpdate);
     }
 

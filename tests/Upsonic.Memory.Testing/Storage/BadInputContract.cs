@@ -119,6 +119,17 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Fact]
+    public async Task A_user_memory_without_a_profile_map_is_rejected_naming_the_parameter()
+    {
+        var storage = await CreateAsync();
+        var single = await Assert.ThrowsAsync<ArgumentException>(() => storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u1", Profile = null! }, Ct));
+        Assert.Equal("userMemory", single.ParamName);
+        var many = await Assert.ThrowsAsync<ArgumentException>(() => storage.UpsertUserMemoriesAsync([new UserMemory { UserId = "u1", Profile = null! }], Ct));
+        Assert.Equal("userMemories", many.ParamName);
+        Assert.Null(await storage.GetUserMemoryAsync("u1", cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task A_knowledge_row_without_a_name_is_rejected()
     {
         var storage = await CreateAsync();

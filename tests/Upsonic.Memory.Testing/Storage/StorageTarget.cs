@@ -41,6 +41,12 @@ public abstract class StorageTarget : IAsyncDisposable
         throw new System.Diagnostics.UnreachableException();
     }
 
+    /// <summary>
+    /// Whether stored JSON maps (metadata, profiles) keep their key order. PostgreSQL's JSONB does not (it orders keys by length,
+    /// then bytes), so suites compare such maps by content, and formatted blocks by their set of lines, on such targets.
+    /// </summary>
+    public virtual bool PreservesKeyOrder => true;
+
     /// <summary>Releases what the target created (files, schemas, key prefixes).</summary>
     public virtual ValueTask DisposeAsync()
     {

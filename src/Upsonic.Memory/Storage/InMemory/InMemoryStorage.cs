@@ -109,15 +109,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc />
     public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        var query = new SessionQuery
-        {
-            SessionIds = sessionId is null ? null : [sessionId],
-            SessionType = sessionType,
-            UserId = userId,
-            AgentId = agentId,
-            SortBy = RecordSortField.UpdatedAt,
-            Limit = 1,
-        };
+        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         lock (_gate)
         {
             var match = Matching(query).FirstOrDefault();
@@ -167,8 +159,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc />
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userMemory);
-        Guard.Id(userMemory.UserId, nameof(userMemory));
+        Guard.UserMemory(userMemory, nameof(userMemory));
         lock (_gate)
         {
             return Task.FromResult(UpsertUserMemoryLocked(userMemory));
@@ -200,7 +191,7 @@ public sealed class InMemoryStorage : IStorage
     /// <inheritdoc />
     public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
     {
-        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         lock (_gate)
         {
             var match = PageUserMemories(query).Items.FirstOrDefault();

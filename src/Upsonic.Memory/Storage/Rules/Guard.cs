@@ -59,6 +59,18 @@ internal static class Guard
         return list;
     }
 
+    public static UserMemory UserMemory(UserMemory memory, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(memory, parameterName);
+        Id(memory.UserId, parameterName);
+        if (memory.Profile is null)
+        {
+            throw new ArgumentException("A user memory needs a profile map (it may be empty).", parameterName);
+        }
+
+        return memory;
+    }
+
     public static List<UserMemory> UserMemories(IEnumerable<UserMemory> memories, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(memories, parameterName);
@@ -70,7 +82,7 @@ internal static class Guard
                 throw new ArgumentException("The list must not contain null user memories.", parameterName);
             }
 
-            Id(memory.UserId, parameterName);
+            UserMemory(memory, parameterName);
         }
 
         return list;

@@ -27,6 +27,21 @@ internal static class RecordOrdering
         return new PagedResult<T>(page.ToList(), all.Count);
     }
 
+    /// <summary>The query behind <see cref="IStorage.GetSessionAsync"/>: the most recently updated session matching the filters.</summary>
+    public static SessionQuery LatestSession(string? sessionId, SessionType? sessionType, string? userId, string? agentId) => new()
+    {
+        SessionIds = sessionId is null ? null : [sessionId],
+        SessionType = sessionType,
+        UserId = userId,
+        AgentId = agentId,
+        SortBy = RecordSortField.UpdatedAt,
+        Limit = 1,
+    };
+
+    /// <summary>The query behind <see cref="IStorage.GetUserMemoryAsync"/>: the most recently updated profile matching the filters.</summary>
+    public static UserMemoryQuery LatestUserMemory(string? userId, string? agentId, string? teamId) =>
+        new() { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+
     public static DateTimeOffset? SessionKey(AgentSession s, RecordSortField field) =>
         field == RecordSortField.UpdatedAt ? s.UpdatedAt ?? s.CreatedAt : s.CreatedAt;
 
