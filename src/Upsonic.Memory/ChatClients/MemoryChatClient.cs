@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Upsonic.Storage;
+
+namespace Upsonic;
+
+/// <summary>
+/// A chat client middleware that gives any <see cref="IChatClient"/> pipeline persistent memory: each call is one run whose
+/// history and memory blocks come from a <see cref="Storage.Memory"/>, and whose new turn is saved to it.
+/// </summary>
+/// <remarks>
+/// <para>The caller sends only the new turn. The middleware loads the session (<see cref="Storage.Memory.PrepareAsync"/>),
+/// sends the history before the new messages, merges the profile, summary and metadata blocks into a clone of
+/// <see cref="ChatOptions.Instructions"/> (the caller's options are not changed), calls the inner client and saves the turn
+/// once: after the response, or for a streaming call when the stream ends. A stream the consumer stops reading (or cancels) is
+/// saved as <see cref="RunStatus.Cancelled"/> with what was received; an inner failure is saved as <see cref="RunStatus.Error"/>
+/// and rethrown.</para>
+/// <para>The stored user message is the caller's raw input. System messages in the new turn are sent (first) but not stored,
+/// so instructions repeated on every call do not pile up in the history.</para>
+/// <para>Place it outside <see cref="FunctionInvokingChatClient"/> (<c>.UseMemory(memory).UseFunctionInvocation()</c>) so the
+/// saved turn holds the tool calls and results too.</para>
+/// <para><b>Security considerations:</b> everything the user and the model say is stored in the memory's storage, and the
+/// user profile is sent to the inner client with every call.</para>
+/// </remarks>
+public sealed partial class MemoryChatClient : DelegatingChatClient
+{
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <param name="innerClient">The client to call.</param>
+    /// <param name="memory">The memory that supplies history and stores turns.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="memory"/> is null.</exception>
+    public MemoryChatClient(IChatClient innerClient, Memory memory, ILoggerFactory? loggerFactory = null)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        Memory = memory;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Upsonic.MemoryChatClient");
+    }
+
+    /// <summary>The memory the middleware reads and writes.</summary>
+    public Memory Memory { get; }
+
+    /// <summary>The agent id recorded with each run; <see langword="null"/> by default.</summary>
+    public string? AgentId { get; set; }
+
+    /// <summary>The agent name recorded with each run; <see langword="null"/> by default.</summary>
+    public string? AgentName { get; set; }
+
+    /// <summary>Agent metadata injected as an <c>&lt;AgentMetadata&gt;</c> block; <see langword="null"/> by default.</summary>
+    public IReadOnlyDictionary<string, object?>? Metadata { get; set; }
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var turn = new MemoryTurn(messages.ToList());
+        var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(turn.ToSend(context), WithMemory(options, context), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await SaveIncompleteAsync(turn, [], RunStatus.Cancelled, null).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await SaveIncompleteAsync(turn, [], RunStatus.Error, ex.Message).ConfigureAwait(false);
+            throw;
+        }
+
+        await Memory.SaveRunAsync(turn.ToRun(this, response, RunStatus.Completed, null), cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var turn = new MemoryTurn(messages.ToList());
+        var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+
+        var received = new List<ChatResponseUpdate>();
+        // Until the stream is read to its end the turn counts as cancelled: that is what a consumer that stops reading did.
+        var status = RunStatus.Cancelled;
+        string? error = null;
+        var updates = base.GetStreamingResponseAsync(turn.ToSend(context), WithMemory(options, context), cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    status = RunStatus.Error;
+                    error = ex.Message;
+                    throw;
+                }
+
+                received.Add(updates.Current);
+                yield return updates.Current;
+            }
+
+            status = RunStatus.Completed;
+        }
+        finally
+        {
+            await updates.DisposeAsync().ConfigureAwait(false);
+            if (status == RunStatus.Completed)
+            {
+                await Memory.SaveRunAsync(turn.ToRun(this, received.ToChatResponse(), status, null), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SaveIncompleteAsync(turn, received, status, error).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static ChatOptions WithMemory(ChatOptions? options, MemoryContext context)
+    {
+        var merged = options?.Clone() ?? new ChatOptions();
+        merged.Instructions = RunInstructions.Compose(options?.Instructions, context);
+        return merged;
+    }
+
+    /// <summary>Saves a failed, cancelled or abandoned turn; a storage failure is logged so the caller sees the run's own outcome.</summary>
+    private async Task SaveIncompleteAsync(MemoryTurn turn, List<ChatResponseUpdate> received, RunStatus status, string? error)
+    {
+        try
+        {
+            // The caller's token may be cancelled already; the record of what happened is saved regardless.
+            await Memory.SaveRunAsync(turn.ToRun(this, received.ToChatResponse(), status, error), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception saveError)
+        {
+            LogSaveFailed(_logger, saveError, status);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Status} turn could not be stored.")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, RunStatus status);
+
+    /// <summary>The caller's new turn: what is sent and what is stored of it.</summary>
+    private sealed class MemoryTurn(List<ChatMessage> messages)
+    {
+        private readonly string _runId = Guid.NewGuid().ToString();
+
+        /// <summary>The caller's system messages first, then the history, then the rest of the new turn.</summary>
+        public List<ChatMessage> ToSend(MemoryContext context) =>
+        [
+            .. messages.Where(m => m.Role == ChatRole.System),
+            .. context.MessageHistory,
+            .. messages.Where(m => m.Role != ChatRole.System),
+        ];
+
+        public AgentRun ToRun(MemoryChatClient owner, ChatResponse response, RunStatus status, string? error) => new()
+        {
+            RunId = _runId,
+            AgentId = owner.AgentId,
+            AgentName = owner.AgentName,
+            Status = status,
+            Input = string.Join("\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).Where(t => t.Length > 0)),
+            Messages = [.. messages.Where(m => m.Role != ChatRole.System), .. response.Messages],
+            Output = status == RunStatus.Completed ? response.Text : null,
+            Usage = response.Usage,
+            Error = error,
+        };
+    }
+}
