@@ -19,7 +19,10 @@ public sealed class SampleProcess : IDisposable
     /// <summary>A fresh directory per test: the samples' SQLite files and state files go here.</summary>
     public string WorkingDirectory { get; }
 
-    public async Task<SampleResult> RunAsync(string sample, params string[] args)
+    public Task<SampleResult> RunAsync(string sample, params string[] args) => RunAsync(sample, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs a sample with extra environment variables (for example the server a backend sample connects to).</summary>
+    public async Task<SampleResult> RunAsync(string sample, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = SampleDll(sample);
         Assert.True(File.Exists(dll), $"Sample {sample} is not built at {dll}; build tests/Upsonic.Memory.Samples.Tests first.");
@@ -37,6 +40,11 @@ public sealed class SampleProcess : IDisposable
 
         // The offline sample model, whatever the machine has configured.
         start.Environment.Remove("UPSONIC_MODEL");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
