@@ -86,12 +86,13 @@ internal sealed class PostgresStatements
 
         // Bounded by the (session_id, in_history, turn) index: a backward index scan collects the last $2 distinct turns
         // (LIMIT NULL = all, 0 = none), then a range scan on the same index reads only those turns' rows.
+        // Joined with the last $2 distinct turns (an index-only walk of (session_id, in_history, turn) from the end), so the planner
+        // reads the window's rows by index; a "turn >= (subquery)" filter cannot be estimated and was planned as a scan of the session.
         WindowMessages = $"""
-            SELECT seq, turn, run_id, message FROM {m}
-            WHERE session_id = $1 AND in_history AND turn >= (
-                SELECT min(t.turn) FROM (
-                    SELECT DISTINCT turn FROM {m} WHERE session_id = $1 AND in_history ORDER BY turn DESC LIMIT $2) AS t)
-            ORDER BY seq
+            SELECT m.seq, m.turn, m.run_id, m.message FROM {m} AS m
+            JOIN (SELECT DISTINCT turn FROM {m} WHERE session_id = $1 AND in_history ORDER BY turn DESC LIMIT $2) AS t ON m.turn = t.turn
+            WHERE m.session_id = $1 AND m.in_history
+            ORDER BY m.seq
             """;
 
         // Single atomic statements: the merge happens inside PostgreSQL under the row lock, so concurrent writers never lose keys.

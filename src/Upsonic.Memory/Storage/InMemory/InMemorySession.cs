@@ -26,8 +26,7 @@ internal sealed class InMemorySession
         var state = new InMemorySession { Head = head, RunCount = layout.RunCount };
         foreach (var row in layout.Messages)
         {
-            state.Messages.Add(new StoredMessage(row.Sequence, row.Turn, row.RunId, row.InHistory, StorageJson.SerializeMessage(row.Message)));
-            state.MessageCount = row.Sequence;
+            state.Add(new StoredMessage(row.Sequence, row.Turn, row.RunId, row.InHistory, StorageJson.SerializeMessage(row.Message)));
         }
 
         foreach (var run in layout.Runs)
@@ -39,13 +38,80 @@ internal sealed class InMemorySession
         return state;
     }
 
+    /// <summary>History messages by turn, so a window reads only its own turns.</summary>
+    private SortedList<long, List<StoredMessage>> HistoryByTurn { get; } = [];
+
+    /// <summary>Messages by the run that stored them, so reading a run touches only its own messages.</summary>
+    private Dictionary<string, List<StoredMessage>> ByRun { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stores a message (and indexes it by turn when it is history).</summary>
+    public void Add(StoredMessage message)
+    {
+        Messages.Add(message);
+        MessageCount = Math.Max(MessageCount, message.Sequence);
+        if (message.RunId is not null)
+        {
+            if (!ByRun.TryGetValue(message.RunId, out var run))
+            {
+                ByRun.Add(message.RunId, run = []);
+            }
+
+            run.Add(message);
+        }
+
+        if (message.InHistory)
+        {
+            if (!HistoryByTurn.TryGetValue(message.Turn, out var turn))
+            {
+                HistoryByTurn.Add(message.Turn, turn = []);
+            }
+
+            turn.Add(message);
+        }
+    }
+
+    /// <summary>Replaces the stored text of a message (tests of corrupt data).</summary>
+    public void Overwrite(long sequence, string json)
+    {
+        var index = Messages.FindIndex(m => m.Sequence == sequence);
+        var old = Messages[index];
+        Messages[index] = old with { Json = json };
+        if (old.InHistory)
+        {
+            var turn = HistoryByTurn[old.Turn];
+            turn[turn.IndexOf(old)] = Messages[index];
+        }
+
+        if (old.RunId is not null)
+        {
+            var run = ByRun[old.RunId];
+            run[run.IndexOf(old)] = Messages[index];
+        }
+    }
+
+    /// <summary>The history messages of the last <paramref name="turns"/> turns (all when null), in stored order.</summary>
+    public IEnumerable<StoredMessage> HistoryWindow(int? turns)
+    {
+        var count = HistoryByTurn.Count;
+        var first = turns is { } n ? Math.Max(0, count - n) : 0;
+        var window = new List<StoredMessage>();
+        for (var i = first; i < count; i++)
+        {
+            window.AddRange(HistoryByTurn.GetValueAtIndex(i));
+        }
+
+        return window.OrderBy(m => m.Sequence);
+    }
+
     public MessageRow Read(StoredMessage m) =>
         new(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.DeserializeMessage(m.Json, Head.SessionId, m.Sequence));
 
     public RunRecord ReadRun(StoredRun run)
     {
         var copy = SessionRows.Copy(run.Record, withMessages: false);
-        copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Sequence).Select(m => Read(m).Message).ToList();
+        copy.Messages = ByRun.TryGetValue(run.Record.RunId, out var messages)
+            ? messages.OrderBy(m => m.Sequence).Select(m => Read(m).Message).ToList()
+            : [];
         return copy;
     }
 

@@ -324,14 +324,7 @@ public sealed class InMemoryStorage : IStorage
                 return Task.FromResult<SessionWindow?>(null);
             }
 
-            var history = state.Messages.Where(m => m.InHistory).ToList();
-            if (historyTurns is { } n)
-            {
-                var turns = history.Select(m => m.Turn).Distinct().OrderDescending().Take(n).ToHashSet();
-                history = history.Where(m => turns.Contains(m.Turn)).ToList();
-            }
-
-            var window = new SessionWindow(SessionRows.CopyHead(state.Head), SessionRows.Turns(history.Select(state.Read)));
+            var window = new SessionWindow(SessionRows.CopyHead(state.Head), SessionRows.Turns(state.HistoryWindow(historyTurns).Select(state.Read)));
             return Task.FromResult<SessionWindow?>(window);
         }
     }
@@ -372,7 +365,7 @@ public sealed class InMemoryStorage : IStorage
             var alreadyStored = previous?.MessageCount ?? 0;
             for (var i = alreadyStored; i < serialized.Count; i++)
             {
-                state.Messages.Add(new InMemorySession.StoredMessage(++state.MessageCount, record.Sequence, run.RunId, append.AddToHistory, serialized[i]));
+                state.Add(new InMemorySession.StoredMessage(state.MessageCount + 1, record.Sequence, run.RunId, append.AddToHistory, serialized[i]));
             }
 
             state.Runs[run.RunId] = new InMemorySession.StoredRun(record, Math.Max(alreadyStored, serialized.Count));
@@ -503,9 +496,7 @@ public sealed class InMemoryStorage : IStorage
     {
         lock (_gate)
         {
-            var state = _sessions[sessionId];
-            var index = state.Messages.FindIndex(m => m.Sequence == sequence);
-            state.Messages[index] = state.Messages[index] with { Json = json };
+            _sessions[sessionId].Overwrite(sequence, json);
         }
     }
 
