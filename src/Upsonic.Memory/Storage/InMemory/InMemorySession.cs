@@ -13,6 +13,29 @@ internal sealed class InMemorySession
     /// <summary>Run records without messages, by run id.</summary>
     public Dictionary<string, StoredRun> Runs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Run ids by sequence, so the most recent runs are read without scanning the session's runs.</summary>
+    private SortedList<long, string> RunIdsBySequence { get; } = [];
+
+    /// <summary>Stores (or replaces) a run record; a run keeps its sequence.</summary>
+    public void Put(StoredRun run)
+    {
+        Runs[run.Record.RunId] = run;
+        RunIdsBySequence[run.Record.Sequence] = run.Record.RunId;
+    }
+
+    /// <summary>At most <paramref name="maxRuns"/> of the most recent runs after <paramref name="afterSequence"/>, oldest first.</summary>
+    public IEnumerable<StoredRun> RunsAfter(long afterSequence, int maxRuns)
+    {
+        var newest = new List<StoredRun>();
+        for (var i = RunIdsBySequence.Count - 1; i >= 0 && newest.Count < maxRuns && RunIdsBySequence.GetKeyAtIndex(i) > afterSequence; i--)
+        {
+            newest.Add(Runs[RunIdsBySequence.GetValueAtIndex(i)]);
+        }
+
+        newest.Reverse();
+        return newest;
+    }
+
     public long RunCount { get; set; }
 
     public long MessageCount { get; set; }
@@ -32,7 +55,7 @@ internal sealed class InMemorySession
         foreach (var run in layout.Runs)
         {
             var record = SessionRows.Copy(run, withMessages: false);
-            state.Runs[run.RunId] = new StoredRun(record, run.Messages.Count);
+            state.Put(new StoredRun(record, run.Messages.Count));
         }
 
         return state;

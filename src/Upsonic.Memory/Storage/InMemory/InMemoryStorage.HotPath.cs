@@ -79,7 +79,7 @@ public sealed partial class InMemoryStorage
                 state.Add(new InMemorySession.StoredMessage(state.MessageCount + 1, record.Sequence, run.RunId, append.AddToHistory, serialized[i]));
             }
 
-            state.Runs[run.RunId] = new InMemorySession.StoredRun(record, Math.Max(alreadyStored, serialized.Count));
+            state.Put(new InMemorySession.StoredRun(record, Math.Max(alreadyStored, serialized.Count)));
             var head = state.Head;
             head.Usage = UsageMath.ApplyRunDelta(head.Usage, run.Usage, previous?.Record.Usage);
             if (!string.IsNullOrEmpty(append.AgentName))
@@ -131,9 +131,7 @@ public sealed partial class InMemoryStorage
         lock (_gate)
         {
             IReadOnlyList<RunRecord> runs = _sessions.TryGetValue(sessionId, out var state)
-                ? state.Runs.Values.Where(r => r.Record.Sequence > afterSequence)
-                    .OrderByDescending(r => r.Record.Sequence).Take(maxRuns).OrderBy(r => r.Record.Sequence)
-                    .Select(state.ReadRun).ToList()
+                ? state.RunsAfter(afterSequence, maxRuns).Select(state.ReadRun).ToList()
                 : [];
             return Task.FromResult(runs);
         }

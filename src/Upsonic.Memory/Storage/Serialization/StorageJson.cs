@@ -43,19 +43,6 @@ internal static class StorageJson
         }
     }
 
-    /// <summary>Reads a stored message from an already parsed element.</summary>
-    public static ChatMessage DeserializeMessage(JsonElement json, string sessionId, long sequence)
-    {
-        try
-        {
-            return json.Deserialize<ChatMessage>(Options) ?? throw new JsonException("The stored message is JSON null.");
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
-        {
-            throw CorruptMessage(sessionId, sequence, ex);
-        }
-    }
-
     public static StorageException CorruptMessage(string sessionId, long sequence, Exception inner) =>
         new($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
 
