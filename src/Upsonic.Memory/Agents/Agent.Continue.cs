@@ -116,7 +116,7 @@ public sealed partial class Agent
         // The checkpoint is part of the loaded history (incomplete runs are stored in it); it is sent once, as this run.
         var history = ToolCallCheckpoint.WithoutRun(context.MessageHistory, stored);
         var toSend = decisions.Count > 0 ? ToolCallCheckpoint.WithApprovals(stored, decisions) : stored;
-        var run = new RunProgress(runId, record.Input, stored, record.Usage);
+        var run = new RunProgress(runId, record.Input, stored, record.Usage, Stored: true);
         return await RunAsync(task, context, history, run, toSend, ct).ConfigureAwait(false);
     }
 }

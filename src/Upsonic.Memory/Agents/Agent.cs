@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Upsonic.Storage;
+using Upsonic.Storage.Serialization;
 
 namespace Upsonic;
 
@@ -107,7 +108,7 @@ public sealed partial class Agent
 
         var context = Memory is null ? MemoryContext.Empty : await Memory.PrepareAsync(Metadata, ct).ConfigureAwait(false);
         var userMessage = new ChatMessage(ChatRole.User, task.Description) { MessageId = ToolCallCheckpoint.NewMessageId() };
-        var run = new RunProgress(task.RunId, task.Description, [userMessage], PriorUsage: null);
+        var run = new RunProgress(task.RunId, task.Description, [userMessage], PriorUsage: null, Stored: false);
         return await RunAsync(task, context, context.MessageHistory, run, [userMessage], ct).ConfigureAwait(false);
     }
 
@@ -159,7 +160,7 @@ public sealed partial class Agent
         var paused = ToolCallCheckpoint.HasApprovalRequests(response.Messages);
         run.Messages.AddRange(ToolCallCheckpoint.ToStoredForm(response.Messages, ToolCallCheckpoint.CallIds(run.Messages)));
         ToolCallCheckpoint.EnsureMessageIds(run.Messages);
-        var usage = AddUsage(run.PriorUsage, response.Usage);
+        var usage = UsageMath.ApplyRunDelta(run.PriorUsage, response.Usage, runBefore: null);
         task.Usage = usage;
 
         var saved = new AgentRun
@@ -192,7 +193,7 @@ public sealed partial class Agent
 
         if (Memory is not null)
         {
-            await Memory.SaveRunAsync(saved, ct).ConfigureAwait(false);
+            await Memory.SaveRunCoreAsync(saved, run.Stored, ct).ConfigureAwait(false);
         }
 
         return task.Response;
@@ -210,7 +211,7 @@ public sealed partial class Agent
         try
         {
             // The caller's token may already be cancelled: the checkpoint is what lets the run be resumed, so it is saved regardless.
-            await Memory.SaveRunAsync(new AgentRun
+            await Memory.SaveRunCoreAsync(new AgentRun
             {
                 RunId = run.RunId,
                 AgentId = AgentId,
@@ -220,7 +221,7 @@ public sealed partial class Agent
                 Messages = run.Messages,
                 Usage = run.PriorUsage,
                 Error = error,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, run.Stored, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception saveError)
         {
@@ -228,29 +229,9 @@ public sealed partial class Agent
         }
     }
 
-    private static UsageDetails? AddUsage(UsageDetails? before, UsageDetails? now)
-    {
-        if (before is null && now is null)
-        {
-            return null;
-        }
-
-        var total = new UsageDetails();
-        if (before is not null)
-        {
-            total.Add(before);
-        }
-
-        if (now is not null)
-        {
-            total.Add(now);
-        }
-
-        return total;
-    }
-
-    /// <summary>A run's state between the model calls of a pause and its continuation.</summary>
-    private sealed record RunProgress(string RunId, string? Input, List<ChatMessage> Messages, UsageDetails? PriorUsage);
+    /// <summary>A run's state between the model calls of a pause and its continuation; <paramref name="Stored"/> says whether
+    /// it was loaded from storage (a continuation) rather than started now.</summary>
+    private sealed record RunProgress(string RunId, string? Input, List<ChatMessage> Messages, UsageDetails? PriorUsage, bool Stored);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} paused: {Count} tool call(s) wait for approval.")]
     private static partial void LogPaused(ILogger logger, string runId, int count);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Upsonic.Storage;
 using Upsonic.Storage.Serialization;
 
 namespace Upsonic;
@@ -58,7 +59,7 @@ internal static class ToolCallCheckpoint
             }
             else if (contents.Count > 0)
             {
-                result.Add(CopyWith(message, contents));
+                result.Add(HistoryWindow.CopyWith(message, contents));
             }
         }
 
@@ -108,7 +109,7 @@ internal static class ToolCallCheckpoint
                 }
             }
 
-            result.Add(CopyWith(message, contents));
+            result.Add(HistoryWindow.CopyWith(message, contents));
         }
 
         result.Add(new ChatMessage(ChatRole.User, responses));
@@ -155,12 +156,4 @@ internal static class ToolCallCheckpoint
 
         return history.Take(offset).ToList();
     }
-
-    private static ChatMessage CopyWith(ChatMessage message, IList<AIContent> contents) => new(message.Role, contents)
-    {
-        AuthorName = message.AuthorName,
-        MessageId = message.MessageId,
-        CreatedAt = message.CreatedAt,
-        AdditionalProperties = message.AdditionalProperties,
-    };
 }

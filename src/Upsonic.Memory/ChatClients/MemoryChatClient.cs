@@ -77,7 +77,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             throw;
         }
 
-        await Memory.SaveRunAsync(turn.ToRun(this, response, RunStatus.Completed, null), cancellationToken).ConfigureAwait(false);
+        await Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
         return response;
     }
 
@@ -128,7 +128,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             await updates.DisposeAsync().ConfigureAwait(false);
             if (status == RunStatus.Completed)
             {
-                await Memory.SaveRunAsync(turn.ToRun(this, received.ToChatResponse(), status, null), cancellationToken).ConfigureAwait(false);
+                await Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
             }
             else
             {

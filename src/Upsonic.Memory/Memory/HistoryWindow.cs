@@ -49,14 +49,15 @@ internal static class HistoryWindow
                 continue;
             }
 
-            window.Add(kept.Count == message.Contents.Count ? message : Copy(message, kept));
+            window.Add(kept.Count == message.Contents.Count ? message : CopyWith(message, kept));
         }
 
         var firstUser = window.FindIndex(m => m.Role == ChatRole.User);
         return firstUser < 0 ? [] : window.GetRange(firstUser, window.Count - firstUser);
     }
 
-    private static ChatMessage Copy(ChatMessage message, IList<AIContent> contents) => new(message.Role, contents)
+    /// <summary>A copy of <paramref name="message"/> holding <paramref name="contents"/> instead of its own.</summary>
+    public static ChatMessage CopyWith(ChatMessage message, IList<AIContent> contents) => new(message.Role, contents)
     {
         AuthorName = message.AuthorName,
         MessageId = message.MessageId,

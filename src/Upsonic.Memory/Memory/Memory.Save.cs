@@ -20,7 +20,14 @@ public sealed partial class Memory
     /// Model failures are logged as warnings and never lose the turn; without a model each step is skipped with one warning.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The run has no id, a null message list or a null message.</exception>
-    public async Task SaveRunAsync(AgentRun run, CancellationToken ct = default)
+    public Task SaveRunAsync(AgentRun run, CancellationToken ct = default) => SaveRunCoreAsync(run, storedBefore: null, ct);
+
+    /// <summary>
+    /// <see cref="SaveRunAsync(AgentRun, CancellationToken)"/> for callers that know whether the run was stored before: the
+    /// agent and the middleware give every new run a fresh id (false) and continue only runs they loaded (true), so a completed
+    /// run with history and summary off costs no extra read to find out. Null asks storage.
+    /// </summary>
+    internal async Task SaveRunCoreAsync(AgentRun run, bool? storedBefore, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (string.IsNullOrWhiteSpace(run.RunId))
@@ -47,7 +54,7 @@ public sealed partial class Memory
         var record = ToRecord(run);
         bool? inHistory = !completed ? true
             : FullSessionMemoryEnabled || SummaryMemoryEnabled ? FullSessionMemoryEnabled
-            : await Storage.GetRunAsync(SessionId, run.RunId, ct).ConfigureAwait(false) is not null ? false
+            : (storedBefore ?? await Storage.GetRunAsync(SessionId, run.RunId, ct).ConfigureAwait(false) is not null) ? false
             : null;
         if (inHistory is { } addToHistory)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -144,6 +143,4 @@ internal static class MemoryBlocks
 
     internal static string Truncate(string text, int max) =>
         text.Length <= max ? text : text[..Math.Max(0, max - 1)] + "\u2026";
-
-    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

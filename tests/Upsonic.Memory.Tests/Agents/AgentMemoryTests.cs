@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
+using Upsonic.Testing.MemoryAcceptance;
 using Upsonic.Testing.Models;
 
 namespace Upsonic.Memory.Tests.Agents;
@@ -20,6 +21,19 @@ public sealed class AgentMemoryTests
         await agent.DoAsync("hi", Ct);
 
         Assert.Contains("<AgentMetadata>\n  app: demo\n</AgentMetadata>", Assert.Single(model.Requests).Instructions);
+    }
+
+    [Fact]
+    public async Task A_new_run_with_history_and_summary_off_is_saved_without_looking_the_run_up()
+    {
+        // Any run lookup fails: a new run's id is fresh, so the agent never needs to ask whether it was stored before.
+        var storage = FaultyStorage.Wrap(new InMemoryStorage(), nameof(IStorage.GetRunAsync));
+        var agent = new Agent(new ScriptedChatClient("ok"), new Memory(storage, sessionId: "s1"));
+
+        var answer = await agent.DoAsync("hi", Ct);
+
+        Assert.Equal("ok", answer);
+        Assert.Equal(0, ((FaultyStorage)(object)storage).Failures);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
+using Upsonic.Testing.MemoryAcceptance;
 using Upsonic.Testing.Models;
 
 namespace Upsonic.Memory.Tests.ChatClients;
@@ -34,6 +35,19 @@ public sealed class MemoryChatClientTests
         Assert.Equal(2, session.Runs.Count);
         Assert.Equal("Who am I?", session.Runs[1].Input);
         Assert.Equal("You are Alice.", session.Runs[1].Output);
+    }
+
+    [Fact]
+    public async Task A_turn_with_history_and_summary_off_is_saved_without_looking_the_run_up()
+    {
+        // Any run lookup fails: every turn is a new run, so the middleware never asks whether it was stored before.
+        var storage = FaultyStorage.Wrap(new InMemoryStorage(), nameof(IStorage.GetRunAsync));
+        var client = new ScriptedChatClient("ok").AsBuilder().UseMemory(new Memory(storage, sessionId: "s1")).Build();
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: Ct);
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(0, ((FaultyStorage)(object)storage).Failures);
     }
 
     [Fact]
