@@ -14,7 +14,7 @@ internal sealed class SqliteCommands
     /// <summary>The head columns, in the order <see cref="SqliteMapping.ReadHead"/> reads them.</summary>
     private const string HeadColumns =
         "session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary, " +
-        "summary_watermark, usage, run_count, message_count, version, created_at, updated_at";
+        "summary_watermark, usage, created_at, updated_at";
 
     /// <summary>The run columns, in the order <see cref="SqliteMapping.ReadRun"/> reads them.</summary>
     private const string RunColumns = "session_id, run_id, seq, agent_id, status, fields, usage, metadata, message_count, created_at, updated_at";
@@ -51,8 +51,8 @@ internal sealed class SqliteCommands
         // 2. the history rows of the last @turns distinct turns. The inner SELECT walks the (session_id, in_history, turn)
         //    index backwards and stops after @turns distinct turns (LIMIT); the outer SELECT is a range scan of the same
         //    index from the oldest of those turns. Rows read = messages in the window, whatever the history length.
-        LoadWindow = $"""
-            SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;
+        SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;";
+        LoadWindow = SelectHead + "\n" + $"""
             SELECT seq, turn, run_id, message FROM {m}
             WHERE session_id = @session_id AND in_history = 1 AND turn >= (
                 SELECT MIN(turn) FROM (
@@ -61,14 +61,18 @@ internal sealed class SqliteCommands
             ORDER BY turn, seq;
             """;
 
-        // AppendRun, inside one BEGIN IMMEDIATE transaction: two primary-key reads, optional head insert, N message inserts,
-        // one run upsert, one head update by primary key.
-        AppendReadHead = $"SELECT run_count, message_count, usage, agent_data FROM {s} WHERE session_id = @session_id;";
+        // AppendRun, inside one BEGIN IMMEDIATE transaction: one read of the head and the run by primary key, optional head
+        // insert, N message inserts, one run upsert, one head update by primary key.
+        // No row when the session is new (a run row never outlives its head); run columns are NULL when the run is new.
+        AppendRead = $"""
+            SELECT h.run_count, h.message_count, h.usage, h.agent_data, x.seq, x.usage, x.message_count, x.created_at
+            FROM {s} AS h LEFT JOIN {r} AS x ON x.session_id = h.session_id AND x.run_id = @run_id
+            WHERE h.session_id = @session_id;
+            """;
         AppendInsertHead = $"""
             INSERT INTO {s} (session_id, session_type, agent_id, user_id, metadata, run_count, message_count, version, created_at, updated_at)
             VALUES (@session_id, 'agent', @agent_id, @user_id, '{"{}"}', 0, 0, 1, @now, @now);
             """;
-        AppendReadRun = $"SELECT seq, usage, message_count, created_at FROM {r} WHERE session_id = @session_id AND run_id = @run_id;";
         AppendUpdateHead = $"""
             UPDATE {s} SET run_count = @run_count, message_count = @message_count, usage = @usage, agent_data = @agent_data,
                 updated_at = @now, version = version + 1
@@ -103,7 +107,8 @@ internal sealed class SqliteCommands
 
         // ----- sessions: record API -----
         UpsertHead = $"""
-            INSERT INTO {s} ({HeadColumns})
+            INSERT INTO {s} (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary,
+                summary_watermark, usage, run_count, message_count, version, created_at, updated_at)
             VALUES (@session_id, @session_type, @agent_id, @team_id, @workflow_id, @user_id, @session_data, @agent_data, @metadata, @summary,
                 @summary_watermark, @usage, @run_count, @message_count, 1, @created_at, @updated_at)
             ON CONFLICT(session_id) DO UPDATE SET session_type = excluded.session_type, agent_id = excluded.agent_id,
@@ -113,7 +118,6 @@ internal sealed class SqliteCommands
                 run_count = excluded.run_count, message_count = excluded.message_count, version = version + 1,
                 updated_at = excluded.updated_at;
             """;
-        SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;";
         SelectHistory = $"SELECT seq, turn, run_id, message FROM {m} WHERE session_id = @session_id AND in_history = 1 ORDER BY seq;";
         SelectSessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id ORDER BY seq;";
         SelectSessionRunMessages = $"SELECT run_id, seq, message FROM {m} WHERE session_id = @session_id AND run_id IS NOT NULL ORDER BY seq;";
@@ -123,11 +127,8 @@ internal sealed class SqliteCommands
             DELETE FROM {m} WHERE session_id = @session_id;
             DELETE FROM {r} WHERE session_id = @session_id;
             """;
-        DeleteSession = $"""
-            DELETE FROM {m} WHERE session_id = @session_id;
-            DELETE FROM {r} WHERE session_id = @session_id;
-            DELETE FROM {s} WHERE session_id = @session_id;
-            """;
+        // Returns a row only when the head existed.
+        DeleteSession = DeleteSessionRows + $"DELETE FROM {s} WHERE session_id = @session_id RETURNING 1;";
         DeleteSessions = $"""
             DELETE FROM {m} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
             DELETE FROM {r} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
@@ -180,9 +181,8 @@ internal sealed class SqliteCommands
     private readonly Func<string, string> _selectKnowledge;
 
     public string LoadWindow { get; }
-    public string AppendReadHead { get; }
+    public string AppendRead { get; }
     public string AppendInsertHead { get; }
-    public string AppendReadRun { get; }
     public string AppendUpdateHead { get; }
     public string InsertMessage { get; }
     public string UpsertRun { get; }

@@ -9,13 +9,11 @@ namespace Upsonic.Storage.Sqlite;
 /// <summary>Maps rows to records and records to parameter values; column orders match <see cref="SqliteCommands"/>.</summary>
 internal static class SqliteMapping
 {
-    /// <summary>The head fields plus the counters the hot path needs.</summary>
-    internal sealed record HeadRow(AgentSession Session, long RunCount, long MessageCount, long Version);
-
-    public static HeadRow ReadHead(DbDataReader reader)
+    /// <summary>Reads a session head (without messages or runs).</summary>
+    public static AgentSession ReadHead(DbDataReader reader)
     {
         var id = reader.GetString(0);
-        var session = new AgentSession
+        return new AgentSession
         {
             SessionId = id,
             SessionType = StoredNames.ParseSessionType(Text(reader, 1)),
@@ -29,10 +27,9 @@ internal static class SqliteMapping
             Summary = Text(reader, 9),
             SummaryWatermark = reader.GetInt64(10),
             Usage = StorageJson.DeserializeUsage(Text(reader, 11), id),
-            CreatedAt = Time(reader, 15),
-            UpdatedAt = Time(reader, 16),
+            CreatedAt = Time(reader, 12),
+            UpdatedAt = Time(reader, 13),
         };
-        return new HeadRow(session, reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14));
     }
 
     /// <summary>Reads a run row (without messages) and the number of messages it has stored.</summary>

@@ -164,9 +164,6 @@ internal sealed class SqliteSchema
     /// <summary>Switches the file to write-ahead logging (persistent in the file; readers never block the writer).</summary>
     public const string EnableWal = "PRAGMA journal_mode=WAL;";
 
-    /// <summary>Run on every open: wait for the write lock instead of failing at once (milliseconds).</summary>
-    public static string ConnectionSetup(int busyTimeoutMilliseconds) => $"PRAGMA busy_timeout={busyTimeoutMilliseconds};";
-
     /// <summary>The column names of a table (bound name); empty when it does not exist.</summary>
     public const string ColumnsOf = "SELECT name FROM pragma_table_info(@table);";
 

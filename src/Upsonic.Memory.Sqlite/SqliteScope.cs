@@ -19,21 +19,35 @@ internal sealed class SqliteScope : IAsyncDisposable
 
     public SqliteTransaction Transaction { get; }
 
-    /// <summary>Opens a pooled connection, applies the per-connection settings and begins the transaction.</summary>
+    /// <summary>Opens a pooled connection with the per-connection settings and begins the transaction.</summary>
     public static async Task<SqliteScope> BeginAsync(string connectionString, bool write, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = connection.BeginTransaction(deferred: !write);
+            return new SqliteScope(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a pooled connection and sets SQLite's busy timeout on its native handle: a direct call, no statement to prepare
+    /// and run on every open (a <c>PRAGMA busy_timeout</c> would cost one per operation). SQLite's own busy handler waits with
+    /// short, growing sleeps, so a writer gets the lock soon after it is released (the driver's retry loop polls every 150 ms).
+    /// </summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (var setup = connection.CreateCommand())
-            {
-                setup.CommandText = SqliteSchema.ConnectionSetup(SqliteStorage.BusyTimeoutMilliseconds);
-                await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var transaction = connection.BeginTransaction(deferred: !write);
-            return new SqliteScope(connection, transaction);
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, SqliteStorage.BusyTimeoutMilliseconds);
+            return connection;
         }
         catch
         {

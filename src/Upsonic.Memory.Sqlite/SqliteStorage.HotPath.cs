@@ -30,7 +30,7 @@ public sealed partial class SqliteStorage
                 return null;
             }
 
-            var head = SqliteMapping.ReadHead(reader).Session;
+            var head = SqliteMapping.ReadHead(reader);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             var rows = new List<MessageRow>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -46,7 +46,7 @@ public sealed partial class SqliteStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// One <c>BEGIN IMMEDIATE</c> transaction: the head and the run are read by primary key, then the new messages are
+    /// One <c>BEGIN IMMEDIATE</c> transaction: one statement reads the head and the run by primary key, then the new messages are
     /// inserted at the next sequences, the run row is upserted and the head updated by primary key. Nothing read or written
     /// grows with the session's history. The write lock is held from the first read, so concurrent appenders serialize and
     /// none loses a run or a message.
@@ -66,20 +66,29 @@ public sealed partial class SqliteStorage
             var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
             long runCount = 0, messageCount = 0;
             string? headUsage = null, agentData = null;
-            var created = false;
-            await using (var readHead = scope.Command(_sql.AppendReadHead).Bind("@session_id", append.SessionId))
-            await using (var reader = await readHead.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            long? previousSeq = null;
+            string? previousUsage = null;
+            var alreadyStored = 0;
+            var runCreatedAt = now;
+            var created = true;
+            await using (var read = scope.Command(_sql.AppendRead).Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    created = false;
                     runCount = reader.GetInt64(0);
                     messageCount = reader.GetInt64(1);
                     headUsage = SqliteMapping.Text(reader, 2);
                     agentData = SqliteMapping.Text(reader, 3);
                 }
-                else
+
+                if (!created && !reader.IsDBNull(4))
                 {
-                    created = true;
+                    previousSeq = reader.GetInt64(4);
+                    previousUsage = SqliteMapping.Text(reader, 5);
+                    alreadyStored = reader.GetInt32(6);
+                    runCreatedAt = reader.IsDBNull(7) ? now : reader.GetInt64(7);
                 }
             }
 
@@ -88,22 +97,6 @@ public sealed partial class SqliteStorage
                 await using var insertHead = scope.Command(_sql.AppendInsertHead)
                     .Bind("@session_id", append.SessionId).Bind("@agent_id", run.AgentId).Bind("@user_id", run.UserId).Bind("@now", now);
                 await insertHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            long? previousSeq = null;
-            string? previousUsage = null;
-            var alreadyStored = 0;
-            var runCreatedAt = now;
-            await using (var readRun = scope.Command(_sql.AppendReadRun).Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId))
-            await using (var reader = await readRun.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    previousSeq = reader.GetInt64(0);
-                    previousUsage = SqliteMapping.Text(reader, 1);
-                    alreadyStored = reader.GetInt32(2);
-                    runCreatedAt = reader.IsDBNull(3) ? now : reader.GetInt64(3);
-                }
             }
 
             var sequence = previousSeq ?? ++runCount;

@@ -134,14 +134,8 @@ public sealed partial class SqliteStorage
         Guard.Id(sessionId, nameof(sessionId));
         return await RunAsync("DeleteSession", sessionId, write: true, ensureSchema: true, async scope =>
         {
-            if (!await HeadExistedAsync(scope, sessionId, cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
             await using var command = scope.Command(_sql.DeleteSession).Bind("@session_id", sessionId);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,12 +176,6 @@ public sealed partial class SqliteStorage
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> HeadExistedAsync(SqliteScope scope, string sessionId, CancellationToken cancellationToken)
-    {
-        await using var command = scope.Command(_sql.SelectHead).Bind("@session_id", sessionId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-    }
-
     private static SqliteCommand BindSessionFilter(SqliteCommand command, SessionQuery query) =>
         command.BindIds("@session_ids", query.SessionIds)
             .Bind("@session_type", query.SessionType is { } type ? StoredNames.Of(type) : null)
@@ -201,7 +189,7 @@ public sealed partial class SqliteStorage
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            heads.Add(SqliteMapping.ReadHead(reader).Session);
+            heads.Add(SqliteMapping.ReadHead(reader));
         }
 
         return heads;
@@ -218,7 +206,7 @@ public sealed partial class SqliteStorage
                 return null;
             }
 
-            head = SqliteMapping.ReadHead(reader).Session;
+            head = SqliteMapping.ReadHead(reader);
         }
 
         return await ReadWholeAsync(scope, head, cancellationToken).ConfigureAwait(false);

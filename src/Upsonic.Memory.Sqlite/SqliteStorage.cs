@@ -168,19 +168,16 @@ public sealed partial class SqliteStorage : IStorage
                 return;
             }
 
-            await using (var connection = new SqliteConnection(_connectionString))
+            try
             {
-                try
-                {
-                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = SqliteSchema.ConnectionSetup(BusyTimeoutMilliseconds) + SqliteSchema.EnableWal;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (SqliteException ex)
-                {
-                    throw Wrap(ex, operation, recordId);
-                }
+                await using var connection = await SqliteScope.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
+                await using var command = connection.CreateCommand();
+                command.CommandText = SqliteSchema.EnableWal;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex)
+            {
+                throw Wrap(ex, operation, recordId);
             }
 
             await RunAsync(operation, recordId, write: true, ensureSchema: false, async scope =>

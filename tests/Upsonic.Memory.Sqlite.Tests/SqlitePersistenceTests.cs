@@ -61,6 +61,23 @@ public sealed class SqlitePersistenceTests : IAsyncLifetime
         Assert.NotNull(await storage.GetRunAsync("s1", "r3", Ct));
     }
 
+    [Fact]
+    public async Task Every_opened_connection_waits_for_the_write_lock_up_to_the_busy_timeout()
+    {
+        await using var storage = new SqliteStorage(_target.NewDbFile());
+        await storage.EnsureCreatedAsync(Ct);
+
+        for (var open = 0; open < 2; open++)
+        {
+            // The second open reuses the pooled connection.
+            await using var connection = await SqliteScope.OpenAsync(storage.ConnectionString, Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout;";
+
+            Assert.Equal((long)SqliteStorage.BusyTimeoutMilliseconds, await command.ExecuteScalarAsync(Ct));
+        }
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()

@@ -55,7 +55,7 @@ internal sealed class PostgresStatements
             """;
 
         // PK lookup of one run row.
-        AppendReadRun = $"SELECT seq, message_count, usage, created_at FROM {r} WHERE session_id = $1 AND run_id = $2";
+        AppendReadRun = $"SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2";
 
         // Inserts only the run's new messages (bounded by the run's size, not the session's).
         AppendMessages = $"""
