@@ -26,9 +26,6 @@ internal sealed class MongoSchema
 
     public MongoSchema(MongoCollections collections) => _collections = collections;
 
-    /// <summary>Whether the indexes were created by this instance.</summary>
-    public bool IsReady => _ready;
-
     /// <summary>Creates what is missing, the first time it is called on this instance.</summary>
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {

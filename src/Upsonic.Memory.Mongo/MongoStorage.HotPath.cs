@@ -88,7 +88,7 @@ public sealed partial class MongoStorage
                 .ConfigureAwait(false);
             if (plan.Usage is not null)
             {
-                await WriteUsageAsync(plan.Usage, append.Run.Usage, AppendRunPlan.PreviousRunUsage(previousRun), ct).ConfigureAwait(false);
+                await WriteUsageAsync(plan.Usage, append.Run.Usage, plan.PreviousRunUsage, ct).ConfigureAwait(false);
             }
 
             return new RunAppendResult(plan.RunSequence, inserted, plan.SessionCreated, plan.RunCreated);

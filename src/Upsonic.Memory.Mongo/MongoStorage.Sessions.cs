@@ -8,8 +8,8 @@ public sealed partial class MongoStorage
 {
     /// <inheritdoc />
     /// <remarks>
-    /// A whole-record replace: the head is updated in place (created_at kept), then the session's messages and runs are deleted and
-    /// the new layout inserted. Not atomic across these commands; concurrent record-API replaces of one session are not supported
+    /// A whole-record replace: the head is updated in place (created_at kept) and returned by the same command, then the session's
+    /// messages and runs are deleted and the new layout inserted; the result is built from those documents, without reading them back. Not atomic across these commands; concurrent record-API replaces of one session are not supported
     /// (the hot path, <see cref="AppendRunAsync"/>, is the concurrent writer).
     /// </remarks>
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
@@ -41,10 +41,10 @@ public sealed partial class MongoStorage
         var layout = SessionRows.Flatten(session);
         var created = session.CreatedAt is { } given ? StorageClock.Truncate(given) : now;
         var messageCount = layout.Messages.Count == 0 ? 0 : layout.Messages[^1].Sequence;
-        await MongoFailure.RetryUpsertAsync(() => _collections.Sessions.UpdateOneAsync(
+        var head = await MongoFailure.RetryUpsertAsync(() => _collections.Sessions.FindOneAndUpdateAsync(
             SessionDefinitions.ById(session.SessionId),
             SessionDocuments.Replace(session, layout.RunCount, messageCount, created, now),
-            new UpdateOptions { IsUpsert = true }, ct)).ConfigureAwait(false);
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct)).ConfigureAwait(false);
         await _collections.Messages.DeleteManyAsync(MessageDefinitions.OfSession(session.SessionId), ct).ConfigureAwait(false);
         await _collections.Runs.DeleteManyAsync(RunDefinitions.OfSession(session.SessionId), ct).ConfigureAwait(false);
         var messages = SessionLayoutDocuments.Messages(session.SessionId, layout);
@@ -59,8 +59,8 @@ public sealed partial class MongoStorage
             await _collections.Runs.InsertManyAsync(runs, new InsertManyOptions { IsOrdered = true }, ct).ConfigureAwait(false);
         }
 
-        return await ReadWholeAsync(session.SessionId, ct).ConfigureAwait(false)
-            ?? throw new StorageException($"Session '{session.SessionId}' was deleted while it was being written.", null, "UpsertSession", session.SessionId);
+        // The stored session is the head as updated (created_at kept) plus the documents just inserted: no read-back of the history.
+        return SessionLayoutDocuments.Whole(head, messages, runs);
     }
 
     /// <inheritdoc />
@@ -71,7 +71,7 @@ public sealed partial class MongoStorage
         return RunAsync("GetSession", sessionId, async ct =>
         {
             var head = await _collections.Sessions.Find(SessionDefinitions.Matching(query))
-                .Sort(SessionDefinitions.Order(RecordSortField.UpdatedAt, SortOrder.Descending)).Limit(1)
+                .Sort(SessionDefinitions.Order(query.SortBy, query.SortOrder)).Limit(1)
                 .FirstOrDefaultAsync(ct).ConfigureAwait(false);
             return head is null ? null : (await ReadPageAsync([head], ct).ConfigureAwait(false))[0];
         }, cancellationToken);
@@ -96,13 +96,6 @@ public sealed partial class MongoStorage
                 .Skip(query.Offset is > 0 ? query.Offset : null).Limit(query.Limit).ToListAsync(ct).ConfigureAwait(false);
             return new PagedResult<AgentSession>(await ReadPageAsync(heads, ct).ConfigureAwait(false), total);
         }, cancellationToken);
-    }
-
-    /// <summary>Reads one whole session (head, messages, runs), or null.</summary>
-    private async Task<AgentSession?> ReadWholeAsync(string sessionId, CancellationToken ct)
-    {
-        var head = await _collections.Sessions.Find(SessionDefinitions.ById(sessionId)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-        return head is null ? null : (await ReadPageAsync([head], ct).ConfigureAwait(false))[0];
     }
 
     /// <summary>Completes heads into whole sessions with two finds (messages and runs of every session on the page).</summary>

@@ -41,7 +41,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
     {
-        var query = new UserMemoryQuery { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId };
+        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         return RunAsync("GetUserMemory", userId, async ct =>
         {
             var document = await _collections.UserMemories.Find(UserMemoryDefinitions.Matching(query)).Sort(UserMemoryDefinitions.Order())

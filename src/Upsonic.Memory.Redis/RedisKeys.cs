@@ -52,9 +52,9 @@ internal sealed class RedisKeys
 
     public RedisKey Knowledge(string id) => "{" + Prefix + ":" + KnowledgeTable + ":" + Encode(id) + "}";
 
-    // ----- indexes (sorted sets; members are the record ids) -----
+    // ----- indexes (sorted sets; members are the record ids, scored by when the entry was last written: see RedisStorage.IndexGrace) -----
 
-    /// <summary>Every session, scored by created_at.</summary>
+    /// <summary>Every session.</summary>
     public RedisKey SessionsAll => IndexTag + ":" + SessionTable + ":all";
 
     public RedisKey SessionsByUser(string userId) => IndexTag + ":" + SessionTable + ":user:" + Encode(userId);
@@ -63,17 +63,17 @@ internal sealed class RedisKeys
 
     public RedisKey SessionsByType(SessionType type) => IndexTag + ":" + SessionTable + ":type:" + StoredNames.Of(type);
 
-    /// <summary>The sessions that hold a run with this id (score 0, so members sort by session id).</summary>
+    /// <summary>The sessions that hold a run with this id.</summary>
     public RedisKey SessionsByRun(string runId) => IndexTag + ":" + SessionTable + ":run:" + Encode(runId);
 
-    /// <summary>Every profile, scored by updated_at.</summary>
+    /// <summary>Every profile.</summary>
     public RedisKey UserMemoriesAll => IndexTag + ":" + UserMemoryTable + ":all";
 
     public RedisKey UserMemoriesByAgent(string agentId) => IndexTag + ":" + UserMemoryTable + ":agent:" + Encode(agentId);
 
     public RedisKey UserMemoriesByTeam(string teamId) => IndexTag + ":" + UserMemoryTable + ":team:" + Encode(teamId);
 
-    /// <summary>Every knowledge row, scored by created_at.</summary>
+    /// <summary>Every knowledge row.</summary>
     public RedisKey KnowledgeAll => IndexTag + ":" + KnowledgeTable + ":all";
 
     public RedisKey KnowledgeByBase(string knowledgeBaseId) => IndexTag + ":" + KnowledgeTable + ":kb:" + Encode(knowledgeBaseId);

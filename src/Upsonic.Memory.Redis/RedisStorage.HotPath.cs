@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
 using Upsonic.Storage.Serialization;
@@ -266,7 +265,7 @@ public sealed partial class RedisStorage
             }
 
             batch.HashSet(keys.Head, "updated_at", RedisRecords.Millis(StorageClock.Now()))
-                .HashSet(keys.Head, RedisRecords.VersionField, (stored.Version + 1).ToString(CultureInfo.InvariantCulture));
+                .HashSet(keys.Head, RedisRecords.VersionField, stored.Version + 1);
             return await batch.ExecuteAsync(db, stored.Version, Expire).ConfigureAwait(false) ? true : Optional<bool>.Conflict;
         }), cancellationToken);
     }

@@ -16,11 +16,13 @@ public sealed partial class RedisStorage
             var key = Keys.Knowledge(row.Id);
             await WriteIndexAsync(db, AddIndexEntries(new RedisWriteBatch(), KnowledgeIndexes(row), row.Id)).ConfigureAwait(false);
 
+            // A deep copy of the row, made once; each attempt only sets its timestamps.
+            var copy = RedisRecords.ReadKnowledge(RedisRecords.KnowledgeJson(row), row.Id);
+
             var (stored, old) = await OptimisticAsync<(KnowledgeRow, KnowledgeRow?)>("UpsertKnowledgeContent", row.Id, async () =>
             {
                 var (current, version) = await ReadKnowledgeAsync(db, row.Id).ConfigureAwait(false);
                 var now = StorageClock.Now();
-                var copy = RedisRecords.ReadKnowledge(RedisRecords.KnowledgeJson(row), row.Id);
                 copy.CreatedAt = row.CreatedAt is { } c ? StorageClock.Truncate(c) : current?.CreatedAt ?? now;
                 copy.UpdatedAt = now;
                 var batch = new RedisWriteBatch(key)

@@ -17,60 +17,22 @@ internal sealed class RedisWriteBatch
 
     public bool IsEmpty => _ops.Count == 0;
 
-    public RedisWriteBatch HashSet(RedisKey key, string field, RedisValue value)
-    {
-        _ops.Add("H");
-        _ops.Add(IndexOf(key));
-        _ops.Add(field);
-        _ops.Add(value);
-        return this;
-    }
+    public RedisWriteBatch HashSet(RedisKey key, string field, RedisValue value) => Op("H", key, field, value);
 
     /// <summary>Sets the field, or deletes it when <paramref name="value"/> is null (an absent field reads back as null).</summary>
     public RedisWriteBatch HashSetOrDelete(RedisKey key, string field, string? value) =>
         value is null ? HashDelete(key, field) : HashSet(key, field, value);
 
-    public RedisWriteBatch HashDelete(RedisKey key, string field)
-    {
-        _ops.Add("HD");
-        _ops.Add(IndexOf(key));
-        _ops.Add(field);
-        return this;
-    }
+    public RedisWriteBatch HashDelete(RedisKey key, string field) => Op("HD", key, field);
 
-    public RedisWriteBatch SortedSetAdd(RedisKey key, string member, double score)
-    {
-        _ops.Add("Z");
-        _ops.Add(IndexOf(key));
-        _ops.Add(score.ToString("R", CultureInfo.InvariantCulture));
-        _ops.Add(member);
-        return this;
-    }
+    public RedisWriteBatch SortedSetAdd(RedisKey key, string member, double score) => Op("Z", key, Score(score), member);
 
-    public RedisWriteBatch SortedSetRemove(RedisKey key, string member)
-    {
-        _ops.Add("ZR");
-        _ops.Add(IndexOf(key));
-        _ops.Add(member);
-        return this;
-    }
+    public RedisWriteBatch SortedSetRemove(RedisKey key, string member) => Op("ZR", key, member);
 
     /// <summary>Removes the member only if its score is still at most <paramref name="maxScore"/> (it was not re-added since it was read).</summary>
-    public RedisWriteBatch SortedSetRemoveIfOlder(RedisKey key, string member, double maxScore)
-    {
-        _ops.Add("ZO");
-        _ops.Add(IndexOf(key));
-        _ops.Add(maxScore.ToString("R", CultureInfo.InvariantCulture));
-        _ops.Add(member);
-        return this;
-    }
+    public RedisWriteBatch SortedSetRemoveIfOlder(RedisKey key, string member, double maxScore) => Op("ZO", key, Score(maxScore), member);
 
-    public RedisWriteBatch Delete(RedisKey key)
-    {
-        _ops.Add("D");
-        _ops.Add(IndexOf(key));
-        return this;
-    }
+    public RedisWriteBatch Delete(RedisKey key) => Op("D", key);
 
     /// <summary>Runs the batch. <paramref name="expectedVersion"/>: null = no check, 0 = the first key must not exist, else its version.</summary>
     /// <returns>Whether it was written (false only on a version conflict).</returns>
@@ -88,6 +50,21 @@ internal sealed class RedisWriteBatch
         var result = await database.ScriptEvaluateAsync(RedisScripts.Write, [.. _keys], args).ConfigureAwait(false);
         return (long)result == 1;
     }
+
+    /// <summary>Appends one operation of <see cref="RedisScripts.Write"/>: its code, the 1-based index of its key, then its arguments.</summary>
+    private RedisWriteBatch Op(string code, RedisKey key, params ReadOnlySpan<RedisValue> args)
+    {
+        _ops.Add(code);
+        _ops.Add(IndexOf(key));
+        foreach (var arg in args)
+        {
+            _ops.Add(arg);
+        }
+
+        return this;
+    }
+
+    private static string Score(double score) => score.ToString("R", CultureInfo.InvariantCulture);
 
     private int IndexOf(RedisKey key)
     {

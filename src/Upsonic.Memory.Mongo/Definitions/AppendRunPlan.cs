@@ -32,7 +32,8 @@ internal sealed record AppendRunPlan(
     IReadOnlyList<BsonDocument> NewMessages,
     FilterDefinition<BsonDocument> RunFilter,
     BsonDocument RunDocument,
-    UsageUpdate? Usage)
+    UsageUpdate? Usage,
+    UsageDetails? PreviousRunUsage)
 {
     /// <summary>How many of the run's messages are already stored (from the stored run document).</summary>
     public static int StoredMessages(BsonDocument? previousRun) => previousRun is null ? 0 : RunDocuments.StoredMessageCount(previousRun);
@@ -66,11 +67,8 @@ internal sealed record AppendRunPlan(
             ? null
             : new UsageUpdate(append.SessionId, allocation.Version, UsageMath.ApplyRunDelta(allocation.Usage, append.Run.Usage, previous?.Usage));
         return new AppendRunPlan(append.SessionId, sequence, allocation.Created, previous is null, messages,
-            RunDefinitions.ByKey(append.SessionId, append.Run.RunId), runDocument, usage);
+            RunDefinitions.ByKey(append.SessionId, append.Run.RunId), runDocument, usage, previous?.Usage);
     }
-
-    /// <summary>The run's usage before this save (what the usage delta subtracts), read from the stored run.</summary>
-    public static UsageDetails? PreviousRunUsage(BsonDocument? previousRun) => previousRun is null ? null : RunDocuments.Read(previousRun).Usage;
 
     /// <summary>The commands this append sends when no concurrent writer forces a usage retry, in order (for docs and tests).</summary>
     public IReadOnlyList<string> Commands

@@ -78,6 +78,19 @@ public sealed class AppendRunPlanTests
     }
 
     [Fact]
+    public void The_plan_keeps_the_stored_run_usage_that_a_usage_retry_subtracts_again()
+    {
+        var stored = RunDocuments.Write("s", new RunRecord { RunId = "r", Sequence = 1, Usage = TestData.Usage(10, 2) }, 0);
+        var run = TestData.Run("r", usage: TestData.Usage(15, 3));
+
+        var again = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(1), Now);
+        var fresh = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), previousRun: null, HeadWithRuns(1), Now);
+
+        Assert.Equal((10L, 2L), (again.PreviousRunUsage!.InputTokenCount, again.PreviousRunUsage.OutputTokenCount));
+        Assert.Null(fresh.PreviousRunUsage);
+    }
+
+    [Fact]
     public void The_usage_check_of_a_new_head_also_matches_a_head_written_without_a_version() =>
         Render.Is("{ '_id': 's', 'version': { '$in': [0, null] } }", Render.Filter(new UsageUpdate("s", 0, null).Filter()));
 

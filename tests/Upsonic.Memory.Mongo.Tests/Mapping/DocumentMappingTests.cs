@@ -227,4 +227,23 @@ public sealed class DocumentMappingTests
         TestData.SameMessages(session.Runs[1].Messages, back.Runs[1].Messages);
         Assert.Equal(Enumerable.Range(0, TestData.RichMessages().Count), messages.Where(m => m.GetValue("run_id", BsonNull.Value) == "r-1").Select(m => m["index"].ToInt32()));
     }
+
+    [Fact]
+    public void An_upserted_session_is_built_from_the_documents_as_written_without_reading_them_back()
+    {
+        var session = new AgentSession
+        {
+            SessionId = "s-1",
+            Messages = [TestData.User("q0")],
+            Runs = [TestData.Run("r-1", messages: [TestData.User("q1"), TestData.Assistant("a1")])],
+        };
+        var layout = SessionRows.Flatten(session);
+        var head = new BsonDocument { { "_id", "s-1" }, { "session_type", "agent" } };
+
+        var built = SessionLayoutDocuments.Whole(head, SessionLayoutDocuments.Messages("s-1", layout), SessionLayoutDocuments.Runs("s-1", layout));
+
+        TestData.SameMessages(session.Messages, built.Messages);
+        TestData.SameMessages(session.Runs[0].Messages, built.Runs.Single().Messages);
+        Assert.NotSame(session.Runs[0].Messages[0], built.Runs[0].Messages[0]);
+    }
 }
