@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -15,7 +14,7 @@ public sealed partial class SqliteStorage
     /// </remarks>
     public async Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         if (historyTurns is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
@@ -53,7 +52,7 @@ public sealed partial class SqliteStorage
     /// </remarks>
     public async Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
-        Guard.Append(append, nameof(append));
+        StorageArguments.Append(append, nameof(append));
         var run = append.Run;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
         var fields = SqliteMapping.RunFields(run);
@@ -147,7 +146,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(summary);
         return await RunAsync("UpdateSummary", sessionId, write: true, ensureSchema: true, async scope =>
         {
@@ -161,7 +160,7 @@ public sealed partial class SqliteStorage
     /// <remarks>Read and write happen in one <c>BEGIN IMMEDIATE</c> transaction, so concurrent merges serialize and every key survives.</remarks>
     public async Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(metadata);
         var patch = (JsonObject)metadata.DeepClone();
         return await RunAsync("MergeSessionMetadata", sessionId, write: true, ensureSchema: true, async scope =>
@@ -194,7 +193,7 @@ public sealed partial class SqliteStorage
     /// <remarks>Read, merge (<see cref="ProfileMerge"/>) and write happen in one <c>BEGIN IMMEDIATE</c> transaction.</remarks>
     public async Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
-        Guard.Profile(update, nameof(update));
+        StorageArguments.Profile(update, nameof(update));
         return await RunAsync("UpdateUserProfile", update.UserId, write: true, ensureSchema: true, async scope =>
         {
             JsonObject? current = null;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -9,7 +8,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
     {
-        Guard.KnowledgeRow(row, nameof(row));
+        StorageArguments.KnowledgeRow(row, nameof(row));
         return await RunAsync("UpsertKnowledgeContent", row.Id, write: true, ensureSchema: true, async scope =>
         {
             var now = StorageClock.Now();
@@ -45,7 +44,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return await RunAsync("GetKnowledgeContent", id, write: false, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.SelectKnowledge).Bind("@id", id);
@@ -83,7 +82,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return await RunAsync("DeleteKnowledgeContent", id, write: true, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.DeleteKnowledge).Bind("@id", id);
@@ -94,7 +93,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
+        StorageArguments.Ids(ids, nameof(ids), allowEmpty: true);
         if (ids.Count == 0)
         {
             return 0;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -10,8 +9,8 @@ public sealed partial class SqliteStorage
     /// <remarks>The run by primary key, its messages through the (session_id, run_id, seq) index.</remarks>
     public async Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(runId, nameof(runId));
         return await RunAsync("GetRun", runId, write: false, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.SelectRun).Bind("@session_id", sessionId).Bind("@run_id", runId);
@@ -23,7 +22,7 @@ public sealed partial class SqliteStorage
     /// <remarks>Uses the index on run_id; when several sessions hold the id, the first session id (ordinal) wins.</remarks>
     public async Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(runId, nameof(runId));
         return await RunAsync("FindRun", runId, write: false, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.FindRun).Bind("@run_id", runId).Bind("@agent_id", agentId);
@@ -35,7 +34,7 @@ public sealed partial class SqliteStorage
     /// <remarks>The runs through the unique (session_id, seq) index with LIMIT; their messages in one query by run id.</remarks>
     public async Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
         if (maxRuns == 0)
         {

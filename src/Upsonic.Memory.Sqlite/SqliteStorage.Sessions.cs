@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -11,7 +10,7 @@ public sealed partial class SqliteStorage
     public async Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        StorageArguments.Id(session.SessionId, nameof(session));
         return await RunAsync("UpsertSession", session.SessionId, write: true, ensureSchema: true,
             scope => UpsertSessionAsync(scope, session, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -20,7 +19,7 @@ public sealed partial class SqliteStorage
     /// <remarks>All sessions are written in one transaction: either all are stored or none.</remarks>
     public async Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
-        var list = Guard.Sessions(sessions, nameof(sessions));
+        var list = StorageArguments.Sessions(sessions, nameof(sessions));
         if (list.Count == 0)
         {
             return [];
@@ -109,7 +108,7 @@ public sealed partial class SqliteStorage
     public async Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return await RunAsync("GetSessions", null, write: false, ensureSchema: true, async scope =>
         {
             long total;
@@ -131,7 +130,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         return await RunAsync("DeleteSession", sessionId, write: true, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.DeleteSession).Bind("@session_id", sessionId);
@@ -142,7 +141,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
+        StorageArguments.Ids(sessionIds, nameof(sessionIds));
         var distinct = sessionIds.Distinct(StringComparer.Ordinal).ToList();
         return await RunAsync("DeleteSessions", null, write: true, ensureSchema: true, async scope =>
         {
@@ -161,7 +160,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return await RunAsync("DeleteUserData", userId, write: true, ensureSchema: true, async scope =>
         {
             int sessions;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -10,7 +9,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        Guard.UserMemory(userMemory, nameof(userMemory));
+        StorageArguments.UserMemory(userMemory, nameof(userMemory));
         return await RunAsync("UpsertUserMemory", userMemory.UserId, write: true, ensureSchema: true,
             scope => UpsertUserMemoryAsync(scope, userMemory, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -19,7 +18,7 @@ public sealed partial class SqliteStorage
     /// <remarks>All profiles are written in one transaction.</remarks>
     public async Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
     {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
+        var list = StorageArguments.UserMemories(userMemories, nameof(userMemories));
         if (list.Count == 0)
         {
             return [];
@@ -72,7 +71,7 @@ public sealed partial class SqliteStorage
     public async Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return await RunAsync("GetUserMemories", null, write: false, ensureSchema: true, async scope =>
         {
             long total;
@@ -89,7 +88,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return await RunAsync("DeleteUserMemory", userId, write: true, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.DeleteUserMemory).Bind("@user_id", userId);
@@ -100,7 +99,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(userIds, nameof(userIds));
+        StorageArguments.Ids(userIds, nameof(userIds));
         return await RunAsync("DeleteUserMemories", null, write: true, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.DeleteUserMemories).BindIds("@user_ids", userIds.Distinct(StringComparer.Ordinal));
