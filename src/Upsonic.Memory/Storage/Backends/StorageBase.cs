@@ -118,7 +118,8 @@ public abstract partial class StorageBase : IStorage
 
     /// <summary>
     /// The one place every public operation runs through: creates the schema first when the operation needs it, runs the core
-    /// work, and turns engine failures (<see cref="IsEngineFailure"/>) into <see cref="StorageException"/> naming the operation and record.
+    /// work, and turns engine failures (<see cref="IsEngineFailure"/>) into <see cref="StorageException"/> naming the operation and
+    /// record (a <see cref="StorageException"/> thrown without an operation gets this one).
     /// </summary>
     private async Task<T> ExecuteAsync<T>(string operation, string? recordId, bool needsSchema, Func<CancellationToken, Task<T>> core, CancellationToken cancellationToken)
     {
@@ -130,6 +131,11 @@ public abstract partial class StorageBase : IStorage
             }
 
             return await core(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (ex.Operation is null)
+        {
+            // A core member (or the schema creation it needed) reported a failure without knowing the public operation.
+            throw new StorageException(ex.Message, ex.InnerException, operation, ex.RecordId ?? recordId);
         }
         catch (Exception ex) when (ex is not StorageException && IsEngineFailure(ex, cancellationToken))
         {
