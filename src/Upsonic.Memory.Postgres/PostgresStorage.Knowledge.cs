@@ -24,7 +24,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     protected override Task<KnowledgeRow?> GetKnowledgeContentCoreAsync(string id, CancellationToken cancellationToken)
     {
-        return WithConnectionAsync((connection, ct) => GetKnowledgeCoreAsync(connection, id, ct), cancellationToken);
+        return WithConnectionAsync((connection, ct) => ReadKnowledgeAsync(connection, id, ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -66,7 +66,7 @@ public sealed partial class PostgresStorage
         }, cancellationToken);
     }
 
-    private async Task<KnowledgeRow?> GetKnowledgeCoreAsync(NpgsqlConnection connection, string id, CancellationToken ct)
+    private async Task<KnowledgeRow?> ReadKnowledgeAsync(NpgsqlConnection connection, string id, CancellationToken ct)
     {
         await using var command = Command(connection, _sql.GetKnowledge, P.Text(id));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -41,7 +41,7 @@ public abstract partial class StorageBase : IStorage
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id { get; protected init; }
 
     /// <inheritdoc />
     public string SessionTable { get; }
