@@ -150,7 +150,6 @@ internal sealed class PostgresStatements
         CountSessions = $"SELECT count(*) FROM {h} WHERE {SessionFilter}";
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
         SessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = ANY($1) ORDER BY session_id, seq";
-        DeleteSession = $"DELETE FROM {h} WHERE session_id = $1";
         DeleteSessions = $"DELETE FROM {h} WHERE session_id = ANY($1)";
         DeleteUserSessions = $"DELETE FROM {h} WHERE user_id = $1";
 
@@ -181,7 +180,6 @@ internal sealed class PostgresStatements
             """;
         GetKnowledge = $"SELECT {KnowledgeColumns} FROM {k} WHERE id = $1";
         CountKnowledge = $"SELECT count(*) FROM {k} WHERE ($1::text IS NULL OR knowledge_base_id = $1)";
-        DeleteKnowledge = $"DELETE FROM {k} WHERE id = $1";
         DeleteKnowledgeMany = $"DELETE FROM {k} WHERE id = ANY($1)";
 
         // ----- lifecycle -----
@@ -238,8 +236,6 @@ internal sealed class PostgresStatements
 
     public string SessionRuns { get; }
 
-    public string DeleteSession { get; }
-
     public string DeleteSessions { get; }
 
     public string DeleteUserSessions { get; }
@@ -259,8 +255,6 @@ internal sealed class PostgresStatements
     public string GetKnowledge { get; }
 
     public string CountKnowledge { get; }
-
-    public string DeleteKnowledge { get; }
 
     public string DeleteKnowledgeMany { get; }
 
