@@ -21,56 +21,30 @@ internal sealed class MongoSchema
     public const string DocumentId = "schema";
 
     private readonly MongoCollections _collections;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
 
     public MongoSchema(MongoCollections collections) => _collections = collections;
 
-    /// <summary>Creates what is missing, the first time it is called on this instance.</summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken)
+    /// <summary>Creates what is missing (idempotent; <see cref="MongoStorage"/> calls it once per instance and on every EnsureCreated).</summary>
+    public async Task CreateAsync(CancellationToken cancellationToken)
     {
-        if (_ready)
+        await CreateIndexesAsync(_collections.Sessions, MongoIndexes.Sessions(), cancellationToken).ConfigureAwait(false);
+        await CreateIndexesAsync(_collections.Messages, MongoIndexes.Messages(), cancellationToken).ConfigureAwait(false);
+        await CreateIndexesAsync(_collections.Runs, MongoIndexes.Runs(), cancellationToken).ConfigureAwait(false);
+        await CreateIndexesAsync(_collections.UserMemories, MongoIndexes.UserMemories(), cancellationToken).ConfigureAwait(false);
+        await CreateIndexesAsync(_collections.Knowledge, MongoIndexes.Knowledge(), cancellationToken).ConfigureAwait(false);
+        var stored = await MongoFailure.RetryUpsertAsync(() => _collections.Schema.FindOneAndUpdateAsync(
+            VersionFilter(), VersionUpdate(),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken)).ConfigureAwait(false);
+        var version = BsonFields.GetLong(stored, "version");
+        if (version > CurrentVersion)
         {
-            return;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            await CreateIndexesAsync(_collections.Sessions, MongoIndexes.Sessions(), cancellationToken).ConfigureAwait(false);
-            await CreateIndexesAsync(_collections.Messages, MongoIndexes.Messages(), cancellationToken).ConfigureAwait(false);
-            await CreateIndexesAsync(_collections.Runs, MongoIndexes.Runs(), cancellationToken).ConfigureAwait(false);
-            await CreateIndexesAsync(_collections.UserMemories, MongoIndexes.UserMemories(), cancellationToken).ConfigureAwait(false);
-            await CreateIndexesAsync(_collections.Knowledge, MongoIndexes.Knowledge(), cancellationToken).ConfigureAwait(false);
-            var stored = await MongoFailure.RetryUpsertAsync(() => _collections.Schema.FindOneAndUpdateAsync(
-                VersionFilter(), VersionUpdate(),
-                new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
-                cancellationToken)).ConfigureAwait(false);
-            var version = BsonFields.GetLong(stored, "version");
-            if (version > CurrentVersion)
-            {
-                throw new StorageException(
-                    $"The collections '{_collections.SessionName}*' were written by a newer layout (version {version}); this library reads version {CurrentVersion}. Upgrade Upsonic.Memory.Mongo.",
-                    null, "EnsureCreated", _collections.SessionName);
-            }
-
-            _ready = true;
-        }
-        finally
-        {
-            _gate.Release();
+            throw new StorageException(
+                $"The collections '{_collections.SessionName}*' were written by a newer layout (version {version}); this library reads version {CurrentVersion}. Upgrade Upsonic.Memory.Mongo.",
+                null, null, _collections.SessionName);
         }
     }
 
-    /// <summary>
-    /// Creates indexes (a no-op for those that exist). Several processes starting at once may race to create the collection or
-    /// build the same index; those races (NamespaceExists, IndexBuildAlreadyInProgress) are retried, real conflicts are not.
-    /// </summary>
     private static async Task CreateIndexesAsync(IMongoCollection<BsonDocument> collection, IReadOnlyList<CreateIndexModel<BsonDocument>> indexes, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
