@@ -153,11 +153,6 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     protected override async Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
-        if (maxRuns == 0)
-        {
-            return [];
-        }
-
         var newestFirst = await _collections.Runs.Find(RunDefinitions.After(sessionId, afterSequence)).Sort(RunDefinitions.NewestFirst())
             .Limit(maxRuns).ToListAsync(cancellationToken).ConfigureAwait(false);
         newestFirst.Reverse();

@@ -7,6 +7,8 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
+    /// <remarks>One transaction: per session the head upsert (created_at kept) and its message and run rows replaced by
+    /// <c>SessionRows.Flatten</c>'s layout, then the stored sessions read back.</remarks>
     protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
     {
         return WithConnectionAsync<IReadOnlyList<AgentSession>>(async (connection, ct) =>

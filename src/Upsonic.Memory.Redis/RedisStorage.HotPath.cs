@@ -157,11 +157,6 @@ public sealed partial class RedisStorage
     {
         return WithDatabaseAsync<IReadOnlyList<RunRecord>>(async db =>
         {
-            if (maxRuns == 0)
-            {
-                return [];
-            }
-
             var runs = await ReadRunsAsync(db, sessionId, ["after", afterSequence, maxRuns]).ConfigureAwait(false);
             return runs.OrderBy(r => r.Sequence).ToList();
         }, cancellationToken);
