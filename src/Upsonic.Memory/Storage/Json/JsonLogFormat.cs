@@ -31,19 +31,19 @@ internal sealed class JsonLogEntry
     [JsonPropertyName("messages")]
     public List<JsonLogMessage> Messages { get; init; } = [];
 
-    [JsonPropertyName("run_count")]
+    [JsonPropertyName("runCount")]
     public long RunCount { get; init; }
 
-    [JsonPropertyName("message_count")]
+    [JsonPropertyName("messageCount")]
     public long MessageCount { get; init; }
 
     [JsonPropertyName("usage")]
     public UsageDetails? Usage { get; init; }
 
-    [JsonPropertyName("agent_data")]
+    [JsonPropertyName("agentData")]
     public JsonObject? AgentData { get; init; }
 
-    [JsonPropertyName("updated_at")]
+    [JsonPropertyName("updatedAt")]
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
@@ -53,7 +53,7 @@ internal sealed class JsonLogRun
     [JsonPropertyName("run")]
     public required RunRecord Run { get; init; }
 
-    [JsonPropertyName("message_count")]
+    [JsonPropertyName("messageCount")]
     public int MessageCount { get; init; }
 }
 
@@ -66,10 +66,10 @@ internal sealed class JsonLogMessage
     [JsonPropertyName("turn")]
     public long Turn { get; init; }
 
-    [JsonPropertyName("run_id")]
+    [JsonPropertyName("runId")]
     public string? RunId { get; init; }
 
-    [JsonPropertyName("in_history")]
+    [JsonPropertyName("inHistory")]
     public bool InHistory { get; init; }
 
     [JsonPropertyName("message")]

@@ -14,8 +14,9 @@ internal static class JsonRecords
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
+    /// <summary>Reads a record; a UTF-8 byte order mark (left by an editor) is skipped.</summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> json, string file) =>
-        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"'{file}' holds null.");
+        JsonSerializer.Deserialize<T>(json.StartsWith("\uFEFF"u8) ? json[3..] : json, Options) ?? throw new JsonException($"'{file}' holds null.");
 
     private static JsonSerializerOptions CreateOptions()
     {
