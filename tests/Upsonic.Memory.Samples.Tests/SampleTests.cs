@@ -34,6 +34,21 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Json_remembers_in_a_second_process_through_its_files()
+    {
+        var first = await _samples.RunAsync("Json", "My name is Alice and I'm a Python developer");
+        var second = await _samples.RunAsync("Json", "What's my name and expertise?");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Messages stored before this run: 2", second.Output);
+        var answer = second.Output.Split('\n').Single(l => l.StartsWith("Agent:", StringComparison.Ordinal));
+        Assert.Contains("Alice", answer);
+        Assert.Contains("Python", answer);
+        Assert.Single(Directory.GetFiles(Path.Combine(_samples.WorkingDirectory, "upsonic_json_db", "upsonic_sessions"), "*.log.jsonl"));
+    }
+
+    [Fact]
     public async Task InMemory_keeps_history_and_a_profile()
     {
         var result = await _samples.RunAsync("InMemory");
