@@ -8,7 +8,8 @@ namespace Upsonic.Storage;
 /// </summary>
 /// <remarks>
 /// <para>Layout under <see cref="DbPath"/> (default <c>upsonic_json_db</c>, the Python SDK's name): <c>&lt;sessionTable&gt;/</c>
-/// holds <c>&lt;key&gt;.log.jsonl</c> (one line per run save, never rewritten; the first line holds the session as created) and
+/// holds <c>&lt;key&gt;.log.jsonl</c> (one line appended per run save, replaced only when the session is written whole; the first
+/// line holds the session as created) and
 /// <c>&lt;key&gt;.head.json</c> (the head: summary, metadata, usage); <c>&lt;userMemoryTable&gt;/&lt;key&gt;.json</c> and
 /// <c>&lt;knowledgeTable&gt;/&lt;key&gt;.json</c> hold one record each. A key is the SHA-256 of the record id (hex), so any id
 /// is a safe file name. Whole files are written to a temporary file, flushed and renamed over the old one, so a reader or a
@@ -86,8 +87,9 @@ public sealed partial class JsonStorage : StorageBase
     private string KnowledgeDirectory { get; }
 
     /// <inheritdoc />
+    /// <remarks>A table is a subdirectory; a name that is not a valid table name (a path, say) never exists.</remarks>
     protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
-        Task.FromResult(Directory.Exists(Path.Combine(DbPath, tableName)));
+        Task.FromResult(StorageNames.IsValid(tableName) && Directory.Exists(Path.Combine(DbPath, tableName)));
 
     /// <inheritdoc />
     protected override Task CreateSchemaCoreAsync(CancellationToken cancellationToken)
