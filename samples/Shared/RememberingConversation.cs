@@ -3,8 +3,8 @@ using Upsonic.Storage;
 namespace Upsonic.Samples;
 
 /// <summary>
-/// The conversation the server-backend samples (Redis, Postgres, Mongo) share: an Agent with history, summary and profile over the
-/// given storage. Run a sample twice: the second process remembers what the first was told, because the memory lives in the server.
+/// The conversation the storage samples (JSON files, Redis, Postgres, Mongo) share: an Agent with history, summary and profile over
+/// the given storage. Run a sample twice: the second process remembers what the first was told, because the memory outlives it.
 /// </summary>
 public static class RememberingConversation
 {

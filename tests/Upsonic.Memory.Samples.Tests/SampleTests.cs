@@ -21,16 +21,17 @@ public sealed class SampleTests : IDisposable
     [Fact]
     public async Task QuickStart_remembers_in_a_second_process()
     {
-        var first = await _samples.RunAsync("QuickStart", "My name is Alice and I'm a Python developer");
-        var second = await _samples.RunAsync("QuickStart", "What's my name and expertise?");
+        await RemembersInASecondProcessAsync("QuickStart");
 
-        Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("Messages stored before this run: 2", second.Output);
-        var answer = second.Output.Split('\n').Single(l => l.StartsWith("Agent:", StringComparison.Ordinal));
-        Assert.Contains("Alice", answer);
-        Assert.Contains("Python", answer);
         Assert.True(File.Exists(Path.Combine(_samples.WorkingDirectory, "quickstart.db")));
+    }
+
+    [Fact]
+    public async Task Json_remembers_in_a_second_process_through_its_files()
+    {
+        await RemembersInASecondProcessAsync("Json");
+
+        Assert.Single(Directory.GetFiles(Path.Combine(_samples.WorkingDirectory, "upsonic_json_db", "upsonic_sessions"), "*.log.jsonl"));
     }
 
     [Fact]
@@ -103,5 +104,19 @@ public sealed class SampleTests : IDisposable
         Assert.True(rejected.ExitCode == 0, rejected.ToString());
         Assert.DoesNotContain("TOOL RAN", rejected.Output);
         Assert.Contains("Status: Completed", rejected.Output);
+    }
+
+    /// <summary>Runs a sample twice in the same working directory: the second process must know what the first was told.</summary>
+    private async Task RemembersInASecondProcessAsync(string sample)
+    {
+        var first = await _samples.RunAsync(sample, "My name is Alice and I'm a Python developer");
+        var second = await _samples.RunAsync(sample, "What's my name and expertise?");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Messages stored before this run: 2", second.Output);
+        var answer = second.Output.Split('\n').Single(l => l.StartsWith("Agent:", StringComparison.Ordinal));
+        Assert.Contains("Alice", answer);
+        Assert.Contains("Python", answer);
     }
 }

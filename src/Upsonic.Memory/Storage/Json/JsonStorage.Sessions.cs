@@ -1,0 +1,96 @@
+namespace Upsonic.Storage;
+
+// The session record API and forgetting a user: whole sessions are written as a new log and head.
+public sealed partial class JsonStorage
+{
+    /// <inheritdoc />
+    protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken) =>
+        LockedAsync<IReadOnlyList<AgentSession>>(() => sessions.Select(ReplaceSession).ToList(), cancellationToken);
+
+    private AgentSession ReplaceSession(AgentSession session)
+    {
+        var now = StorageClock.Now();
+        var existing = LoadSession(session.SessionId);
+        var head = SessionRows.CopyHead(session);
+        head.CreatedAt = existing?.Head.CreatedAt ?? (session.CreatedAt is { } created ? StorageClock.Truncate(created) : now);
+        head.UpdatedAt = now;
+        var layout = SessionRows.Flatten(session);
+        var entry = new JsonLogEntry
+        {
+            Number = 1,
+            Runs = layout.Runs.Select(r => new JsonLogRun { Run = SessionRows.Copy(r, withMessages: false), MessageCount = r.Messages.Count }).ToList(),
+            Messages = layout.Messages.Select(m => new JsonLogMessage
+            {
+                Sequence = m.Sequence,
+                Turn = m.Turn,
+                RunId = m.RunId,
+                InHistory = m.InHistory,
+                Message = StorageJson.SerializeMessageToElement(m.Message),
+            }).ToList(),
+            RunCount = layout.RunCount,
+            MessageCount = layout.Messages.Count,
+            Usage = head.Usage,
+            AgentData = head.AgentData,
+            UpdatedAt = now,
+        };
+        return JsonSession.Create(SessionDirectory, head, entry).ReadWhole();
+    }
+
+    /// <inheritdoc />
+    protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken) =>
+        LockedAsync(() =>
+        {
+            var page = RecordOrdering.Page(
+                AllSessions().Where(s => RecordOrdering.Matches(s.Head, query)),
+                s => RecordOrdering.SessionKey(s.Head, query.SortBy), s => s.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
+            return new PagedResult<AgentSession>(page.Items.Select(s => s.ReadWhole()).ToList(), page.Total);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken) =>
+        LockedAsync(() =>
+        {
+            var deleted = 0;
+            foreach (var id in sessionIds)
+            {
+                if (LoadSession(id) is { } session)
+                {
+                    session.Delete();
+                    deleted++;
+                }
+            }
+
+            return deleted;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken) =>
+        LockedAsync(() =>
+        {
+            var sessions = AllSessions().Where(s => s.Head.UserId == userId).ToList();
+            sessions.ForEach(s => s.Delete());
+            File.Delete(JsonFiles.Record(UserMemoryDirectory, userId));
+            return sessions.Count;
+        }, cancellationToken);
+
+    /// <summary>A session, or null when it does not exist or has expired (its files are then deleted).</summary>
+    private JsonSession? LoadSession(string sessionId) => Unexpired(JsonSession.Load(SessionDirectory, sessionId));
+
+    /// <summary>Every unexpired session (expired ones are deleted on the way).</summary>
+    private List<JsonSession> AllSessions() =>
+        JsonFiles.List(SessionDirectory, ".log.jsonl")
+            .Select(path => Unexpired(JsonSession.LoadLog(SessionDirectory, path)))
+            .OfType<JsonSession>()
+            .ToList();
+
+    private JsonSession? Unexpired(JsonSession? session)
+    {
+        if (session is not null && Expired(session.Head.UpdatedAt))
+        {
+            session.Delete();
+            return null;
+        }
+
+        return session;
+    }
+}
