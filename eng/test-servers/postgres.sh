@@ -57,10 +57,11 @@ ensure_binaries() {
   [[ -n "$BIN" && -x "$BIN/initdb" ]] || die "apt-get installed postgresql but no initdb was found under /usr/lib/postgresql/*/bin"
 }
 
-# Runs a server binary as the cluster owner: the "postgres" OS user when we are root (PostgreSQL refuses to run as root).
+# Runs a server binary as the cluster owner: the "postgres" OS user when we are root (PostgreSQL refuses to run as root),
+# from "/" because that user may not be able to enter the current directory.
 as_owner() {
   if [[ "$(id -u)" == 0 ]]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
