@@ -35,7 +35,10 @@ public sealed partial class MongoStorage
         }, cancellationToken);
 
     /// <summary>Like <see cref="RunAsync{T}"/> but without creating the indexes first (for questions about what exists).</summary>
-    private static async Task<T> WrapAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    private Task<T> WrapAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        StorageTelemetry.TraceAsync(this, "mongodb", operation, _endpoint, () => WrapUntracedAsync(operation, recordId, body, cancellationToken));
+
+    private static async Task<T> WrapUntracedAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
         try
         {

@@ -28,6 +28,7 @@ public sealed partial class MongoStorage : IStorage
     private readonly MongoClient? _ownedClient;
     private readonly MongoCollections _collections;
     private readonly MongoSchema _schema;
+    private readonly StorageTelemetry.Endpoint? _endpoint;
 
     /// <summary>Creates a storage that connects with a MongoDB connection string; it owns (and disposes) its client.</summary>
     /// <param name="dbUrl">A <c>mongodb://</c> or <c>mongodb+srv://</c> connection string. Without <c>serverSelectionTimeoutMS</c>,
@@ -86,6 +87,7 @@ public sealed partial class MongoStorage : IStorage
         Database = client.GetDatabase(DbName);
         _collections = new MongoCollections(Database, SessionTable, UserMemoryTable, KnowledgeTable);
         _schema = new MongoSchema(_collections);
+        _endpoint = client.Settings.Servers.ToList() is [var server] ? new(server.Host, server.Port) : null;
     }
 
     private static MongoClient CreateClient(string dbUrl)
@@ -161,8 +163,12 @@ public sealed partial class MongoStorage : IStorage
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Runs one storage operation (see <see cref="RunUntracedAsync{T}"/>) as one storage span and duration measurement.</summary>
+    private Task<T> RunAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        StorageTelemetry.TraceAsync(this, "mongodb", operation, _endpoint, () => RunUntracedAsync(operation, recordId, body, cancellationToken));
+
     /// <summary>Runs one storage operation: indexes first (once per instance), driver failures wrapped in <see cref="StorageException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> RunUntracedAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
         try
         {

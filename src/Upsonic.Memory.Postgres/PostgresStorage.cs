@@ -27,6 +27,7 @@ public sealed partial class PostgresStorage : IStorage
     private readonly PostgresSchema _schema;
     private readonly PostgresStatements _sql;
     private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly StorageTelemetry.Endpoint? _endpoint;
     private volatile bool _created;
 
     /// <summary>Creates a storage that connects with a URL or connection string and owns its connection pool.</summary>
@@ -54,6 +55,7 @@ public sealed partial class PostgresStorage : IStorage
         (_schema, _sql) = Layout(dbSchema, sessionTable, userMemoryTable, knowledgeTable);
         _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl)));
         _ownsDataSource = true;
+        _endpoint = PostgresConnectionString.Endpoint(_dataSource.ConnectionString);
         _createSchema = createSchema;
         Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
     }
@@ -78,6 +80,7 @@ public sealed partial class PostgresStorage : IStorage
 
         (_schema, _sql) = Layout(dbSchema, sessionTable, userMemoryTable, knowledgeTable);
         _dataSource = dataSource;
+        _endpoint = PostgresConnectionString.Endpoint(dataSource.ConnectionString);
         _createSchema = createSchema;
         Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
     }
@@ -216,8 +219,12 @@ public sealed partial class PostgresStorage : IStorage
             return await work(connection, token).ConfigureAwait(false);
         }, ct);
 
+    /// <summary>Runs <paramref name="work"/> as one storage span and duration measurement (see <see cref="GuardUntracedAsync{T}"/>).</summary>
+    private Task<T> GuardAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        StorageTelemetry.TraceAsync(this, "postgresql", operation, _endpoint, () => GuardUntracedAsync(operation, recordId, work, ct));
+
     /// <summary>Wraps engine failures of <paramref name="work"/> in <see cref="StorageException"/>.</summary>
-    private async Task<T> GuardAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    private async Task<T> GuardUntracedAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
         try
         {

@@ -33,6 +33,7 @@ public sealed partial class RedisStorage : IStorage
 
     private readonly ConfigurationOptions? _options;
     private readonly bool _ownsClient;
+    private readonly StorageTelemetry.Endpoint? _endpoint;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private IConnectionMultiplexer? _client;
     private bool _schemaWritten;
@@ -59,6 +60,7 @@ public sealed partial class RedisStorage : IStorage
         (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
         _options = RedisConnectionOptions.Parse(dbUrl, nameof(dbUrl));
         _ownsClient = true;
+        _endpoint = RedisConnectionOptions.Endpoint(_options.EndPoints);
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
         Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(_options.EndPoints, _options.DefaultDatabase ?? 0)) : id;
     }
@@ -82,6 +84,7 @@ public sealed partial class RedisStorage : IStorage
         (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
         _client = redisClient;
         _ownsClient = false;
+        _endpoint = RedisConnectionOptions.Endpoint(redisClient.GetEndPoints());
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
         Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(redisClient.GetEndPoints(), 0)) : id;
     }
@@ -184,8 +187,12 @@ public sealed partial class RedisStorage : IStorage
         }
     }
 
+    /// <summary>Runs one storage operation (see <see cref="RunUntracedAsync{T}"/>) as one storage span and duration measurement.</summary>
+    private Task<T> RunAsync<T>(string operation, string? recordId, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken) =>
+        StorageTelemetry.TraceAsync(this, "redis", operation, _endpoint, () => RunUntracedAsync(operation, recordId, action, cancellationToken));
+
     /// <summary>Runs one storage operation, turning driver failures into <see cref="StorageException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    private async Task<T> RunUntracedAsync<T>(string operation, string? recordId, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try

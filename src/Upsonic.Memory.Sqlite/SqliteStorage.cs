@@ -180,7 +180,7 @@ public sealed partial class SqliteStorage : IStorage
                 throw Wrap(ex, operation, recordId);
             }
 
-            await RunAsync(operation, recordId, write: true, ensureSchema: false, async scope =>
+            await RunUntracedAsync(operation, recordId, write: true, ensureSchema: false, async scope =>
             {
                 await CheckLayoutAsync(scope, operation, cancellationToken).ConfigureAwait(false);
                 await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
@@ -220,12 +220,17 @@ public sealed partial class SqliteStorage : IStorage
         }
     }
 
+    /// <summary>Runs one operation (see <see cref="RunUntracedAsync{T}"/>) as one storage span and duration measurement.</summary>
+    private Task<T> RunAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken) =>
+        StorageTelemetry.TraceAsync(this, "sqlite", operation, server: null,
+            () => RunUntracedAsync(operation, recordId, write, ensureSchema, body, cancellationToken));
+
     /// <summary>
     /// Runs one operation in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
     /// reports busy or locked after the busy timeout is retried whole a bounded number of times (its transaction rolled back).
     /// Engine failures become <see cref="StorageException"/> naming the operation and record, never the connection string.
     /// </summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> RunUntracedAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
     {
         if (ensureSchema)
         {
