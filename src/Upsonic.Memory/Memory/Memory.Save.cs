@@ -130,7 +130,16 @@ public sealed partial class Memory
         lock (_workerGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _worker ??= new MemoryWorker(ProcessAsync, _logger, SessionId);
+            if (_worker is null)
+            {
+                // The loop outlives the run that starts it: it must not carry that run's context (its span would become the
+                // parent of every later summary and profile span).
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _worker = new MemoryWorker(ProcessAsync, _logger, SessionId);
+                }
+            }
+
             _worker.TryEnqueue(work);
         }
     }

@@ -137,4 +137,23 @@ public sealed class TracingTests
             Assert.DoesNotContain(measurement.Tags, t => t.Value?.ToString() is "s-metrics" or "user-metrics");
         }
     }
+
+    [Fact]
+    public async Task Background_summaries_do_not_hang_under_the_run_that_started_the_worker()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var model = new ScriptedChatClient("Hi.");
+        model.Summaries(_ => "A summary.");
+        await using var memory = new Memory(new InMemoryStorage(),
+            new MemoryOptions { SessionId = "s-background", FullSessionMemory = true, SummaryMemory = true, BackgroundProcessing = true }, model);
+        var agent = new Agent(model, memory);
+
+        await agent.DoAsync("One", Ct);
+        await agent.DoAsync("Two", Ct);
+        await memory.FlushAsync(Ct);
+
+        Assert.Equal(2, telemetry.Activities.Count(a => a.DisplayName.StartsWith("invoke_agent", StringComparison.Ordinal)));
+        Assert.DoesNotContain(telemetry.Activities, a => a.DisplayName == "memory.summary");
+        Assert.True(model.CallCount > 2, "the background summaries ran");
+    }
 }
