@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 
 namespace Upsonic.Storage.Postgres;
@@ -16,7 +17,7 @@ internal static class PostgresConnectionString
     private const int NpgsqlDefaultConnectTimeoutSeconds = 15;
 
     /// <summary>The one host and port a connection string connects to, for tracing; <see langword="null"/> with several hosts.</summary>
-    public static StorageTelemetry.Endpoint? Endpoint(string connectionString)
+    public static DnsEndPoint? EndPoint(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         return builder.Host is { Length: > 0 } host && !host.Contains(',', StringComparison.Ordinal) ? new(host, builder.Port) : null;

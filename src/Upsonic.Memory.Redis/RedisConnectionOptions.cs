@@ -47,9 +47,9 @@ internal static class RedisConnectionOptions
     }
 
     /// <summary>The one endpoint of a single-node connection, for tracing; <see langword="null"/> with several.</summary>
-    public static StorageTelemetry.Endpoint? Endpoint(IEnumerable<EndPoint> endPoints) => endPoints.ToList() switch
+    public static DnsEndPoint? EndPoint(IEnumerable<EndPoint> endPoints) => endPoints.ToList() switch
     {
-        [DnsEndPoint dns] => new(dns.Host, dns.Port),
+        [DnsEndPoint dns] => dns,
         [IPEndPoint ip] => new(ip.Address.ToString(), ip.Port),
         _ => null,
     };

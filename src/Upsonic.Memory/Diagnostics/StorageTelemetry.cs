@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 
 namespace Upsonic.Storage;
 
@@ -6,17 +7,15 @@ namespace Upsonic.Storage;
 /// Storage spans and the storage duration histogram, per the OpenTelemetry database conventions: a client span named
 /// <c>{operation} {collection}</c> with <c>db.system.name</c>, <c>db.operation.name</c> (the <see cref="IStorage"/> operation,
 /// for example <c>AppendRun</c>), <c>db.collection.name</c> (the table or collection the operation is about, when it is about one)
-/// and <c>server.address</c>/<c>server.port</c> for a server backend. Used by every backend's operation wrapper.
+/// and <c>server.address</c>/<c>server.port</c> for a server backend. Used by the operation wrapper of
+/// <see cref="Backends.StorageBase"/>, so every backend built on it is traced the same way.
 /// </summary>
 /// <remarks><b>Security considerations:</b> never statement text, parameters, keys, record ids or message text: only the
 /// operation name, the configured table name and the endpoint.</remarks>
 internal static class StorageTelemetry
 {
-    /// <summary>Where a server backend connects to (one endpoint; <see langword="null"/> for several hosts or an embedded engine).</summary>
-    internal sealed record Endpoint(string Address, int? Port);
-
     /// <summary>Runs <paramref name="work"/> as one traced and timed storage operation of <paramref name="storage"/>.</summary>
-    public static async Task<T> TraceAsync<T>(IStorage storage, string system, string operation, Endpoint? server, Func<Task<T>> work)
+    public static async Task<T> TraceAsync<T>(IStorage storage, string system, string operation, DnsEndPoint? server, Func<Task<T>> work)
     {
         using var scope = Start(storage, system, operation, server);
         try
@@ -30,7 +29,7 @@ internal static class StorageTelemetry
     }
 
     /// <summary>Starts the span and the clock of one storage operation (see <see cref="TraceAsync{T}"/>).</summary>
-    public static TelemetryScope Start(IStorage storage, string system, string operation, Endpoint? server)
+    public static TelemetryScope Start(IStorage storage, string system, string operation, DnsEndPoint? server)
     {
         var collection = CollectionOf(storage, operation);
         var tags = new TagList { { TelemetryNames.DbSystem, system }, { TelemetryNames.DbOperation, operation } };
@@ -50,11 +49,8 @@ internal static class StorageTelemetry
 
             if (server is not null)
             {
-                activity.SetTag(TelemetryNames.ServerAddress, server.Address);
-                if (server.Port is { } port)
-                {
-                    activity.SetTag(TelemetryNames.ServerPort, port);
-                }
+                activity.SetTag(TelemetryNames.ServerAddress, server.Host);
+                activity.SetTag(TelemetryNames.ServerPort, server.Port);
             }
         }
 

@@ -18,6 +18,7 @@ public abstract class ConcurrencyContract<TTarget> : StorageContract<TTarget>, I
     [Fact]
     public async Task Eight_writers_appending_a_hundred_runs_each_to_one_session_lose_nothing_and_keep_their_order()
     {
+        Target.RequireEngineFeature(EngineFeature.AtomicConcurrentUpdates);
         const int runsPerWriter = 100;
         var storages = await InstancesAsync();
 

@@ -12,6 +12,7 @@ public abstract class LifecycleContract<TTarget> : StorageContract<TTarget>, IAs
     [Fact]
     public async Task Ensure_created_can_run_twice_and_then_every_table_exists()
     {
+        Target.RequireEngineFeature(EngineFeature.TableListing);
         var storage = await CreateAsync();
 
         await storage.EnsureCreatedAsync(Ct);

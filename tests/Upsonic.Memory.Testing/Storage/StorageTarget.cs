@@ -42,6 +42,24 @@ public abstract class StorageTarget : IAsyncDisposable
     }
 
     /// <summary>
+    /// The names of the constructor parameters that take the session, user-memory and knowledge table names, as bad-input tests
+    /// expect them in <see cref="ArgumentException.ParamName"/>. A backend whose engine calls them otherwise (MongoDB's collections)
+    /// overrides this.
+    /// </summary>
+    public virtual (string Session, string UserMemory, string Knowledge) TableParameterNames =>
+        ("sessionTable", "userMemoryTable", "knowledgeTable");
+
+    /// <summary>
+    /// Called first by a shared test that relies on <paramref name="feature"/> of the engine. A target whose server is a
+    /// wire-compatible stand-in lacking it skips the test (<c>Assert.Skip</c>) naming what is missing; a real engine has every
+    /// feature, so the default does nothing.
+    /// </summary>
+    /// <param name="feature">What the test relies on.</param>
+    public virtual void RequireEngineFeature(EngineFeature feature)
+    {
+    }
+
+    /// <summary>
     /// Whether stored JSON maps (metadata, profiles) keep their key order. PostgreSQL's JSONB does not (it orders keys by length,
     /// then bytes), so suites compare such maps by content, and formatted blocks by their set of lines, on such targets.
     /// </summary>
