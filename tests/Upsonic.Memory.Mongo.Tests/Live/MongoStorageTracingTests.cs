@@ -1,4 +1,4 @@
-using Upsonic.Testing.MemoryAcceptance;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Live;
 

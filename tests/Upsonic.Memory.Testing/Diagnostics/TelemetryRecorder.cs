@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Upsonic.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.Diagnostics;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// Records the spans and measurements of one test: it starts a root activity (made current for the test's code) and keeps

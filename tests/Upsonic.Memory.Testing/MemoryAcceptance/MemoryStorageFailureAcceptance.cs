@@ -1,13 +1,12 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
-using static Upsonic.Testing.MemoryAcceptance.MemoryTurns;
+using static Upsonic.Storage.Testing.MemoryTurns;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Storage failures: a failed save surfaces to the caller; a failed read in prepare is a warning and an empty part.</summary>
-public abstract class MemoryStorageFailureAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemoryStorageFailureAcceptance<TTarget> : MemorySettingsAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

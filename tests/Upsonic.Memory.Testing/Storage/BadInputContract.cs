@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// Bad input is rejected on every entry point with an <see cref="ArgumentException"/> naming the parameter, and hostile but valid
 /// values (quotes, SQL text, key separators, wildcards, unicode, 10 KB strings) are stored and found literally.
 /// </summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class BadInputContract<TTarget> : KnowledgeContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Theory]

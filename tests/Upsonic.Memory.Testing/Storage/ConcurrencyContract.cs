@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// No lost updates: concurrent writers, each through its own storage instance (as separate processes would), never lose a run,
 /// a message, a metadata key or a profile key.
 /// </summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class ConcurrencyContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class ConcurrencyContract<TTarget> : CorruptDataContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     private const int Writers = 8;

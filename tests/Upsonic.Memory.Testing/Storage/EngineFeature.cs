@@ -1,4 +1,4 @@
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// An engine feature a shared test relies on beyond plain reads and writes, which a wire-compatible stand-in server may lack (see

@@ -1,7 +1,7 @@
 using Upsonic.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// What a backend's test project provides so the shared suites (storage contract, Memory acceptance) can run against it unchanged.

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Diagnostics;
-using Upsonic.Testing.MemoryAcceptance;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Diagnostics;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Storage.Backends;
 

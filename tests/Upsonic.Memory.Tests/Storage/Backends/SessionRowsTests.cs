@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Tests.Storage.Backends;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Tests.Storage.Backends;
 

@@ -1,6 +1,6 @@
-using Upsonic.Testing.MemoryAcceptance;
+using Upsonic.Storage.Testing;
 
-namespace Upsonic.Memory.Redis.Tests.Memory;
+namespace Upsonic.Memory.Redis.Tests.Contract;
 
 /// <summary>Storage spans of RedisStorage.</summary>
 public sealed class RedisStorageTracingTests : StorageTracingAcceptance<RedisTarget>

@@ -1,7 +1,7 @@
 using Npgsql;
-using Upsonic.Testing.MemoryAcceptance;
+using Upsonic.Storage.Testing;
 
-namespace Upsonic.Memory.Postgres.Tests.Memory;
+namespace Upsonic.Memory.Postgres.Tests.Contract;
 
 /// <summary>Storage spans of PostgresStorage; the test server's password must appear in no tag.</summary>
 public sealed class PostgresStorageTracingTests : StorageTracingAcceptance<PostgresTarget>

@@ -1,6 +1,6 @@
-using Upsonic.Testing.MemoryAcceptance;
+using Upsonic.Storage.Testing;
 
-namespace Upsonic.Memory.Sqlite.Tests.Memory;
+namespace Upsonic.Memory.Sqlite.Tests.Contract;
 
 /// <summary>Storage spans of SqliteStorage: an embedded engine, so no server attributes.</summary>
 public sealed class SqliteStorageTracingTests : StorageTracingAcceptance<SqliteTarget>

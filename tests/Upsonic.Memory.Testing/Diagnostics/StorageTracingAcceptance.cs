@@ -1,16 +1,46 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using Upsonic.Storage;
-using Upsonic.Testing.Diagnostics;
-using Upsonic.Testing.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Storage spans and the storage duration histogram of a backend, through a real agent turn (database conventions).</summary>
-public abstract class StorageTracingAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+/// <remarks>Not part of the <see cref="StorageContractTests{TTarget}"/> chain: a backend that reports spans (one that sets
+/// <c>StorageBase.DbSystemName</c>) runs it with one line naming its engine.</remarks>
+/// <typeparam name="TTarget">The backend's target.</typeparam>
+public abstract class StorageTracingAcceptance<TTarget> : IAsyncLifetime
     where TTarget : StorageTarget, new()
 {
+    /// <summary>The backend under test.</summary>
+    protected TTarget Target { get; } = new();
+
+    /// <summary>A fresh storage of the backend.</summary>
+    protected IStorage Storage { get; private set; } = null!;
+
+    /// <summary>The agent's model ("ok" unless a reply is queued).</summary>
+    protected ScriptedChatClient AgentModel { get; } = new("ok");
+
+    /// <summary>The memory's model, for summaries and profiles.</summary>
+    protected ScriptedChatClient MemoryModel { get; } = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync() => Storage = await Target.CreateAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (Storage is not null)
+        {
+            await Storage.DisposeAsync();
+        }
+
+        await Target.DisposeAsync();
+    }
+
     /// <summary>The backend's <c>db.system.name</c>: <c>sqlite</c>, <c>postgresql</c>, <c>redis</c> or <c>mongodb</c>.</summary>
     protected abstract string SystemName { get; }
 
@@ -20,12 +50,13 @@ public abstract class StorageTracingAcceptance<TTarget> : MemoryAcceptanceBase<T
     /// <summary>A credential of the test server (for example the password of its connection string) that no tag may hold.</summary>
     protected virtual string? Secret => null;
 
+    /// <summary>An agent turn: the storage calls of prepare and save are client spans under them, with the database attributes.</summary>
     [Fact]
     public async Task Storage_calls_of_an_agent_turn_are_client_spans_under_prepare_and_save()
     {
         using var telemetry = new TelemetryRecorder();
-        var memory = NewMemory(new() { SessionId = "s-spans", UserId = "u-spans", FullSessionMemory = true, UserAnalysisMemory = true, LoadUserAnalysisMemory = true },
-            withModel: false);
+        var memory = new Memory(Storage, new MemoryOptions { SessionId = "s-spans", UserId = "u-spans", FullSessionMemory = true, LoadUserAnalysisMemory = true },
+            model: null, NullLoggerFactory.Instance);
         await new Agent(AgentModel, memory, name: "tracer").DoAsync("hello", Ct);
 
         var prepare = telemetry.Single("memory.prepare");
@@ -62,7 +93,12 @@ public abstract class StorageTracingAcceptance<TTarget> : MemoryAcceptanceBase<T
     [Fact]
     public async Task A_storage_failure_gives_its_span_error_status_an_exception_event_and_an_error_type()
     {
-        await AppendAsync("s-broken", "r1", true, new ChatMessage(ChatRole.User, "one"), new ChatMessage(ChatRole.Assistant, "two"));
+        await Storage.AppendRunAsync(new RunAppend
+        {
+            SessionId = "s-broken",
+            Run = new RunRecord { RunId = "r1", Status = RunStatus.Completed, Messages = [new ChatMessage(ChatRole.User, "one"), new ChatMessage(ChatRole.Assistant, "two")] },
+            AddToHistory = true,
+        }, Ct);
         await Target.CorruptMessageAsync(Storage, "s-broken", 1);
         using var telemetry = new TelemetryRecorder();
 
@@ -82,7 +118,8 @@ public abstract class StorageTracingAcceptance<TTarget> : MemoryAcceptanceBase<T
     {
         using var telemetry = new TelemetryRecorder();
         MemoryModel.Summaries(_ => "The user shared a secret.").Traits("""{"detected_tone":"secretive"}""");
-        var memory = NewMemory(new() { SessionId = "s-private", UserId = "user-secret-7", FullSessionMemory = true, SummaryMemory = true, UserAnalysisMemory = true });
+        var memory = new Memory(Storage, new MemoryOptions { SessionId = "s-private", UserId = "user-secret-7", FullSessionMemory = true, SummaryMemory = true, UserAnalysisMemory = true },
+            MemoryModel, NullLoggerFactory.Instance);
         AgentModel.EnqueueText("noted, hunter2-reply");
         await new Agent(AgentModel, memory, name: "tracer").DoAsync("my password is hunter2", Ct);
 
