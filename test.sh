@@ -8,8 +8,12 @@
 #
 # UPSONIC_KEEP_TEST_SERVERS=1 leaves the servers running afterwards (faster reruns; stop them with eng/test-servers/*.sh stop).
 #
+# After the tests it packs every package of the solution into artifacts/packages/ (a warning fails the pack) and runs the
+# consumer smoke test (eng/consumer-smoke/run.sh: a fresh app outside the solution that references the packages by version from
+# that folder and recalls across two turns on SQLite). The smoke test counts as one test in the final line.
+#
 # Exit code: non-zero when a test failed, the build failed, a test project failed to run, or no test ran.
-# Results: TestResults/<project>.trx (one file per test project).
+# Results: TestResults/<project>.trx (one file per test project), TestResults/pack.log and TestResults/consumer-smoke.log.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -91,6 +95,29 @@ done
 
 stop_servers
 
+# Pack + consumer smoke test: one result of its own, added to the counts below.
+packages=artifacts/packages
+smoke_passed=0 smoke_failed=0
+mkdir -p "$results"
+rm -rf "$packages"
+version="$(dotnet msbuild src/Upsonic.Memory/Upsonic.Memory.csproj -getProperty:PackageVersion -p:Configuration=Release 2>/dev/null || true)"
+log "packing every package (version ${version:-unknown}) into $packages"
+if dotnet pack "$solution" --no-build -c Release --nologo -o "$packages" >"$results/pack.log" 2>&1 \
+    && ! grep -qiE ': warning ' "$results/pack.log" && [[ -n "$version" ]]; then
+  log "running the consumer smoke test"
+  if bash eng/consumer-smoke/run.sh "$packages" "$version" >"$results/consumer-smoke.log" 2>&1; then
+    smoke_passed=1
+  else
+    smoke_failed=1
+    log "the consumer smoke test failed (see $results/consumer-smoke.log):"
+    tail -n 20 "$results/consumer-smoke.log" >&2
+  fi
+else
+  smoke_failed=1
+  log "packing failed or warned (see $results/pack.log):"
+  grep -iE ': (warning|error) ' "$results/pack.log" | sort -u | tail -n 20 >&2 || true
+fi
+
 shopt -s nullglob
 trx_files=("$results"/*.trx)
 passed=0 failed=0 skipped=0
@@ -124,6 +151,12 @@ PY
     grep -h '<UnitTestResult ' "${trx_files[@]}" | grep 'outcome="Failed"' | sed -E 's/.*testName="([^"]*)".*/  \1/' | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' || true
     echo "Details: $results/*.trx"
   fi
+fi
+
+passed=$((passed + smoke_passed))
+failed=$((failed + smoke_failed))
+if [[ $smoke_failed -ne 0 ]]; then
+  echo "Failed: the pack + consumer smoke test (TestResults/pack.log, TestResults/consumer-smoke.log)"
 fi
 
 status=0

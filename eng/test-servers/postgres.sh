@@ -11,9 +11,12 @@
 #   UPSONIC_POSTGRES_PORT   the loopback port of the throwaway cluster (default 5439)
 #   PG_BIN                  the PostgreSQL bin directory (default: the newest /usr/lib/postgresql/*/bin)
 #
-# The cluster lives in <repo>/.test-servers/postgres/ (git-ignored), listens on 127.0.0.1 only with trust auth, and runs
-# with fsync=off: it is for tests only and its data is disposable. Works as root (the server runs as the "postgres" OS user)
-# and as a normal user, with no stdin (CI=true).
+# The cluster listens on 127.0.0.1 only with trust auth and runs with fsync=off: it is for tests only and its data is
+# disposable. As a normal user its data and log live in <repo>/.test-servers/postgres/ (git-ignored). As root the server runs as
+# the "postgres" OS user, which may not be able to enter the checkout (a clone under /root or in a `mktemp -d` folder is mode
+# 0700), so the data and log live in /var/tmp/upsonic-memory-postgres-<hash of repo path and port>/, owned by postgres, and
+# "stop" removes that directory. The password file and the lock stay in <repo>/.test-servers/postgres/ either way.
+# Works with no stdin (CI=true).
 set -euo pipefail
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -21,10 +24,16 @@ die() { log "error: $*"; exit 1; }
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BASE_DIR="$REPO_ROOT/.test-servers/postgres"
-DATA_DIR="$BASE_DIR/data"
-LOG_FILE="$BASE_DIR/postgres.log"
 PASSWORD_FILE="$BASE_DIR/upsonic.password"
 PORT="${UPSONIC_POSTGRES_PORT:-5439}"
+if [[ "$(id -u)" == 0 ]]; then
+  # Outside the checkout, where the postgres OS user can reach it; one directory per checkout and port.
+  CLUSTER_DIR="/var/tmp/upsonic-memory-postgres-$(printf '%s:%s' "$REPO_ROOT" "$PORT" | sha256sum | cut -c1-16)"
+else
+  CLUSTER_DIR="$BASE_DIR"
+fi
+DATA_DIR="$CLUSTER_DIR/data"
+LOG_FILE="$CLUSTER_DIR/postgres.log"
 HOST=127.0.0.1
 DATABASE=upsonic_test
 ROLE=upsonic
@@ -48,10 +57,11 @@ ensure_binaries() {
   [[ -n "$BIN" && -x "$BIN/initdb" ]] || die "apt-get installed postgresql but no initdb was found under /usr/lib/postgresql/*/bin"
 }
 
-# Runs a server binary as the cluster owner: the "postgres" OS user when we are root (PostgreSQL refuses to run as root).
+# Runs a server binary as the cluster owner: the "postgres" OS user when we are root (PostgreSQL refuses to run as root),
+# from "/" because that user may not be able to enter the current directory.
 as_owner() {
   if [[ "$(id -u)" == 0 ]]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -64,16 +74,25 @@ ours_running() { [[ -f "$DATA_DIR/postmaster.pid" ]] && as_owner "$BIN/pg_ctl" -
 # Reads its SQL from stdin (a here-document at the call site).
 psql_admin() { as_owner "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PORT" -U postgres -d postgres "$@"; }
 
+# As root: creates CLUSTER_DIR owned by postgres (mode 0700), or checks that an existing one is a real directory owned by
+# postgres, so nobody else can plant files or a symlink in the shared /var/tmp path.
+ensure_cluster_dir() {
+  [[ "$(id -u)" == 0 ]] || { mkdir -p "$CLUSTER_DIR"; return; }
+  id postgres >/dev/null 2>&1 || die "the 'postgres' OS user does not exist (install the postgresql package)"
+  if [[ ! -e "$CLUSTER_DIR" && ! -L "$CLUSTER_DIR" ]]; then
+    (umask 077 && mkdir "$CLUSTER_DIR")
+    chown postgres: "$CLUSTER_DIR"
+  fi
+  [[ -d "$CLUSTER_DIR" && ! -L "$CLUSTER_DIR" && "$(stat -c %U "$CLUSTER_DIR")" == postgres ]] \
+    || die "$CLUSTER_DIR exists but is not a directory owned by postgres; remove it and run '$0 start' again"
+  chmod 700 "$CLUSTER_DIR"
+}
+
 init_cluster() {
   log "creating a throwaway cluster in $DATA_DIR"
-  mkdir -p "$BASE_DIR"
+  ensure_cluster_dir
   rm -rf "$DATA_DIR"
-  mkdir -p "$DATA_DIR"
-  if [[ "$(id -u)" == 0 ]]; then
-    id postgres >/dev/null 2>&1 || die "the 'postgres' OS user does not exist (install the postgresql package)"
-    chown postgres: "$DATA_DIR"
-  fi
-  chmod 700 "$DATA_DIR"
+  as_owner mkdir -m 700 "$DATA_DIR"
   as_owner "$BIN/initdb" -D "$DATA_DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync </dev/null >&2 \
     || as_owner "$BIN/initdb" -D "$DATA_DIR" -U postgres -A trust -E UTF8 --locale=C --no-sync </dev/null >&2
   # Loopback only, trust auth, tuned for disposable test data (no durability).
@@ -120,8 +139,7 @@ start() {
       init_cluster
     fi
     log "starting PostgreSQL on $HOST:$PORT (log: $LOG_FILE)"
-    touch "$LOG_FILE"
-    [[ "$(id -u)" == 0 ]] && chown postgres: "$LOG_FILE"
+    as_owner touch "$LOG_FILE"
     as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_FILE" -w -t 60 -o "-p $PORT" start </dev/null >&2 9>&- \
       || { tail -n 20 "$LOG_FILE" >&2 || true; die "the server did not start"; }
     local tries=0
@@ -151,13 +169,17 @@ SQL
 }
 
 stop() {
-  if [[ ! -f "$DATA_DIR/postmaster.pid" ]]; then
+  if [[ -f "$DATA_DIR/postmaster.pid" ]]; then
+    ensure_binaries
+    log "stopping the cluster in $DATA_DIR"
+    as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -m fast -w -t 60 stop </dev/null >&2
+  else
     log "no cluster of ours is running"
-    return
   fi
-  ensure_binaries
-  log "stopping the cluster in $DATA_DIR"
-  as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -m fast -w -t 60 stop </dev/null >&2
+  if [[ "$CLUSTER_DIR" != "$BASE_DIR" && -d "$CLUSTER_DIR" && ! -L "$CLUSTER_DIR" ]]; then
+    log "removing $CLUSTER_DIR"
+    rm -rf "$CLUSTER_DIR"
+  fi
 }
 
 case "${1:-}" in

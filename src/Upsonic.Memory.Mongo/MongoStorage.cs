@@ -1,3 +1,4 @@
+using System.Net;
 using MongoDB.Driver;
 
 namespace Upsonic.Storage.Mongo;
@@ -28,6 +29,7 @@ public sealed partial class MongoStorage : StorageBase
     private readonly MongoClient? _ownedClient;
     private readonly MongoCollections _collections;
     private readonly MongoSchema _schema;
+    private readonly DnsEndPoint? _endPoint;
 
     /// <summary>Creates a storage that connects with a MongoDB connection string; it owns (and disposes) its client.</summary>
     /// <param name="dbUrl">A <c>mongodb://</c> or <c>mongodb+srv://</c> connection string. Without <c>serverSelectionTimeoutMS</c>,
@@ -69,6 +71,7 @@ public sealed partial class MongoStorage : StorageBase
         Database = client.GetDatabase(DbName);
         _collections = new MongoCollections(Database, SessionTable, UserMemoryTable, KnowledgeTable);
         _schema = new MongoSchema(_collections);
+        _endPoint = client.Settings.Servers.ToList() is [var server] ? new DnsEndPoint(server.Host, server.Port) : null;
     }
 
     private static MongoClient CreateClient(string dbUrl)
@@ -131,6 +134,12 @@ public sealed partial class MongoStorage : StorageBase
         _ownedClient?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc />
+    protected override string DbSystemName => "mongodb";
+
+    /// <inheritdoc />
+    protected override DnsEndPoint? ServerEndPoint => _endPoint;
 
     /// <inheritdoc />
     protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) => MongoFailure.IsDriverFailure(exception);

@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 
 namespace Upsonic.Storage.Postgres;
@@ -14,6 +15,13 @@ internal static class PostgresConnectionString
     public const int DefaultConnectTimeoutSeconds = 5;
 
     private const int NpgsqlDefaultConnectTimeoutSeconds = 15;
+
+    /// <summary>The one host and port a connection string connects to, for tracing; <see langword="null"/> with several hosts.</summary>
+    public static DnsEndPoint? EndPoint(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return builder.Host is { Length: > 0 } host && !host.Contains(',', StringComparison.Ordinal) ? new(host, builder.Port) : null;
+    }
 
     public static string Build(string dbUrl, string parameterName)
     {

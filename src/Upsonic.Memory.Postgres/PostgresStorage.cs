@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
@@ -26,6 +27,7 @@ public sealed partial class PostgresStorage : StorageBase
     private readonly bool _createSchema;
     private readonly PostgresSchema _schema;
     private readonly PostgresStatements _sql;
+    private readonly DnsEndPoint? _endPoint;
 
     /// <summary>Creates a storage that connects with a URL or connection string and owns its connection pool.</summary>
     /// <param name="dbUrl">
@@ -52,6 +54,7 @@ public sealed partial class PostgresStorage : StorageBase
 
         (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
         _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl)));
+        _endPoint = PostgresConnectionString.EndPoint(_dataSource.ConnectionString);
         _ownsDataSource = true;
         _createSchema = createSchema;
     }
@@ -77,6 +80,7 @@ public sealed partial class PostgresStorage : StorageBase
 
         (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
         _dataSource = dataSource;
+        _endPoint = PostgresConnectionString.EndPoint(dataSource.ConnectionString);
         _createSchema = createSchema;
     }
 
@@ -156,6 +160,12 @@ public sealed partial class PostgresStorage : StorageBase
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         return await work(connection, ct).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    protected override string DbSystemName => "postgresql";
+
+    /// <inheritdoc />
+    protected override DnsEndPoint? ServerEndPoint => _endPoint;
 
     /// <inheritdoc />
     protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) =>

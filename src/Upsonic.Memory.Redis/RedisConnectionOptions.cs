@@ -46,6 +46,14 @@ internal static class RedisConnectionOptions
         return options;
     }
 
+    /// <summary>The one endpoint of a single-node connection, for tracing; <see langword="null"/> with several.</summary>
+    public static DnsEndPoint? EndPoint(IEnumerable<EndPoint> endPoints) => endPoints.ToList() switch
+    {
+        [DnsEndPoint dns] => dns,
+        [IPEndPoint ip] => new(ip.Address.ToString(), ip.Port),
+        _ => null,
+    };
+
     /// <summary>A description of the endpoints without credentials (used for the default storage id).</summary>
     public static string Describe(IEnumerable<EndPoint> endPoints, int database) =>
         string.Join(",", endPoints.Select(Describe).Order(StringComparer.Ordinal)) + "/" + database.ToString(CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
@@ -32,6 +33,7 @@ public sealed partial class RedisStorage : StorageBase
 
     private readonly ConfigurationOptions? _options;
     private readonly bool _ownsClient;
+    private readonly DnsEndPoint? _endPoint;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private IConnectionMultiplexer? _client;
     private bool _schemaWritten;
@@ -59,6 +61,7 @@ public sealed partial class RedisStorage : StorageBase
         (DbPrefix, Expire) = Settings(dbPrefix, expire);
         _options = RedisConnectionOptions.Parse(dbUrl, nameof(dbUrl));
         _ownsClient = true;
+        _endPoint = RedisConnectionOptions.EndPoint(_options.EndPoints);
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
         Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(_options.EndPoints, _options.DefaultDatabase ?? 0)) : id;
     }
@@ -83,6 +86,7 @@ public sealed partial class RedisStorage : StorageBase
         (DbPrefix, Expire) = Settings(dbPrefix, expire);
         _client = redisClient;
         _ownsClient = false;
+        _endPoint = RedisConnectionOptions.EndPoint(redisClient.GetEndPoints());
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
         Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(redisClient.GetEndPoints(), 0)) : id;
     }
@@ -175,6 +179,12 @@ public sealed partial class RedisStorage : StorageBase
         var client = await ConnectionAsync().ConfigureAwait(false);
         return await action(client.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    protected override string DbSystemName => "redis";
+
+    /// <inheritdoc />
+    protected override DnsEndPoint? ServerEndPoint => _endPoint;
 
     /// <inheritdoc />
     protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) =>

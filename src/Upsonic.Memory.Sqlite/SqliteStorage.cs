@@ -114,6 +114,9 @@ public sealed partial class SqliteStorage : StorageBase
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <inheritdoc />
+    protected override string DbSystemName => "sqlite";
+
     /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
     protected override ValueTask DisposeAsyncCore()
     {

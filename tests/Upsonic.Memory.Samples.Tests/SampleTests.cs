@@ -119,4 +119,25 @@ public sealed class SampleTests : IDisposable
         Assert.Contains("Alice", answer);
         Assert.Contains("Python", answer);
     }
+
+    [Fact]
+    public async Task Observability_prints_the_agent_memory_and_storage_spans_and_the_memory_metrics()
+    {
+        var result = await _samples.RunAsync("Observability");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Agent: ", result.Output.Split('\n').Last(l => l.StartsWith("Agent:", StringComparison.Ordinal)));
+        Assert.Contains("Alice", result.Output.Split('\n').Last(l => l.StartsWith("Agent:", StringComparison.Ordinal)));
+        foreach (var expected in new[]
+        {
+            "invoke_agent observed-agent", "memory.prepare", "memory.save", "memory.summary", "LoadSessionWindow upsonic_sessions",
+            "AppendRun upsonic_sessions", "db.system.name: sqlite", "gen_ai.conversation.id: observed-session",
+            "upsonic.memory.save.duration", "db.client.operation.duration", "upsonic.memory.turns_saved", "Telemetry flushed.",
+        })
+        {
+            Assert.Contains(expected, result.Output);
+        }
+
+        Assert.DoesNotContain("user-1", result.Output);
+    }
 }

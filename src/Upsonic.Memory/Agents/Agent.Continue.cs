@@ -22,7 +22,8 @@ public sealed partial class Agent
     public Task<string?> ContinueRunAsync(string runId, bool approve = true, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        return ContinueCoreAsync(new AgentTask(runId, resumed: true), call => new ToolApproval(call.CallId, approve), ct);
+        var task = new AgentTask(runId, resumed: true);
+        return AgentTelemetry.InvokeAsync(this, task, () => ContinueCoreAsync(task, call => new ToolApproval(call.CallId, approve), ct));
     }
 
     /// <summary>Continues a stored run with a decision for each tool call it waits on.</summary>
@@ -44,7 +45,8 @@ public sealed partial class Agent
             byCall[approval.CallId] = approval;
         }
 
-        return ContinueCoreAsync(new AgentTask(runId, resumed: true), call => byCall.GetValueOrDefault(call.CallId), ct, byCall);
+        var task = new AgentTask(runId, resumed: true);
+        return AgentTelemetry.InvokeAsync(this, task, () => ContinueCoreAsync(task, call => byCall.GetValueOrDefault(call.CallId), ct, byCall));
     }
 
     /// <summary>Continues the run of a paused <paramref name="task"/> and fills the task with the outcome.</summary>
@@ -57,7 +59,7 @@ public sealed partial class Agent
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentException.ThrowIfNullOrWhiteSpace(task.RunId, nameof(task));
-        return ContinueCoreAsync(task, call => new ToolApproval(call.CallId, approve), ct);
+        return AgentTelemetry.InvokeAsync(this, task, () => ContinueCoreAsync(task, call => new ToolApproval(call.CallId, approve), ct));
     }
 
     /// <summary>Synchronous twin of <see cref="ContinueRunAsync(string, bool, CancellationToken)"/>.</summary>

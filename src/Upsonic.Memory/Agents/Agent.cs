@@ -96,9 +96,14 @@ public sealed partial class Agent
     /// <param name="ct">Cancels the run; a cancelled run is stored as <see cref="RunStatus.Cancelled"/>.</param>
     /// <returns>The final text, or <see langword="null"/> when the run paused for approval.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
-    public async Task<string?> DoAsync(AgentTask task, CancellationToken ct = default)
+    public Task<string?> DoAsync(AgentTask task, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+        return AgentTelemetry.InvokeAsync(this, task, () => DoCoreAsync(task, ct));
+    }
+
+    private async Task<string?> DoCoreAsync(AgentTask task, CancellationToken ct)
+    {
         task.RunId = Guid.NewGuid().ToString();
         task.Status = RunStatus.Running;
         task.Response = null;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        using var span = AgentTelemetry.StartTurn(this);
         var turn = new MemoryTurn(messages.ToList());
         var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
 
@@ -66,18 +68,28 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         {
             response = await base.GetResponseAsync(turn.ToSend(context), WithMemory(options, context), cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
+            span.Fail(ex);
             await SaveIncompleteAsync(turn, [], RunStatus.Cancelled, null).ConfigureAwait(false);
             throw;
         }
         catch (Exception ex)
         {
+            span.Fail(ex);
             await SaveIncompleteAsync(turn, [], RunStatus.Error, ex.Message).ConfigureAwait(false);
             throw;
         }
 
-        await Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
+
         return response;
     }
 
@@ -86,6 +98,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        using var span = AgentTelemetry.StartTurn(this);
         var turn = new MemoryTurn(messages.ToList());
         var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
 
@@ -114,6 +127,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
                 {
                     status = RunStatus.Error;
                     error = ex.Message;
+                    span.Fail(ex);
                     throw;
                 }
 
@@ -126,6 +140,8 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         finally
         {
             await updates.DisposeAsync().ConfigureAwait(false);
+            // Between yields the consumer's context is current: the save belongs under this turn's span.
+            Activity.Current = span.Activity ?? Activity.Current;
             if (status == RunStatus.Completed)
             {
                 await Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status, null), storedBefore: false, cancellationToken).ConfigureAwait(false);

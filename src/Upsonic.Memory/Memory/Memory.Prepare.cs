@@ -22,8 +22,7 @@ public sealed partial class Memory
     /// </remarks>
     public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
     {
-        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.prepare");
-        activity?.SetTag("upsonic.memory.session_id", SessionId);
+        using var step = MemoryTelemetry.StartStep(TelemetryNames.Prepare, MemoryTelemetry.PrepareDuration, SessionId, UserId);
         int? historyTurns = !LoadFullSessionMemoryEnabled ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
         var sessionTask = LoadWindowAsync(historyTurns, ct);
         var profileTask = LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
@@ -43,7 +42,7 @@ public sealed partial class Memory
         };
 
         MemoryTelemetry.MessagesLoaded.Add(history.Count);
-        activity?.SetTag("upsonic.memory.messages_loaded", history.Count);
+        step.Activity?.SetTag(TelemetryNames.MessagesLoaded, history.Count);
         MemoryLog.Prepared(_logger, InfoLevel, SessionId, history.Count, window?.Turns.Count ?? 0,
             context.ContextInjection.Length > 0, context.SystemPromptInjection.Length > 0, context.MetadataInjection.Length > 0);
         if (Debug && DebugLevel >= 2 && _logger.IsEnabled(LogLevel.Information))

@@ -45,10 +45,21 @@ public sealed partial class Memory
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.save");
-        activity?.SetTag("upsonic.memory.session_id", SessionId);
-        activity?.SetTag("upsonic.memory.run_status", run.Status.ToString());
+        using var step = MemoryTelemetry.StartStep(TelemetryNames.Save, MemoryTelemetry.SaveDuration, SessionId, UserId);
+        step.Activity?.SetTag(TelemetryNames.RunStatus, run.Status.ToString());
+        try
+        {
+            await AppendAndProcessAsync(run, storedBefore, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (step.Fail(ex))
+        {
+            throw;
+        }
+    }
 
+    /// <summary>The body of <see cref="SaveRunCoreAsync"/> once the run is valid: the append, then summary and profile work.</summary>
+    private async Task AppendAndProcessAsync(AgentRun run, bool? storedBefore, CancellationToken ct)
+    {
         var completed = run.Status == RunStatus.Completed;
         var record = ToRecord(run);
         bool? inHistory = !completed ? true
@@ -100,14 +111,16 @@ public sealed partial class Memory
 
         if (batch.Any(w => w.Summary))
         {
-            await new SessionSummarizer(Storage, SessionId, _model, Limits, _summaryLogger, InfoLevel).RunAsync(ct).ConfigureAwait(false);
+            await MemoryTelemetry.TraceStepAsync(TelemetryNames.Summary, MemoryTelemetry.SummaryDuration, SessionId, UserId,
+                () => new SessionSummarizer(Storage, SessionId, _model, Limits, _summaryLogger, InfoLevel).RunAsync(ct)).ConfigureAwait(false);
         }
 
         var profileWork = batch.Where(w => w.ProfilePrompts is not null).ToList();
         if (profileWork.Count > 0)
         {
             var prompts = profileWork.SelectMany(w => w.ProfilePrompts!).ToList();
-            await new UserProfileAnalyzer(this, _model, _profileLogger, InfoLevel).RunAsync(prompts, profileWork[^1].AgentId, ct).ConfigureAwait(false);
+            await MemoryTelemetry.TraceStepAsync(TelemetryNames.Profile, MemoryTelemetry.ProfileDuration, SessionId, UserId,
+                () => new UserProfileAnalyzer(this, _model, _profileLogger, InfoLevel).RunAsync(prompts, profileWork[^1].AgentId, ct)).ConfigureAwait(false);
         }
     }
 
@@ -116,7 +129,16 @@ public sealed partial class Memory
         lock (_workerGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _worker ??= new MemoryWorker(ProcessAsync, _logger, SessionId);
+            if (_worker is null)
+            {
+                // The loop outlives the run that starts it: it must not carry that run's context (its span would become the
+                // parent of every later summary and profile span).
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _worker = new MemoryWorker(ProcessAsync, _logger, SessionId);
+                }
+            }
+
             _worker.TryEnqueue(work);
         }
     }

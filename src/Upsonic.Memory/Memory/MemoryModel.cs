@@ -24,7 +24,7 @@ internal sealed class MemoryModel(IChatClient client)
         var tag = MemoryTelemetry.Step(step);
         MemoryTelemetry.ModelCalls.Add(1, tag);
         MemoryTelemetry.ModelInputCharacters.Add(characters, tag);
-        Activity.Current?.SetTag("upsonic.memory.model_input_characters", characters);
+        Activity.Current?.SetTag(TelemetryNames.ModelInputCharacters, characters);
         var options = new ChatOptions { Instructions = instructions, ResponseFormat = format ?? ChatResponseFormat.Text };
         try
         {

@@ -14,8 +14,6 @@ internal sealed class UserProfileAnalyzer(Memory memory, MemoryModel model, ILog
 {
     public async Task RunAsync(IReadOnlyList<string> prompts, string? agentId, CancellationToken ct)
     {
-        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.profile");
-        activity?.SetTag("upsonic.memory.session_id", memory.SessionId);
         var input = prompts.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
         if (input.Count == 0)
         {

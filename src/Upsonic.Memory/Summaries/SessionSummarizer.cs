@@ -13,8 +13,6 @@ internal sealed class SessionSummarizer(IStorage storage, string sessionId, Memo
 {
     public async Task RunAsync(CancellationToken ct)
     {
-        using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.summary");
-        activity?.SetTag("upsonic.memory.session_id", sessionId);
         var window = await storage.LoadSessionWindowAsync(sessionId, 0, ct).ConfigureAwait(false);
         if (window is null)
         {

@@ -60,7 +60,7 @@ public abstract class MemoryDiagnosticsAcceptance<TTarget> : BackgroundMemoryAcc
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = a =>
             {
-                if (Equals(a.GetTagItem("upsonic.memory.session_id"), "s-traced"))
+                if (Equals(a.GetTagItem("gen_ai.conversation.id"), "s-traced") && a.OperationName.StartsWith("memory.", StringComparison.Ordinal))
                 {
                     lock (activities)
                     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 
 namespace Upsonic.Storage.Backends;
 
@@ -98,6 +99,18 @@ public abstract partial class StorageBase : IStorage
     /// <summary>Deletes every session (with messages and runs), profile and knowledge row.</summary>
     protected abstract Task ClearAllCoreAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The engine's name in traces and metrics (<c>db.system.name</c> of the OpenTelemetry database conventions, for example
+    /// <c>sqlite</c>, <c>postgresql</c>, <c>redis</c>, <c>mongodb</c>). When set, every operation is a client span and a
+    /// <c>db.client.operation.duration</c> measurement (docs/observability.md). The default, <see langword="null"/>, traces nothing
+    /// (for in-process storage).
+    /// </summary>
+    protected virtual string? DbSystemName => null;
+
+    /// <summary>The one server this storage talks to, recorded as <c>server.address</c> and <c>server.port</c> on its spans;
+    /// <see langword="null"/> (the default) for an embedded engine or several hosts.</summary>
+    protected virtual DnsEndPoint? ServerEndPoint => null;
+
     /// <summary>Whether <paramref name="exception"/> is a failure of the engine (unreachable, timed out, refused) that callers see as
     /// <see cref="StorageException"/>. The default is <see langword="false"/>: nothing is translated.</summary>
     /// <param name="exception">The exception a core member threw.</param>
@@ -117,11 +130,20 @@ public abstract partial class StorageBase : IStorage
     }
 
     /// <summary>
-    /// The one place every public operation runs through: creates the schema first when the operation needs it, runs the core
-    /// work, and turns engine failures (<see cref="IsEngineFailure"/>) into <see cref="StorageException"/> naming the operation and
-    /// record (a <see cref="StorageException"/> thrown without an operation gets this one).
+    /// The one place every public operation runs through: a storage span and duration measurement when the backend names its
+    /// engine (<see cref="DbSystemName"/>), around <see cref="ExecuteUntracedAsync{T}"/>.
     /// </summary>
-    private async Task<T> ExecuteAsync<T>(string operation, string? recordId, bool needsSchema, Func<CancellationToken, Task<T>> core, CancellationToken cancellationToken)
+    private Task<T> ExecuteAsync<T>(string operation, string? recordId, bool needsSchema, Func<CancellationToken, Task<T>> core, CancellationToken cancellationToken) =>
+        DbSystemName is { } system
+            ? StorageTelemetry.TraceAsync(this, system, operation, ServerEndPoint, () => ExecuteUntracedAsync(operation, recordId, needsSchema, core, cancellationToken))
+            : ExecuteUntracedAsync(operation, recordId, needsSchema, core, cancellationToken);
+
+    /// <summary>
+    /// Creates the schema first when the operation needs it, runs the core work, and turns engine failures
+    /// (<see cref="IsEngineFailure"/>) into <see cref="StorageException"/> naming the operation and record (a
+    /// <see cref="StorageException"/> thrown without an operation gets this one).
+    /// </summary>
+    private async Task<T> ExecuteUntracedAsync<T>(string operation, string? recordId, bool needsSchema, Func<CancellationToken, Task<T>> core, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Upsonic.Storage;
+using Upsonic.Storage.Testing;
+
+namespace Upsonic.Memory.Tests.Diagnostics;
+
+using Memory = Upsonic.Storage.Memory;
+
+/// <summary>The span tree of one turn through the agent and through the middleware, and what the spans and measurements carry.</summary>
+/// <remarks>One class, so the test that turns <see cref="MemoryTelemetry.RecordUserId"/> on never runs beside one that expects it off.</remarks>
+public sealed class TracingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The scripted model behind M.E.AI's own OpenTelemetry client, so the model call is a span of the trace too.</summary>
+    private static IChatClient Traced(ScriptedChatClient model) =>
+        model.AsBuilder().UseOpenTelemetry(sourceName: TelemetryRecorder.ModelSource).Build();
+
+    private static Memory NewMemory(string sessionId, string userId = "user-1") =>
+        new(new InMemoryStorage(), sessionId: sessionId, userId: userId, fullSessionMemory: true);
+
+    [Fact]
+    public async Task An_agent_run_is_an_invoke_agent_span_with_prepare_the_model_call_and_save_as_children()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var agent = new Agent(Traced(new ScriptedChatClient("Hi.")), NewMemory("s-agent"), name: "helper", agentId: "agent-7");
+
+        await agent.DoAsync("Hello", Ct);
+
+        var invoke = telemetry.Single("invoke_agent helper");
+        Assert.Equal(telemetry.Root.SpanId, invoke.ParentSpanId);
+        Assert.Equal("invoke_agent", invoke.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("helper", invoke.GetTagItem("gen_ai.agent.name"));
+        Assert.Equal("agent-7", invoke.GetTagItem("gen_ai.agent.id"));
+        Assert.Equal("s-agent", invoke.GetTagItem("gen_ai.conversation.id"));
+        Assert.Equal("Completed", invoke.GetTagItem("upsonic.memory.run_status"));
+        Assert.Equal(["memory.prepare", "chat scripted", "memory.save"], telemetry.ChildrenOf(invoke).Select(a => a.DisplayName));
+        Assert.Equal("s-agent", telemetry.Single("memory.prepare").GetTagItem("gen_ai.conversation.id"));
+        Assert.Equal("s-agent", telemetry.Single("memory.save").GetTagItem("gen_ai.conversation.id"));
+        Assert.All(telemetry.Activities, a => Assert.NotEqual(ActivityStatusCode.Error, a.Status));
+    }
+
+    [Fact]
+    public async Task A_middleware_call_is_a_turn_span_with_prepare_the_model_call_and_save_as_children()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var chat = Traced(new ScriptedChatClient("Hi.")).AsBuilder().UseMemory(NewMemory("s-turn"), m => m.AgentName = "chat-app").Build();
+
+        await chat.GetResponseAsync("Hello", cancellationToken: Ct);
+
+        var turn = telemetry.Single("memory.turn");
+        Assert.Equal(telemetry.Root.SpanId, turn.ParentSpanId);
+        Assert.Equal("s-turn", turn.GetTagItem("gen_ai.conversation.id"));
+        Assert.Equal("chat-app", turn.GetTagItem("gen_ai.agent.name"));
+        Assert.Equal(["memory.prepare", "chat scripted", "memory.save"], telemetry.ChildrenOf(turn).Select(a => a.DisplayName));
+    }
+
+    [Fact]
+    public async Task A_streamed_middleware_call_saves_under_its_turn_span()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var chat = Traced(new ScriptedChatClient("Hi there.")).AsBuilder().UseMemory(NewMemory("s-stream")).Build();
+
+        await foreach (var _ in chat.GetStreamingResponseAsync("Hello", cancellationToken: Ct))
+        {
+        }
+
+        var turn = telemetry.Single("memory.turn");
+        Assert.Equal(["memory.prepare", "chat scripted", "memory.save"], telemetry.ChildrenOf(turn).Select(a => a.DisplayName));
+    }
+
+    [Fact]
+    public async Task A_failed_model_call_gives_the_turn_and_agent_spans_error_status_and_an_exception_event()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var model = new ScriptedChatClient().EnqueueThrow(new InvalidOperationException("the model is down")).EnqueueThrow(new InvalidOperationException("the model is down"));
+        var chat = model.AsBuilder().UseMemory(NewMemory("s-fail")).Build();
+        var agent = new Agent(model, NewMemory("s-fail-agent"), name: "failing");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => chat.GetResponseAsync("Hello", cancellationToken: Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => agent.DoAsync("Hello", Ct));
+
+        foreach (var span in new[] { telemetry.Single("memory.turn"), telemetry.Single("invoke_agent failing") })
+        {
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+            var exception = Assert.Single(span.Events, e => e.Name == "exception");
+            Assert.Contains(exception.Tags, t => t.Key == "exception.type" && Equals(t.Value, typeof(InvalidOperationException).FullName));
+            Assert.DoesNotContain(exception.Tags, t => t.Value?.ToString()?.Contains("the model is down", StringComparison.Ordinal) == true);
+        }
+    }
+
+    [Fact]
+    public async Task The_user_id_is_on_no_span_by_default_and_on_the_run_spans_when_opted_in()
+    {
+        using (var telemetry = new TelemetryRecorder())
+        {
+            await new Agent(new ScriptedChatClient("Hi."), NewMemory("s-default", userId: "user-secret-7")).DoAsync("Hello", Ct);
+            Assert.NotEmpty(telemetry.Activities);
+            Assert.DoesNotContain(telemetry.AllTagValues(), v => v.Contains("user-secret-7", StringComparison.Ordinal));
+        }
+
+        MemoryTelemetry.RecordUserId = true;
+        try
+        {
+            using var telemetry = new TelemetryRecorder();
+            await new Agent(new ScriptedChatClient("Hi."), NewMemory("s-opted", userId: "user-secret-7"), name: "opted").DoAsync("Hello", Ct);
+            Assert.Equal("user-secret-7", telemetry.Single("invoke_agent opted").GetTagItem("upsonic.memory.user_id"));
+            Assert.Equal("user-secret-7", telemetry.Single("memory.prepare").GetTagItem("upsonic.memory.user_id"));
+            Assert.Equal("user-secret-7", telemetry.Single("memory.save").GetTagItem("upsonic.memory.user_id"));
+        }
+        finally
+        {
+            MemoryTelemetry.RecordUserId = false;
+        }
+    }
+
+    [Fact]
+    public async Task Memory_steps_record_their_durations_in_seconds_without_ids_in_the_tags()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var model = new ScriptedChatClient("Hi.");
+        model.Summaries(_ => "A summary.").Traits("""{"detected_tone":"calm"}""");
+        var memory = new Memory(new InMemoryStorage(), sessionId: "s-metrics", userId: "user-metrics", fullSessionMemory: true,
+            summaryMemory: true, userAnalysisMemory: true, model: model);
+
+        await new Agent(model, memory).DoAsync("Hello", Ct);
+
+        foreach (var name in new[] { "upsonic.memory.prepare.duration", "upsonic.memory.save.duration", "upsonic.memory.summary.duration", "upsonic.memory.profile.duration" })
+        {
+            var measurement = Assert.Single(telemetry.Measurements, m => m.Instrument == name);
+            Assert.Equal("s", measurement.Unit);
+            Assert.True(measurement.Value >= 0);
+            Assert.DoesNotContain(measurement.Tags, t => t.Value?.ToString() is "s-metrics" or "user-metrics");
+        }
+    }
+
+    [Fact]
+    public async Task Background_summaries_do_not_hang_under_the_run_that_started_the_worker()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var model = new ScriptedChatClient("Hi.");
+        model.Summaries(_ => "A summary.");
+        await using var memory = new Memory(new InMemoryStorage(),
+            new MemoryOptions { SessionId = "s-background", FullSessionMemory = true, SummaryMemory = true, BackgroundProcessing = true }, model);
+        var agent = new Agent(model, memory);
+
+        await agent.DoAsync("One", Ct);
+        await agent.DoAsync("Two", Ct);
+        await memory.FlushAsync(Ct);
+
+        Assert.Equal(2, telemetry.Activities.Count(a => a.DisplayName.StartsWith("invoke_agent", StringComparison.Ordinal)));
+        Assert.DoesNotContain(telemetry.Activities, a => a.DisplayName == "memory.summary");
+        Assert.True(model.CallCount > 2, "the background summaries ran");
+    }
+}
