@@ -135,13 +135,18 @@ if [[ ${#trx_files[@]} -gt 0 ]]; then
       python3 - "$trx" <<'PY' || true
 import collections, html, re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-reasons = collections.Counter()
+reasons = collections.defaultdict(list)
 for block in re.findall(r'<UnitTestResult [^>]*outcome="NotExecuted".*?</UnitTestResult>', text, re.S):
     m = re.search(r"<Message>(.*?)</Message>", block, re.S)
-    reasons[html.unescape(m.group(1)).strip() if m else "(no reason given)"] += 1
+    test = re.search(r'testName="([^"]*)"', block)
+    reasons[html.unescape(m.group(1)).strip() if m else "(no reason given)"].append(html.unescape(test.group(1)) if test else "?")
 name = sys.argv[1].rsplit("/", 1)[-1][:-4]
-for reason, n in reasons.most_common():
-    print(f"  {n} in {name}: {reason}")
+for reason, tests in sorted(reasons.items(), key=lambda item: -len(item[1])):
+    print(f"  {len(tests)} in {name}: {reason}")
+    # Name the tests when there are few (a whole suite skipped for a missing server is one line).
+    if len(tests) <= 10:
+        for test in sorted(tests):
+            print(f"      {test}")
 PY
     done
   fi

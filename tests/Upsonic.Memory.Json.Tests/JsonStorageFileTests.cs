@@ -113,6 +113,25 @@ public sealed class JsonStorageFileTests : IDisposable
     }
 
     [Fact]
+    public async Task An_instance_that_read_a_session_sees_what_another_instance_appended_or_replaced_since()
+    {
+        await using var first = new JsonStorage(_directory);
+        await using var second = new JsonStorage(_directory);
+        await first.AppendRunAsync(TestRuns.Append("s1", "r1"), Ct);
+        Assert.Single((await first.LoadSessionWindowAsync("s1", null, Ct))!.Turns);
+
+        await second.AppendRunAsync(TestRuns.Append("s1", "r2"), Ct);
+        Assert.Equal(2, (await first.LoadSessionWindowAsync("s1", null, Ct))!.Turns.Count);
+        Assert.Equal(3, (await first.AppendRunAsync(TestRuns.Append("s1", "r3"), Ct)).Sequence);
+
+        await second.UpsertSessionAsync(new AgentSession { SessionId = "s1", Summary = "replaced" }, Ct);
+        var window = await first.LoadSessionWindowAsync("s1", null, Ct);
+        Assert.Empty(window!.Turns);
+        Assert.Equal("replaced", window.Session.Summary);
+        Assert.Equal(1, (await first.AppendRunAsync(TestRuns.Append("s1", "r4"), Ct)).Sequence);
+    }
+
+    [Fact]
     public async Task Expired_sessions_and_profiles_are_not_returned_and_their_files_are_deleted()
     {
         await using var storage = new JsonStorage(_directory, expire: 60);

@@ -73,8 +73,17 @@ public sealed partial class JsonStorage
             return sessions.Count;
         }, cancellationToken);
 
-    /// <summary>A session, or null when it does not exist or has expired (its files are then deleted).</summary>
-    private JsonSession? LoadSession(string sessionId) => Unexpired(JsonSession.Load(SessionDirectory, sessionId));
+    /// <summary>
+    /// A session, or null when it does not exist or has expired (its files are then deleted). The session this instance read
+    /// last is kept and brought up to date by reading only what was appended since (by any process), so a turn's append does not
+    /// read the whole log again.
+    /// </summary>
+    private JsonSession? LoadSession(string sessionId)
+    {
+        var known = _recent?.Head.SessionId == sessionId ? _recent : null;
+        _recent = Unexpired(JsonSession.Load(SessionDirectory, sessionId, known));
+        return _recent;
+    }
 
     /// <summary>Every unexpired session (expired ones are deleted on the way).</summary>
     private List<JsonSession> AllSessions() =>

@@ -18,7 +18,8 @@ namespace Upsonic.Storage;
 /// system when a process dies), so writers in any number of processes never lose a run, a message or a key. A process killed
 /// while appending leaves at most a torn last line, which reads ignore and the next append cuts off: a run is saved whole or not
 /// at all. Each append is flushed to disk before it returns.</para>
-/// <para>Costs: an operation on a session reads that session's log; listing reads every session. It suits development, tests and
+/// <para>Costs: the first operation on a session reads its log, later ones by the same instance only what was appended since;
+/// listing reads every session. It suits development, tests and
 /// small single-machine deployments; for long sessions or many sessions use a database backend.</para>
 /// <para>With <c>expire</c> set, a session or profile not written for that many seconds is never returned, and its files are
 /// deleted the next time it is read or listed.</para>
@@ -37,6 +38,9 @@ public sealed partial class JsonStorage : StorageBase
     public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly JsonFileLock _lock;
+
+    /// <summary>The session read last (used only while holding the lock; checked against its files before every use).</summary>
+    private JsonSession? _recent;
 
     /// <summary>Creates a storage over a directory (created on the first operation).</summary>
     /// <param name="dbPath">The directory; <see cref="DefaultDbPath"/> when null or empty.</param>

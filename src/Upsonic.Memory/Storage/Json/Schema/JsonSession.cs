@@ -17,19 +17,24 @@ internal sealed class JsonSession
 
     private readonly string _logPath;
     private readonly string _headPath;
+    private readonly AgentSession _createdHead;
+    private byte[] _header = [];
     private long _validLength;
+    private int _lines;
     private bool _tornTail;
+    private JsonLogEntry? _last;
 
-    private JsonSession(string directory, AgentSession head, string generation)
+    private JsonSession(string directory, AgentSession createdHead, string generation)
     {
-        Head = head;
+        _createdHead = createdHead;
+        Head = SessionRows.CopyHead(createdHead);
         Generation = generation;
-        _logPath = JsonFiles.SessionLog(directory, head.SessionId);
-        _headPath = JsonFiles.SessionHead(directory, head.SessionId);
+        _logPath = JsonFiles.SessionLog(directory, createdHead.SessionId);
+        _headPath = JsonFiles.SessionHead(directory, createdHead.SessionId);
     }
 
     /// <summary>The head: summary, metadata, usage, agent data, timestamps (no messages or runs).</summary>
-    public AgentSession Head { get; }
+    public AgentSession Head { get; private set; }
 
     public string Generation { get; }
 
@@ -45,19 +50,40 @@ internal sealed class JsonSession
     /// <summary>The latest save of each run, by run id.</summary>
     public Dictionary<string, JsonLogRun> Runs { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Reads a session, or returns null when it has no log.</summary>
-    public static JsonSession? Load(string directory, string sessionId)
-    {
-        var logPath = JsonFiles.SessionLog(directory, sessionId);
-        var bytes = JsonFiles.ReadIfExists(logPath);
-        return bytes is null ? null : Parse(directory, logPath, bytes);
-    }
+    /// <summary>
+    /// Reads a session, or returns null when it has no log. <paramref name="known"/> (an earlier read of the same session) is
+    /// brought up to date instead when its log is still the same file: only the lines appended since are read.
+    /// </summary>
+    public static JsonSession? Load(string directory, string sessionId, JsonSession? known = null) =>
+        LoadLog(directory, JsonFiles.SessionLog(directory, sessionId), known);
 
-    /// <summary>Reads the session whose log is <paramref name="logPath"/>, or null when it was deleted meanwhile.</summary>
-    public static JsonSession? LoadLog(string directory, string logPath)
+    /// <summary>Reads the session whose log is <paramref name="logPath"/>, or null when it does not exist.</summary>
+    public static JsonSession? LoadLog(string directory, string logPath, JsonSession? known = null)
     {
-        var bytes = JsonFiles.ReadIfExists(logPath);
-        return bytes is null ? null : Parse(directory, logPath, bytes);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        using (stream)
+        {
+            if (known is not null && known._logPath == logPath && known.SameLog(stream))
+            {
+                known.ReadLines(ReadFrom(stream, known._validLength), known._validLength);
+                known.ResolveHead();
+                return known;
+            }
+
+            var session = ParseHeader(directory, logPath, ReadFrom(stream, 0), out var rest, out var offset);
+            session.ReadLines(rest, offset);
+            session.ResolveHead();
+            return session;
+        }
     }
 
     /// <summary>Writes a new session (or replaces one whole): the log with its header and first entry, then the head file.</summary>
@@ -67,11 +93,13 @@ internal sealed class JsonSession
         using var log = new MemoryStream();
         log.Write(JsonRecords.Serialize(new JsonLogHeader { Generation = session.Generation, Head = head }));
         log.WriteByte(NewLine);
+        session._header = log.ToArray();
         log.Write(JsonRecords.Serialize(first));
         log.WriteByte(NewLine);
         JsonFiles.ReplaceAtomically(session._logPath, log.ToArray());
         session._validLength = log.Length;
-        session.Apply(first, rollForward: false);
+        session._lines = 2;
+        session.Apply(first);
         session.WriteHead();
         return session;
     }
@@ -96,8 +124,10 @@ internal sealed class JsonSession
         }
 
         _validLength += bytes.Length;
+        _lines++;
         _tornTail = false;
-        Apply(entry, rollForward: true);
+        Apply(entry);
+        RollForward(entry);
     }
 
     /// <summary>The next entry's number.</summary>
@@ -147,7 +177,30 @@ internal sealed class JsonSession
     private MessageRow Read(JsonLogMessage m) =>
         new(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.DeserializeMessage(m.Message.GetRawText(), Head.SessionId, m.Sequence));
 
-    private static JsonSession Parse(string directory, string logPath, byte[] bytes)
+    /// <summary>Whether the open log is the file this session was read from (same header line, not shorter): a session written
+    /// whole since is a new file with a new generation in its header.</summary>
+    private bool SameLog(FileStream stream)
+    {
+        if (stream.Length < _validLength)
+        {
+            return false;
+        }
+
+        var header = new byte[_header.Length];
+        stream.Position = 0;
+        stream.ReadExactly(header);
+        return header.AsSpan().SequenceEqual(_header);
+    }
+
+    private static byte[] ReadFrom(FileStream stream, long offset)
+    {
+        stream.Position = offset;
+        var bytes = new byte[stream.Length - offset];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static JsonSession ParseHeader(string directory, string logPath, byte[] bytes, out byte[] rest, out long offset)
     {
         var end = Array.IndexOf(bytes, NewLine);
         if (end < 0)
@@ -165,65 +218,75 @@ internal sealed class JsonSession
             throw Corrupt(logPath, 1, ex);
         }
 
-        var (head, headEntries) = ReadHeadFile(JsonFiles.SessionHead(directory, header.Head.SessionId), header);
-        var session = new JsonSession(directory, head, header.Generation) { _validLength = end + 1 };
-        var line = 1;
-        for (var start = end + 1; start < bytes.Length; start = end + 1)
+        var session = new JsonSession(directory, header.Head, header.Generation)
         {
-            line++;
+            _header = bytes[..(end + 1)],
+            _validLength = end + 1,
+            _lines = 1,
+        };
+        rest = bytes[(end + 1)..];
+        offset = end + 1;
+        return session;
+    }
+
+    /// <summary>Applies the complete lines of <paramref name="bytes"/> (the log from <paramref name="offset"/> on); a torn last line is noted, not applied.</summary>
+    private void ReadLines(byte[] bytes, long offset)
+    {
+        _tornTail = false;
+        for (int start = 0, end; start < bytes.Length; start = end + 1)
+        {
             end = Array.IndexOf(bytes, NewLine, start);
             if (end < 0)
             {
-                session._tornTail = true; // a save cut off by a crash before its newline
-                break;
+                _tornTail = true; // a save cut off by a crash before its newline
+                return;
             }
 
             JsonLogEntry entry;
             try
             {
-                entry = JsonRecords.Deserialize<JsonLogEntry>(bytes.AsSpan(start, end - start), logPath);
+                entry = JsonRecords.Deserialize<JsonLogEntry>(bytes.AsSpan(start, end - start), _logPath);
             }
             catch (JsonException ex)
             {
                 if (end == bytes.Length - 1)
                 {
-                    session._tornTail = true; // the last line, garbled by a crash
-                    break;
+                    _tornTail = true; // the last line, garbled by a crash
+                    return;
                 }
 
-                throw Corrupt(logPath, line, ex);
+                throw Corrupt(_logPath, _lines + 1, ex);
             }
 
-            if (entry.Number != session.Entries + 1)
+            if (entry.Number != Entries + 1)
             {
-                throw Corrupt(logPath, line, null);
+                throw Corrupt(_logPath, _lines + 1, null);
             }
 
-            session.Apply(entry, rollForward: entry.Number > headEntries);
-            session._validLength = end + 1;
+            Apply(entry);
+            _lines++;
+            _validLength = offset + end + 1;
         }
-
-        return session;
     }
 
-    /// <summary>The head file's head when it belongs to this log generation; else (a crash while the session was written whole)
-    /// the head the log was created with, completed from every entry.</summary>
-    private static (AgentSession Head, long Entries) ReadHeadFile(string headPath, JsonLogHeader header)
+    /// <summary>
+    /// Sets <see cref="Head"/>: the head file's when it belongs to this log generation, else (a crash while the session was
+    /// written whole) the head the log was created with; then the counters, usage and agent data of the last entry when the head
+    /// file was written before it.
+    /// </summary>
+    private void ResolveHead()
     {
-        var bytes = JsonFiles.ReadIfExists(headPath);
-        if (bytes is not null)
+        var bytes = JsonFiles.ReadIfExists(_headPath);
+        var file = bytes is null ? null : JsonRecords.Deserialize<JsonHeadFile>(bytes, _headPath);
+        var current = file is not null && file.Generation == Generation && file.Head.SessionId == _createdHead.SessionId;
+        Head = current ? file!.Head : SessionRows.CopyHead(_createdHead);
+        if (_last is not null && Entries > (current ? file!.Entries : 0))
         {
-            var file = JsonRecords.Deserialize<JsonHeadFile>(bytes, headPath);
-            if (file.Generation == header.Generation && file.Head.SessionId == header.Head.SessionId)
-            {
-                return (file.Head, file.Entries);
-            }
+            RollForward(_last);
         }
-
-        return (header.Head, 0);
     }
 
-    private void Apply(JsonLogEntry entry, bool rollForward)
+    private void Apply(JsonLogEntry entry)
     {
         Entries = entry.Number;
         RunCount = entry.RunCount;
@@ -234,12 +297,14 @@ internal sealed class JsonSession
             Runs[run.Run.RunId] = run;
         }
 
-        if (rollForward)
-        {
-            Head.Usage = entry.Usage;
-            Head.AgentData = entry.AgentData;
-            Head.UpdatedAt = entry.UpdatedAt;
-        }
+        _last = entry;
+    }
+
+    private void RollForward(JsonLogEntry entry)
+    {
+        Head.Usage = UsageMath.Copy(entry.Usage);
+        Head.AgentData = StorageJson.Clone(entry.AgentData);
+        Head.UpdatedAt = entry.UpdatedAt;
     }
 
     private static StorageException Corrupt(string logPath, int line, Exception? inner) =>
