@@ -159,6 +159,7 @@ public sealed partial class MongoStorage
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(runId, nameof(runId));
+        Guard.OptionalNonBlankId(agentId, nameof(agentId));
         return RunAsync("FindRun", runId, async ct =>
         {
             var run = await _collections.Runs.Find(RunDefinitions.ById(runId, agentId)).Sort(RunDefinitions.BySession()).Limit(1)

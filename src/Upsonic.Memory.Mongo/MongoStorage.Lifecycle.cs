@@ -8,7 +8,7 @@ public sealed partial class MongoStorage
     /// <summary>Whether a collection with this name exists in the database (one <c>listCollections</c>).</summary>
     public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        Guard.Id(tableName, nameof(tableName));
         return WrapAsync("TableExists", tableName, async ct =>
         {
             var options = new ListCollectionNamesOptions { Filter = new BsonDocument("name", tableName) };

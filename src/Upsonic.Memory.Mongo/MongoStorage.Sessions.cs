@@ -14,8 +14,7 @@ public sealed partial class MongoStorage
     /// </remarks>
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        Guard.Session(session, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, ct => UpsertCoreAsync(session, ct), cancellationToken);
     }
 
@@ -82,7 +81,7 @@ public sealed partial class MongoStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetSessions", null, async ct =>
         {
             var filter = SessionDefinitions.Matching(query);

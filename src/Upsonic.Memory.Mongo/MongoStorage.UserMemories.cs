@@ -54,7 +54,7 @@ public sealed partial class MongoStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetUserMemories", null, async ct =>
         {
             var filter = UserMemoryDefinitions.Matching(query);

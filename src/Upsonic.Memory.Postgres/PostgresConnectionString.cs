@@ -22,7 +22,7 @@ internal static class PostgresConnectionString
         {
             builder = IsUrl(dbUrl) ? FromUrl(dbUrl, parameterName) : new NpgsqlConnectionStringBuilder(dbUrl);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or OverflowException)
         {
             // The driver's message may quote the string, which can hold a password: say only what is wrong in general.
             throw new ArgumentException(
@@ -87,7 +87,8 @@ internal static class PostgresConnectionString
             builder.Host = host;
             if (port is not null)
             {
-                builder.Port = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture);
+                var number = int.Parse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+                builder.Port = number is >= 1 and <= 65535 ? number : throw new FormatException("The port is not between 1 and 65535.");
             }
         }
         else

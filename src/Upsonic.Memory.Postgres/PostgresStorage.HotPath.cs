@@ -146,6 +146,7 @@ public sealed partial class PostgresStorage
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(runId, nameof(runId));
+        Guard.OptionalNonBlankId(agentId, nameof(agentId));
         return RunAsync("FindRun", runId, (connection, ct) => ReadOneRunAsync(
             connection,
             Statement(_sql.FindRun, P.Text(runId), P.Text(agentId)),

@@ -12,8 +12,7 @@ public sealed partial class PostgresStorage
     /// <c>SessionRows.Flatten</c>'s layout, then the stored session read back.</remarks>
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        Guard.Session(session, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, async (connection, ct) =>
             (await UpsertSessionsCoreAsync(connection, [session], ct).ConfigureAwait(false))[0], cancellationToken);
     }
@@ -44,7 +43,7 @@ public sealed partial class PostgresStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetSessions", null, (connection, ct) => ReadSessionsAsync(connection, null, query, ct), cancellationToken);
     }
 

@@ -53,7 +53,7 @@ public sealed partial class PostgresStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetUserMemories", null, (connection, ct) => PageUserMemoriesAsync(connection, query, ct), cancellationToken);
     }
 

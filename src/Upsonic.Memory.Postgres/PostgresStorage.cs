@@ -110,7 +110,7 @@ public sealed partial class PostgresStorage : IStorage
     /// <remarks>Looks the table up in <see cref="DbSchema"/> without creating anything.</remarks>
     public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        Guard.Id(tableName, nameof(tableName));
         return RunAsync("TableExists", tableName, ensureCreated: false, async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.TableExists, PostgresParameters.RawText(DbSchema), PostgresParameters.RawText(tableName));

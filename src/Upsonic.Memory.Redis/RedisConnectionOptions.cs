@@ -23,10 +23,12 @@ internal static class RedisConnectionOptions
                 ? FromUrl(new Uri(dbUrl))
                 : ConfigurationOptions.Parse(dbUrl);
         }
-        catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException or RedisConnectionException)
+        catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException or OverflowException or RedisConnectionException)
         {
-            // The URL may hold a password: never echo it.
-            throw new ArgumentException("The Redis URL or configuration string cannot be parsed.", parameterName, ex);
+            // The URL may hold a password and the parser's message quotes it: keep neither the text nor the parser's exception.
+            throw new ArgumentException(
+                "The Redis URL or configuration string cannot be parsed: use redis://[user:password@]host[:port][/db], rediss://... "
+                + "or a StackExchange.Redis configuration string (host:port,password=...).", parameterName);
         }
 
         if (options.EndPoints.Count == 0)

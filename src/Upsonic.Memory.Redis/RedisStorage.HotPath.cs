@@ -152,6 +152,7 @@ public sealed partial class RedisStorage
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(runId, nameof(runId));
+        Guard.OptionalNonBlankId(agentId, nameof(agentId));
         return RunAsync("FindRun", runId, async db =>
         {
             var entries = await ReadIndexAsync(db, Keys.SessionsByRun(runId)).ConfigureAwait(false);

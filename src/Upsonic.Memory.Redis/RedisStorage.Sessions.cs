@@ -11,8 +11,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        Guard.Session(session, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, db => UpsertSessionCoreAsync(db, session), cancellationToken);
     }
 
@@ -146,7 +145,7 @@ public sealed partial class RedisStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetSessions", null, db => ListSessionsAsync(db, query), cancellationToken);
     }
 

@@ -96,7 +96,7 @@ public sealed partial class RedisStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return RunAsync("GetUserMemories", null, db => ListUserMemoriesAsync(db, query), cancellationToken);
     }
 

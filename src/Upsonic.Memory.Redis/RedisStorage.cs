@@ -110,7 +110,7 @@ public sealed partial class RedisStorage : IStorage
     /// <remarks>Redis has no tables: any valid name exists.</remarks>
     public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        Guard.Id(tableName, nameof(tableName));
         return Task.FromResult(true);
     }
 

@@ -24,6 +24,7 @@ public sealed partial class SqliteStorage
     public async Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(runId, nameof(runId));
+        Guard.OptionalNonBlankId(agentId, nameof(agentId));
         return await RunAsync("FindRun", runId, write: false, ensureSchema: true, async scope =>
         {
             await using var command = scope.Command(_sql.FindRun).Bind("@run_id", runId).Bind("@agent_id", agentId);

@@ -10,8 +10,7 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     public async Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        Guard.Session(session, nameof(session));
         return await RunAsync("UpsertSession", session.SessionId, write: true, ensureSchema: true,
             scope => UpsertSessionAsync(scope, session, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -109,7 +108,7 @@ public sealed partial class SqliteStorage
     public async Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return await RunAsync("GetSessions", null, write: false, ensureSchema: true, async scope =>
         {
             long total;

@@ -72,7 +72,7 @@ public sealed partial class SqliteStorage
     public async Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         return await RunAsync("GetUserMemories", null, write: false, ensureSchema: true, async scope =>
         {
             long total;

@@ -44,7 +44,9 @@ public sealed partial class SqliteStorage : IStorage
     /// <param name="knowledgeTable">The knowledge table (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
     /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.</param>
-    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is malformed.</exception>
+    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is
+    /// malformed or sets <c>Password=</c> (the bundled SQLite has no encryption).</exception>
+    /// <exception cref="StorageException">The parent directory of <paramref name="dbFile"/> cannot be created.</exception>
     public SqliteStorage(
         string? dbFile = null,
         string? sessionTable = null,
@@ -76,7 +78,7 @@ public sealed partial class SqliteStorage : IStorage
             var directory = Path.GetDirectoryName(DbFile);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                CreateDirectory(directory);
             }
 
             _connectionString = new SqliteConnectionStringBuilder
@@ -119,7 +121,7 @@ public sealed partial class SqliteStorage : IStorage
     /// <inheritdoc />
     public async Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        Guard.Id(tableName, nameof(tableName));
         return await RunAsync("TableExists", tableName, write: false, ensureSchema: false, async scope =>
         {
             await using var command = scope.Command(SqliteSchema.TableExists).Bind("@name", tableName);
@@ -262,14 +264,37 @@ public sealed partial class SqliteStorage : IStorage
 
     private static string ParseConnectionString(string connectionString)
     {
+        SqliteConnectionStringBuilder builder;
         try
         {
-            return new SqliteConnectionStringBuilder(connectionString).ToString();
+            builder = new SqliteConnectionStringBuilder(connectionString);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
         {
             // The driver's message may echo the string, which can hold a password: do not pass it on.
             throw new ArgumentException("The SQLite connection string is malformed.", nameof(connectionString));
+        }
+
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            // The bundled SQLite has no encryption: with Password= every call would fail, so say it once, here.
+            throw new ArgumentException(
+                "The SQLite connection string sets Password=, but the bundled SQLite library does not support encryption. Remove it "
+                + "(protect the file with file-system permissions or disk encryption instead).", nameof(connectionString));
+        }
+
+        return builder.ToString();
+    }
+
+    private static void CreateDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new StorageException($"The directory '{directory}' of the database file cannot be created: {ex.Message}", ex, "Open");
         }
     }
 }

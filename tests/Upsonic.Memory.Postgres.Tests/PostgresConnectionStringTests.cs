@@ -65,6 +65,9 @@ public sealed class PostgresConnectionStringTests
     [InlineData("Host=h;NoSuchKeyword=1;Password=topsecret")]
     [InlineData("postgresql://u:topsecret@h/d?no_such_option=1")]
     [InlineData("postgresql://u:topsecret@/d")]
+    [InlineData("postgresql://u:topsecret@h:99999999999/d")]
+    [InlineData("postgresql://u:topsecret@h:70000/d")]
+    [InlineData("postgresql://u:topsecret@h/d?connect_timeout=99999999999")]
     public void An_invalid_value_is_an_argument_exception_that_does_not_echo_the_password(string dbUrl)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => PostgresConnectionString.Build(dbUrl, "dbUrl"));

@@ -109,6 +109,7 @@ public sealed partial class InMemoryStorage
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(runId, nameof(runId));
+        Guard.OptionalNonBlankId(agentId, nameof(agentId));
         lock (_gate)
         {
             foreach (var state in _sessions.Values.OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))

@@ -9,8 +9,7 @@ public sealed partial class InMemoryStorage
     /// <inheritdoc />
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        Guard.Session(session, nameof(session));
         lock (_gate)
         {
             return Task.FromResult(UpsertLocked(session));
@@ -55,7 +54,7 @@ public sealed partial class InMemoryStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        Guard.Query(query, nameof(query));
         lock (_gate)
         {
             var page = RecordOrdering.Page(

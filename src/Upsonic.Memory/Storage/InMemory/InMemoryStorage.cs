@@ -52,7 +52,7 @@ public sealed partial class InMemoryStorage : IStorage
     /// <inheritdoc />
     public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        Guard.Id(tableName, nameof(tableName));
         return Task.FromResult(true);
     }
 

@@ -1,6 +1,11 @@
 namespace Upsonic.Storage;
 
 /// <summary>Argument checks shared by every storage entry point, so every backend rejects the same input the same way.</summary>
+/// <remarks>
+/// Every id, required or optional (filters, record fields), must be well-formed UTF-16: a lone surrogate (what a JSON body's
+/// <c>"\ud800"</c> becomes) would be replaced by U+FFFD or refused by the engine's encoder, so two different ids could become
+/// one stored id. Enum values must be defined. All of it is checked before any I/O.
+/// </remarks>
 internal static class Guard
 {
     public static string Id(string? value, string parameterName)
@@ -8,6 +13,66 @@ internal static class Guard
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException("The id must be a non-empty string that is not only white space.", parameterName);
+        }
+
+        WellFormed(value, parameterName);
+        return value;
+    }
+
+    /// <summary>An optional id (a filter or a record field): null passes; anything else must be well-formed UTF-16.</summary>
+    public static string? OptionalId(string? value, string parameterName)
+    {
+        if (value is not null)
+        {
+            WellFormed(value, parameterName);
+        }
+
+        return value;
+    }
+
+    /// <summary>An optional id that, when given, must also not be empty or white space (for example a run lookup's agent id).</summary>
+    public static string? OptionalNonBlankId(string? value, string parameterName) => value is null ? null : Id(value, parameterName);
+
+    /// <summary>Whether <paramref name="value"/> has no lone (unpaired) surrogate.</summary>
+    public static bool IsWellFormed(string value)
+    {
+        var span = value.AsSpan();
+        for (var i = 0; i < span.Length; i++)
+        {
+            var c = span[i];
+            if (!char.IsSurrogate(c))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void WellFormed(string value, string parameterName)
+    {
+        if (!IsWellFormed(value))
+        {
+            throw new ArgumentException(
+                "The id is not well-formed UTF-16: it contains a lone surrogate (for example \"\\ud800\"), which storage engines cannot keep apart from other ids.",
+                parameterName);
+        }
+    }
+
+    public static T Defined<T>(T value, string parameterName)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentException($"{value} is not a defined {typeof(T).Name} value.", parameterName);
         }
 
         return value;
@@ -42,6 +107,71 @@ internal static class Guard
         }
     }
 
+    /// <summary>A session listing's filters and paging: ids in the id list non-null and well-formed, enums defined.</summary>
+    public static SessionQuery Query(SessionQuery query, string parameterName)
+    {
+        Paging(query.Limit, query.Offset, parameterName);
+        FilterIds(query.SessionIds, parameterName);
+        OptionalId(query.UserId, parameterName);
+        OptionalId(query.AgentId, parameterName);
+        if (query.SessionType is { } type)
+        {
+            Defined(type, parameterName);
+        }
+
+        Defined(query.SortBy, parameterName);
+        Defined(query.SortOrder, parameterName);
+        return query;
+    }
+
+    /// <summary>A user-memory listing's filters and paging.</summary>
+    public static UserMemoryQuery Query(UserMemoryQuery query, string parameterName)
+    {
+        Paging(query.Limit, query.Offset, parameterName);
+        FilterIds(query.UserIds, parameterName);
+        OptionalId(query.AgentId, parameterName);
+        OptionalId(query.TeamId, parameterName);
+        return query;
+    }
+
+    private static void FilterIds(IReadOnlyCollection<string>? ids, string parameterName)
+    {
+        if (ids is null)
+        {
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            if (id is null)
+            {
+                throw new ArgumentException("The id list of a query must not contain null.", parameterName);
+            }
+
+            WellFormed(id, parameterName);
+        }
+    }
+
+    public static AgentSession Session(AgentSession session, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(session, parameterName);
+        Id(session.SessionId, parameterName);
+        Defined(session.SessionType, parameterName);
+        OptionalId(session.UserId, parameterName);
+        OptionalId(session.AgentId, parameterName);
+        OptionalId(session.TeamId, parameterName);
+        OptionalId(session.WorkflowId, parameterName);
+        foreach (var run in session.Runs)
+        {
+            if (run is not null)
+            {
+                Run(run, parameterName);
+            }
+        }
+
+        return session;
+    }
+
     public static List<AgentSession> Sessions(IEnumerable<AgentSession> sessions, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(sessions, parameterName);
@@ -53,7 +183,7 @@ internal static class Guard
                 throw new ArgumentException("The list must not contain null sessions.", parameterName);
             }
 
-            Id(session.SessionId, parameterName);
+            Session(session, parameterName);
         }
 
         return list;
@@ -63,6 +193,8 @@ internal static class Guard
     {
         ArgumentNullException.ThrowIfNull(memory, parameterName);
         Id(memory.UserId, parameterName);
+        OptionalId(memory.AgentId, parameterName);
+        OptionalId(memory.TeamId, parameterName);
         if (memory.Profile is null)
         {
             throw new ArgumentException("A user memory needs a profile map (it may be empty).", parameterName);
@@ -93,11 +225,19 @@ internal static class Guard
         ArgumentNullException.ThrowIfNull(append, parameterName);
         Id(append.SessionId, parameterName);
         ArgumentNullException.ThrowIfNull(append.Run, parameterName);
-        Id(append.Run.RunId, parameterName);
+        Run(append.Run, parameterName);
         if (append.Run.Messages.Any(m => m is null))
         {
             throw new ArgumentException("The run's messages must not contain null.", parameterName);
         }
+    }
+
+    private static void Run(RunRecord run, string parameterName)
+    {
+        Id(run.RunId, parameterName);
+        OptionalId(run.AgentId, parameterName);
+        OptionalId(run.UserId, parameterName);
+        Defined(run.Status, parameterName);
     }
 
     public static void Profile(ProfileUpdate update, string parameterName)
@@ -105,6 +245,9 @@ internal static class Guard
         ArgumentNullException.ThrowIfNull(update, parameterName);
         Id(update.UserId, parameterName);
         ArgumentNullException.ThrowIfNull(update.Traits, parameterName);
+        OptionalId(update.AgentId, parameterName);
+        OptionalId(update.TeamId, parameterName);
+        Defined(update.Mode, parameterName);
     }
 
     public static void KnowledgeRow(KnowledgeRow row, string parameterName)
@@ -115,5 +258,7 @@ internal static class Guard
         {
             throw new ArgumentException("A knowledge row needs a name.", parameterName);
         }
+
+        OptionalId(row.KnowledgeBaseId, parameterName);
     }
 }

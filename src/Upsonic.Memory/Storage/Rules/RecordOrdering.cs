@@ -30,17 +30,23 @@ internal static class RecordOrdering
     /// <summary>The query behind <see cref="IStorage.GetSessionAsync"/>: the most recently updated session matching the filters.</summary>
     public static SessionQuery LatestSession(string? sessionId, SessionType? sessionType, string? userId, string? agentId) => new()
     {
-        SessionIds = sessionId is null ? null : [sessionId],
-        SessionType = sessionType,
-        UserId = userId,
-        AgentId = agentId,
+        SessionIds = Guard.OptionalId(sessionId, nameof(sessionId)) is null ? null : [sessionId!],
+        SessionType = sessionType is { } type ? Guard.Defined(type, nameof(sessionType)) : null,
+        UserId = Guard.OptionalId(userId, nameof(userId)),
+        AgentId = Guard.OptionalId(agentId, nameof(agentId)),
         SortBy = RecordSortField.UpdatedAt,
         Limit = 1,
     };
 
     /// <summary>The query behind <see cref="IStorage.GetUserMemoryAsync"/>: the most recently updated profile matching the filters.</summary>
     public static UserMemoryQuery LatestUserMemory(string? userId, string? agentId, string? teamId) =>
-        new() { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        new()
+        {
+            UserIds = Guard.OptionalId(userId, nameof(userId)) is null ? null : [userId!],
+            AgentId = Guard.OptionalId(agentId, nameof(agentId)),
+            TeamId = Guard.OptionalId(teamId, nameof(teamId)),
+            Limit = 1,
+        };
 
     public static DateTimeOffset? SessionKey(AgentSession s, RecordSortField field) =>
         field == RecordSortField.UpdatedAt ? s.UpdatedAt ?? s.CreatedAt : s.CreatedAt;
@@ -66,6 +72,9 @@ internal static class RecordOrdering
 
     public static void Validate(KnowledgeQuery q, string parameterName)
     {
+        Guard.OptionalId(q.KnowledgeBaseId, parameterName);
+        Guard.Defined(q.SortBy, parameterName);
+        Guard.Defined(q.SortOrder, parameterName);
         if (q.Limit is <= 0)
         {
             throw new ArgumentException("Limit must be positive.", parameterName);
