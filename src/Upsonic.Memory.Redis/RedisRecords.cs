@@ -184,7 +184,7 @@ internal static class RedisRecords
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            throw new StorageException($"{what} cannot be read: {ex.Message}", ex, operation, recordId);
+            throw StorageException.CorruptData($"{what} cannot be read: {ex.Message}", ex, operation, recordId);
         }
     }
 
@@ -217,7 +217,7 @@ internal static class RedisRecords
 
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new StorageException($"Stored field '{name}' of record '{recordId}' is not a number.", null, "Read", recordId);
+            : throw StorageException.CorruptData($"Stored field '{name}' of record '{recordId}' is not a number.", null, "Read", recordId);
     }
 
     private static DateTimeOffset? Time(IReadOnlyDictionary<string, RedisValue> f, string name, string recordId) =>

@@ -143,6 +143,6 @@ internal static class SqliteMapping
             return text;
         }
 
-        throw new StorageException($"Stored field '{name}' of run '{runId}' is not a string.", null, "ReadRun", runId);
+        throw StorageException.CorruptData($"Stored field '{name}' of run '{runId}' is not a string.", null, "ReadRun", runId);
     }
 }

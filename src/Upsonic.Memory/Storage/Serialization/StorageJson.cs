@@ -44,7 +44,7 @@ internal static class StorageJson
     }
 
     public static StorageException CorruptMessage(string sessionId, long sequence, Exception inner) =>
-        new($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
+        StorageException.CorruptData($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
 
     /// <summary>Deep-copies a message through its stored form, so callers never share mutable state with the storage.</summary>
     public static ChatMessage Clone(ChatMessage message) =>
@@ -71,7 +71,7 @@ internal static class StorageJson
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+            throw StorageException.CorruptData($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
         }
     }
 
@@ -90,7 +90,7 @@ internal static class StorageJson
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Stored usage of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+            throw StorageException.CorruptData($"Stored usage of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
         }
     }
 
