@@ -42,14 +42,18 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var postgres = (PostgresStorage)storage;
         await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
         await using var command = dataSource.CreateCommand(
-            $"UPDATE \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" SET message = '{{ not json' WHERE session_id = $1 AND seq = $2");
+            $"UPDATE \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" SET message = $3 WHERE session_id = $1 AND seq = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         command.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        command.Parameters.Add(new NpgsqlParameter { Value = storedJson });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 

@@ -48,7 +48,10 @@ public sealed class RedisTarget : StorageTarget
             RedisTestServer.Config, redis.DbPrefix, redis.Expire, redis.SessionTable, redis.UserMemoryTable, redis.KnowledgeTable));
     }
 
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var redis = (RedisStorage)storage;
         var admin = await RedisTestServer.RequireAsync();
@@ -58,7 +61,7 @@ public sealed class RedisTarget : StorageTarget
             throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be corrupted.");
         }
 
-        await admin.GetDatabase().HashSetAsync(key, sequence, "{ not json");
+        await admin.GetDatabase().HashSetAsync(key, sequence, storedJson);
     }
 
     public override async ValueTask DisposeAsync()

@@ -32,13 +32,17 @@ public sealed class SqliteTarget : StorageTarget
         return Task.FromResult<IStorage>(new SqliteStorage(sqlite.DbFile, sqlite.SessionTable, sqlite.UserMemoryTable, sqlite.KnowledgeTable));
     }
 
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var sqlite = (SqliteStorage)storage;
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlite.DbFile, Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE \"{sqlite.MessageTable}\" SET message = '{{ not json' WHERE session_id = @session_id AND seq = @seq;";
+        command.CommandText = $"UPDATE \"{sqlite.MessageTable}\" SET message = @message WHERE session_id = @session_id AND seq = @seq;";
+        command.Parameters.AddWithValue("@message", storedJson);
         command.Parameters.AddWithValue("@session_id", sessionId);
         command.Parameters.AddWithValue("@seq", sequence);
         var changed = await command.ExecuteNonQueryAsync();

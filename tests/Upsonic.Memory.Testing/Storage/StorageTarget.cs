@@ -25,6 +25,16 @@ public abstract class StorageTarget : IAsyncDisposable
     public abstract Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence);
 
     /// <summary>
+    /// Overwrites the stored form of message <paramref name="sequence"/> of a session with <paramref name="storedJson"/>, bypassing
+    /// the storage API (as a newer library version or another SDK would write it). The default skips the tests that need it.
+    /// </summary>
+    public virtual Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
+    {
+        Assert.Skip($"The {Name} target does not write raw messages: override StorageTarget.OverwriteMessageAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
     /// The session, user-memory and knowledge table names a storage gets when none are given. A backend whose upstream default
     /// differs (the Python SDK's Redis storage uses "sessions" and "user_memories") overrides this.
     /// </summary>

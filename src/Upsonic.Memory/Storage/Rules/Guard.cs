@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Upsonic.Storage;
 
 /// <summary>Argument checks shared by every storage entry point, so every backend rejects the same input the same way.</summary>
@@ -161,11 +163,13 @@ internal static class Guard
         OptionalId(session.AgentId, parameterName);
         OptionalId(session.TeamId, parameterName);
         OptionalId(session.WorkflowId, parameterName);
+        Messages(session.Messages, parameterName);
         foreach (var run in session.Runs)
         {
             if (run is not null)
             {
                 Run(run, parameterName);
+                Messages(run.Messages, parameterName);
             }
         }
 
@@ -229,6 +233,26 @@ internal static class Guard
         if (append.Run.Messages.Any(m => m is null))
         {
             throw new ArgumentException("The run's messages must not contain null.", parameterName);
+        }
+
+        Messages(append.Run.Messages, parameterName);
+    }
+
+    /// <summary>Every content item can be written with the stored JSON contract, so a write never fails half way on a content type.</summary>
+    private static void Messages(IEnumerable<ChatMessage>? messages, string parameterName)
+    {
+        foreach (var message in messages ?? [])
+        {
+            foreach (var content in message?.Contents ?? [])
+            {
+                if (content is not null && !Serialization.StoredContent.IsStorable(content))
+                {
+                    throw new ArgumentException(
+                        $"A message holds content of type {content.GetType().FullName}, which the stored JSON contract cannot write (it holds the "
+                        + "Microsoft.Extensions.AI content types). Convert it to one of them (for example DataContent or TextContent) before saving.",
+                        parameterName);
+                }
+            }
         }
     }
 

@@ -25,11 +25,19 @@ internal static class StorageJson
         return options;
     }
 
-    public static string SerializeMessage(ChatMessage message) => JsonSerializer.Serialize(message, Options);
+    /// <summary>A message's stored form; content read with an unknown <c>$type</c> is written back exactly as it was read (<see cref="StoredContent"/>).</summary>
+    public static string SerializeMessage(ChatMessage message) =>
+        StoredContent.HasUnknownContent(message)
+            ? StoredContent.WriteWithUnknownContent(message).ToJsonString(Options)
+            : JsonSerializer.Serialize(message, Options);
 
-    public static JsonElement SerializeMessageToElement(ChatMessage message) => JsonSerializer.SerializeToElement(message, Options);
+    public static JsonElement SerializeMessageToElement(ChatMessage message) =>
+        StoredContent.HasUnknownContent(message)
+            ? JsonSerializer.SerializeToElement(StoredContent.WriteWithUnknownContent(message), Options)
+            : JsonSerializer.SerializeToElement(message, Options);
 
     /// <summary>Reads a stored message; an unreadable one is a <see cref="StorageException"/> that names it.</summary>
+    /// <remarks>A content item with a <c>$type</c> this version does not know is read as data, not as a failure (<see cref="StoredContent"/>).</remarks>
     public static ChatMessage DeserializeMessage(string json, string sessionId, long sequence)
     {
         try
@@ -39,7 +47,7 @@ internal static class StorageJson
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw CorruptMessage(sessionId, sequence, ex);
+            return StoredContent.TryReadWithUnknownContent(json) ?? throw CorruptMessage(sessionId, sequence, ex);
         }
     }
 
