@@ -27,8 +27,8 @@ internal static class PostgresMapping
             Summary = Text(r, 9),
             SummaryWatermark = r.GetInt64(10),
             Usage = Usage(r, 11, id),
-            CreatedAt = Time(r, 12),
-            UpdatedAt = Time(r, 13),
+            CreatedAt = Time(r, 12, id),
+            UpdatedAt = Time(r, 13, id),
         };
     }
 
@@ -51,8 +51,8 @@ internal static class PostgresMapping
             Output = Text(r, 10),
             Usage = Usage(r, 11, runId),
             Metadata = Object(r, 12, runId, "metadata"),
-            CreatedAt = Time(r, 14),
-            UpdatedAt = Time(r, 15),
+            CreatedAt = Time(r, 14, runId),
+            UpdatedAt = Time(r, 15, runId),
         };
     }
 
@@ -86,8 +86,8 @@ internal static class PostgresMapping
             Profile = Object(r, 1, id, "user_memory") ?? [],
             AgentId = Text(r, 2),
             TeamId = Text(r, 3),
-            CreatedAt = Time(r, 4),
-            UpdatedAt = Time(r, 5),
+            CreatedAt = Time(r, 4, id),
+            UpdatedAt = Time(r, 5, id),
         };
     }
 
@@ -109,8 +109,8 @@ internal static class PostgresMapping
             Status = Text(r, 10),
             StatusMessage = Text(r, 11),
             AccessCount = r.GetInt32(12),
-            CreatedAt = Time(r, 13),
-            UpdatedAt = Time(r, 14),
+            CreatedAt = Time(r, 13, id),
+            UpdatedAt = Time(r, 14, id),
         };
     }
 
@@ -142,7 +142,8 @@ internal static class PostgresMapping
     public static System.Text.Json.Nodes.JsonObject? Object(DbDataReader r, int ordinal, string recordId, string field) =>
         r.IsDBNull(ordinal) ? null : StorageJson.DeserializeObject(PostgresText.DecodeJson(r.GetString(ordinal)), recordId, field);
 
-    public static DateTimeOffset? Time(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(r.GetInt64(ordinal));
+    public static DateTimeOffset? Time(DbDataReader r, int ordinal, string recordId) =>
+        r.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(r.GetInt64(ordinal), recordId);
 
     public static long? Millis(DateTimeOffset? value) => value is { } v ? StorageClock.ToUnixMilliseconds(v) : null;
 }

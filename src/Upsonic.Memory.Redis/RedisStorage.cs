@@ -124,7 +124,8 @@ public sealed partial class RedisStorage : IStorage
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The one operation that scans: it deletes every key of this prefix on every primary, including keys that no index lists.</remarks>
+    /// <remarks>The one operation that scans: it deletes every key of this storage's tables (records and their indexes) on every primary,
+    /// including keys that no index lists. Keys of another storage that shares the prefix with other table names are left alone.</remarks>
     public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
         RunAsync("ClearAll", null, async db =>
         {
@@ -132,10 +133,13 @@ public sealed partial class RedisStorage : IStorage
             foreach (var server in client.GetServers().Where(s => !s.IsReplica && s.IsConnected))
             {
                 var batch = new List<Task>();
-                await foreach (var key in server.KeysAsync(db.Database, Keys.Pattern, pageSize: 500).ConfigureAwait(false))
+                foreach (var pattern in Keys.TablePatterns)
                 {
-                    // One DEL per key: keys of different hash slots cannot share a DEL on a cluster.
-                    batch.Add(db.KeyDeleteAsync(key));
+                    await foreach (var key in server.KeysAsync(db.Database, pattern, pageSize: 500).ConfigureAwait(false))
+                    {
+                        // One DEL per key: keys of different hash slots cannot share a DEL on a cluster.
+                        batch.Add(db.KeyDeleteAsync(key));
+                    }
                 }
 
                 await Task.WhenAll(batch).ConfigureAwait(false);

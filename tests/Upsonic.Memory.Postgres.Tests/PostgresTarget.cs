@@ -33,6 +33,22 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
+    public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        var postgres = (PostgresStorage)storage;
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        await using var command = dataSource.CreateCommand($"UPDATE \"{postgres.DbSchema}\".\"{postgres.SessionTable}\" SET updated_at = $2 WHERE session_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = unixMilliseconds });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <inheritdoc />
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable) =>
+        Task.FromResult<IStorage>(new PostgresStorage(
+            _connectionString!, ((PostgresStorage)storage).DbSchema, createSchema: true, sessionTable, userMemoryTable, knowledgeTable));
+
+    /// <inheritdoc />
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
         // A new storage with its own data source (own pool), as another process would have.

@@ -41,6 +41,39 @@ public sealed class RedisTarget : StorageTarget
         return new RedisStorage(RedisTestServer.Config, NewPrefix(), null, sessionTable, userMemoryTable, knowledgeTable, id);
     }
 
+    public override async Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        var key = ((RedisStorage)storage).Keys.UserMemory(userId);
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        var record = (string?)await db.HashGetAsync(key, "json") ?? throw new InvalidOperationException($"User '{userId}' has no stored profile.");
+        Assert.Contains("\"profile\":{}", record, StringComparison.Ordinal);
+        await db.HashSetAsync(key, "json", record.Replace("\"profile\":{}", "\"profile\":" + storedProfileJson, StringComparison.Ordinal));
+    }
+
+    public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        var key = ((RedisStorage)storage).Keys.Session(sessionId).Head;
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        Assert.True(await db.KeyExistsAsync(key));
+        await db.HashSetAsync(key, "updated_at", unixMilliseconds);
+    }
+
+    /// <summary>Replaces the members of the session's history index with text that is not a sequence number.</summary>
+    public static async Task CorruptHistoryIndexAsync(RedisStorage storage, string sessionId)
+    {
+        var key = storage.Keys.Session(sessionId).History;
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        var entries = await db.SortedSetRangeByRankWithScoresAsync(key);
+        Assert.NotEmpty(entries);
+        await db.SortedSetAddAsync(key, "not-a-number", entries[0].Score);
+    }
+
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        var redis = (RedisStorage)storage;
+        return Task.FromResult<IStorage>(new RedisStorage(RedisTestServer.Config, redis.DbPrefix, null, sessionTable, userMemoryTable, knowledgeTable));
+    }
+
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
         var redis = (RedisStorage)storage;

@@ -36,7 +36,7 @@ public sealed class StorageException : Exception
     /// <param name="message">What cannot be read, naming the record.</param>
     /// <param name="innerException">The parser's exception, when there is one.</param>
     /// <param name="operation">The operation that read it.</param>
-    /// <param name="recordId">The id of the record (session id, run id, user id).</param>
-    public static StorageException CorruptData(string message, Exception? innerException, string operation, string recordId) =>
+    /// <param name="recordId">The id of the record (session id, run id, user id), when known.</param>
+    public static StorageException CorruptData(string message, Exception? innerException, string operation, string? recordId) =>
         new(message, innerException, operation, recordId) { IsCorruptData = true };
 }

@@ -107,6 +107,37 @@ public abstract class CorruptDataContract<TTarget> : StorageContract<TTarget>, I
         Assert.Null(await storage.GetSessionAsync("s1", cancellationToken: Ct));
     }
 
+    [Fact]
+    public async Task A_profile_with_a_duplicate_key_is_a_storage_exception_naming_the_user()
+    {
+        var storage = await CreateAsync();
+        await storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u-dup" }, Ct);
+        await storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u-ok", Profile = new() { ["name"] = "Ann" } }, Ct);
+        await Target.OverwriteProfileAsync(storage, "u-dup", "{\"name\":\"Ann\",\"name\":\"Bob\"}");
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.GetUserMemoryAsync("u-dup", cancellationToken: Ct));
+
+        Assert.True(ex.IsCorruptData);
+        Assert.Contains("u-dup", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("u-dup", ex.RecordId);
+        Assert.NotNull(await storage.GetUserMemoryAsync("u-ok", cancellationToken: Ct));
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(-62_135_596_800_001)]
+    public async Task A_stored_timestamp_outside_the_range_of_dates_is_a_storage_exception_naming_the_session(long unixMilliseconds)
+    {
+        var storage = await CreateAsync();
+        await AppendTurnsAsync(storage, "s-time", 1, ct: Ct);
+        await Target.OverwriteSessionUpdatedAtAsync(storage, "s-time", unixMilliseconds);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.GetSessionAsync("s-time", cancellationToken: Ct));
+
+        Assert.True(ex.IsCorruptData);
+        Assert.Contains("s-time", ex.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertHologram(AIContent content)
     {
         Assert.Equal(typeof(AIContent), content.GetType());

@@ -52,6 +52,34 @@ public abstract class StorageTarget : IAsyncDisposable
     }
 
     /// <summary>
+    /// Overwrites the stored profile map of user <paramref name="userId"/> with the text <paramref name="storedProfileJson"/>
+    /// (for example with a duplicate key), bypassing the storage API. The default skips the tests that need it (an engine that
+    /// normalises JSON on write, such as JSONB, cannot hold such text).
+    /// </summary>
+    public virtual Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        Assert.Skip($"The {Name} target cannot store a raw profile: override StorageTarget.OverwriteProfileAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>Overwrites the stored updated-at time of session <paramref name="sessionId"/>'s head with a raw Unix-millisecond value, bypassing the storage API.</summary>
+    public virtual Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        Assert.Skip($"The {Name} target cannot store a raw timestamp: override StorageTarget.OverwriteSessionUpdatedAtAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
+    /// Opens a storage over the same location as <paramref name="storage"/> (same file, schema, database or key prefix) but with
+    /// other table names, as a second application sharing the location would. The default skips the tests that need it.
+    /// </summary>
+    public virtual Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        Assert.Skip($"The {Name} target does not share a location between table names: override StorageTarget.OpenWithOtherTablesAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
     /// Whether stored JSON maps (metadata, profiles) keep their key order. PostgreSQL's JSONB does not (it orders keys by length,
     /// then bytes), so suites compare such maps by content, and formatted blocks by their set of lines, on such targets.
     /// </summary>

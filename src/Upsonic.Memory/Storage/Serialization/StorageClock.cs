@@ -10,5 +10,14 @@ internal static class StorageClock
 
     public static long ToUnixMilliseconds(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
-    public static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+    /// <summary>A stored timestamp; one outside the range of dates is a <see cref="StorageException"/> naming the record, not a raw range error.</summary>
+    public static DateTimeOffset FromUnixMilliseconds(long value, string? recordId = null) =>
+        value is >= MinMilliseconds and <= MaxMilliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(value)
+            : throw StorageException.CorruptData(
+                $"A stored timestamp of record '{recordId}' ({value} ms since 1970) is outside the range of dates.", null, "Read", recordId);
+
+    private const long MinMilliseconds = -62_135_596_800_000;
+
+    private const long MaxMilliseconds = 253_402_300_799_999;
 }

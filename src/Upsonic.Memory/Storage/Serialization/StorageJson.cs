@@ -70,7 +70,7 @@ internal static class StorageJson
 
         try
         {
-            return JsonNode.Parse(json) switch
+            return ParseNode(json) switch
             {
                 null => null,
                 JsonObject obj => obj,
@@ -82,6 +82,12 @@ internal static class StorageJson
             throw StorageException.CorruptData($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
         }
     }
+
+    /// <summary>Parses stored JSON strictly: a duplicate key is an error (a <see cref="JsonException"/>) at once, never a later
+    /// <see cref="ArgumentException"/> from whoever first enumerates the map.</summary>
+    public static JsonNode? ParseNode(string json) => JsonNode.Parse(json, null, StrictDocument);
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
 
     public static string? SerializeUsage(UsageDetails? usage) => usage is null ? null : JsonSerializer.Serialize(usage, Options);
 
