@@ -59,6 +59,7 @@ public sealed partial class RedisStorage
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
         Guard.Append(append, nameof(append));
+        CheckWriteSize(append.Run.Messages.Count, nameof(append));
         var run = append.Run;
         var sessionId = append.SessionId;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();

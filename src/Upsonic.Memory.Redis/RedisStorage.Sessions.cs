@@ -12,6 +12,7 @@ public sealed partial class RedisStorage
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
         Guard.Session(session, nameof(session));
+        CheckWriteSize(MessageCount(session), nameof(session));
         return RunAsync("UpsertSession", session.SessionId, db => UpsertSessionCoreAsync(db, session), cancellationToken);
     }
 
@@ -19,6 +20,11 @@ public sealed partial class RedisStorage
     public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
         var list = Guard.Sessions(sessions, nameof(sessions));
+        foreach (var session in list)
+        {
+            CheckWriteSize(MessageCount(session), nameof(sessions));
+        }
+
         return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", null, async db =>
         {
             var stored = new List<AgentSession>(list.Count);

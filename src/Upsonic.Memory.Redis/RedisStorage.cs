@@ -28,6 +28,14 @@ public sealed partial class RedisStorage : IStorage
     /// <summary>The default key prefix.</summary>
     public const string DefaultPrefix = "upsonic";
 
+    /// <summary>
+    /// The most messages one write may hold: a run given to <see cref="AppendRunAsync"/>, or all messages (history and runs) of a
+    /// session given to <see cref="UpsertSessionAsync"/>. A write is one Lua script call, and Redis accepts at most 1,048,576
+    /// arguments per command (about 20 per message); a larger write is rejected with an <see cref="ArgumentException"/> before
+    /// anything is written, rather than failing in the server.
+    /// </summary>
+    public const int MaxMessagesPerWrite = 50_000;
+
     /// <summary>How long a dangling index entry is left alone, so readers never remove the entry of a record being written.</summary>
     internal static readonly TimeSpan IndexGrace = TimeSpan.FromMinutes(1);
 
@@ -148,6 +156,18 @@ public sealed partial class RedisStorage : IStorage
             _schemaWritten = false;
             return true;
         }, cancellationToken);
+
+    private static void CheckWriteSize(int messages, string parameterName)
+    {
+        if (messages > MaxMessagesPerWrite)
+        {
+            throw new ArgumentException(
+                $"The write holds {messages} messages; RedisStorage writes at most {MaxMessagesPerWrite} in one atomic step (the Redis "
+                + "argument limit of one script call). Split the history over several runs.", parameterName);
+        }
+    }
+
+    private static int MessageCount(AgentSession session) => session.Messages.Count + session.Runs.Sum(r => r?.Messages.Count ?? 0);
 
     /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
     public async ValueTask DisposeAsync()

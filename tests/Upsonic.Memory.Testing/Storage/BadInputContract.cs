@@ -172,6 +172,21 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
     }
 
     [Fact]
+    public async Task A_session_with_duplicate_or_blank_run_ids_is_rejected_before_anything_is_written()
+    {
+        var storage = await CreateAsync();
+        var duplicate = Session("s1");
+        duplicate.Runs = [Turn("r1", "one"), Turn("r2", "two"), Turn("r1", "three")];
+        var blank = Session("s2");
+        blank.Runs = [Turn("r1", "one"), Turn(" ", "two")];
+
+        Assert.Equal("session", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionAsync(duplicate, Ct))).ParamName);
+        Assert.Equal("session", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionAsync(blank, Ct))).ParamName);
+        Assert.Equal("sessions", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionsAsync([Session("ok"), duplicate], Ct))).ParamName);
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+    }
+
+    [Fact]
     public async Task A_null_in_a_query_id_list_is_rejected_naming_the_query()
     {
         var storage = await CreateAsync();

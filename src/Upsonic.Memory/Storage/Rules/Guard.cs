@@ -164,12 +164,18 @@ internal static class Guard
         OptionalId(session.TeamId, parameterName);
         OptionalId(session.WorkflowId, parameterName);
         Messages(session.Messages, parameterName);
+        var runIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in session.Runs)
         {
             if (run is not null)
             {
                 Run(run, parameterName);
                 Messages(run.Messages, parameterName);
+                if (!runIds.Add(run.RunId))
+                {
+                    // Runs are keyed by (session, run id): two runs with one id would silently become one.
+                    throw new ArgumentException($"The session holds two runs with the id '{run.RunId}'; run ids must be unique in a session.", parameterName);
+                }
             }
         }
 
