@@ -12,7 +12,7 @@ namespace Upsonic.Storage.Sqlite;
 /// (session_id, run_id), plus user-memory, knowledge and schema-version tables (docs/storage-sqlite.md). Tables are created on
 /// first use and by <see cref="EnsureCreatedAsync"/>.</para>
 /// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
-/// transaction, and a writer that finds the file locked waits up to the busy timeout (30 s). Any number of instances and
+/// transaction, and a writer that finds the file locked waits up to the busy timeout (5 s by default). Any number of instances and
 /// processes can write the same file without losing updates.</para>
 /// <para>Each operation opens a pooled connection and returns it when done, so an instance is safe to share between threads.
 /// Disposing clears this file's connection pool and never erases data.</para>
@@ -24,11 +24,17 @@ public sealed partial class SqliteStorage : IStorage
     /// <summary>The default database file, relative to the current directory.</summary>
     public const string DefaultDbFile = "upsonic.db";
 
-    /// <summary>How long a writer waits for the file's write lock before failing, in milliseconds.</summary>
-    internal const int BusyTimeoutMilliseconds = 30_000;
+    /// <summary>The default of <see cref="BusyTimeout"/>: 5 seconds (the Python <c>sqlite3</c> module's default).</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a whole write is retried when SQLite still reports the file busy or locked.</summary>
-    private const int WriteAttempts = 3;
+    /// <summary>
+    /// How long SQLite itself waits for a lock in one go, in milliseconds. A longer wait is made of such slices, with the
+    /// cancellation token checked between them, so a cancelled call ends within about a second even when the file stays locked.
+    /// </summary>
+    internal const int BusyWaitSliceMilliseconds = 100;
+
+    /// <summary>The driver's own busy retry loop, in seconds (Microsoft.Data.Sqlite's <c>Default Timeout</c>; 0 would mean no limit).</summary>
+    private const int DriverBusySeconds = 1;
 
     private readonly string _connectionString;
     private readonly SqliteSchema _schema;
@@ -43,7 +49,12 @@ public sealed partial class SqliteStorage : IStorage
     /// <param name="userMemoryTable">The user-memory table (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeTable">The knowledge table (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
-    /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.</param>
+    /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.
+    /// Its <c>Default Timeout</c> is replaced: how long a call waits for a locked file is <paramref name="busyTimeout"/>.</param>
+    /// <param name="busyTimeout">How long an operation waits for a file another connection has locked before it fails with a
+    /// <see cref="StorageException"/>; null means <see cref="DefaultBusyTimeout"/> (5 s). The wait ends early when the call's
+    /// cancellation token is cancelled.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="busyTimeout"/> is not positive or longer than a day.</exception>
     /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is
     /// malformed or sets <c>Password=</c> (the bundled SQLite has no encryption).</exception>
     /// <exception cref="StorageException">The parent directory of <paramref name="dbFile"/> cannot be created.</exception>
@@ -53,8 +64,15 @@ public sealed partial class SqliteStorage : IStorage
         string? userMemoryTable = null,
         string? knowledgeTable = null,
         string? id = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        TimeSpan? busyTimeout = null)
     {
+        BusyTimeout = busyTimeout ?? DefaultBusyTimeout;
+        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(busyTimeout), busyTimeout, "The busy timeout must be positive and at most a day.");
+        }
+
         SessionTable = StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable));
         UserMemoryTable = StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable));
         KnowledgeTable = StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable));
@@ -86,13 +104,16 @@ public sealed partial class SqliteStorage : IStorage
                 DataSource = DbFile,
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 Pooling = true,
-                DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+                DefaultTimeout = DriverBusySeconds,
             }.ToString();
         }
     }
 
     /// <inheritdoc />
     public string Id { get; }
+
+    /// <summary>How long an operation waits for a locked file before failing (see the constructor's <c>busyTimeout</c>).</summary>
+    public TimeSpan BusyTimeout { get; }
 
     /// <inheritdoc />
     public string SessionTable { get; }
@@ -223,8 +244,9 @@ public sealed partial class SqliteStorage : IStorage
     }
 
     /// <summary>
-    /// Runs one operation in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
-    /// reports busy or locked after the busy timeout is retried whole a bounded number of times (its transaction rolled back).
+    /// Runs one operation in its own scope (see <see cref="SqliteScope"/>), committing on success. An operation that SQLite reports
+    /// busy or locked is retried whole (its transaction rolled back) until <see cref="BusyTimeout"/> has passed, and stops at once
+    /// when <paramref name="cancellationToken"/> is cancelled.
     /// Engine failures become <see cref="StorageException"/> naming the operation and record, never the connection string.
     /// </summary>
     private async Task<T> RunAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
@@ -234,8 +256,10 @@ public sealed partial class SqliteStorage : IStorage
             await EnsureSchemaAsync(operation, recordId, cancellationToken).ConfigureAwait(false);
         }
 
-        for (var attempt = 1; ; attempt++)
+        var deadline = Environment.TickCount64 + (long)BusyTimeout.TotalMilliseconds;
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await using var scope = await SqliteScope.BeginAsync(_connectionString, write, cancellationToken).ConfigureAwait(false);
@@ -243,9 +267,10 @@ public sealed partial class SqliteStorage : IStorage
                 await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch (SqliteException ex) when (write && attempt < WriteAttempts && IsBusy(ex))
+            catch (SqliteException ex) when (IsBusy(ex) && Environment.TickCount64 < deadline)
             {
-                // The transaction rolled back with the scope; nothing was written, so the whole write can run again.
+                // The transaction rolled back with the scope; nothing was written, so the whole operation can run again. Each
+                // try waits about a second at most, so the token is seen promptly and the total stays near the busy timeout.
             }
             catch (SqliteException ex)
             {
@@ -283,6 +308,7 @@ public sealed partial class SqliteStorage : IStorage
                 + "(protect the file with file-system permissions or disk encryption instead).", nameof(connectionString));
         }
 
+        builder.DefaultTimeout = DriverBusySeconds;
         return builder.ToString();
     }
 

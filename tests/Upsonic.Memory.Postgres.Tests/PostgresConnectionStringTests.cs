@@ -56,6 +56,15 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Fact]
+    public void A_short_command_timeout_is_added_and_an_explicit_one_is_kept()
+    {
+        Assert.Equal(PostgresConnectionString.DefaultCommandTimeoutSeconds, Parse("Host=h;Username=u").CommandTimeout);
+        Assert.Equal(10, PostgresConnectionString.DefaultCommandTimeoutSeconds);
+        Assert.Equal(45, Parse("Host=h;Username=u;Command Timeout=45").CommandTimeout);
+        Assert.Equal(3, Parse("postgresql://u@h/d?command_timeout=3").CommandTimeout);
+    }
+
+    [Fact]
     public void An_explicit_connect_timeout_is_kept()
     {
         Assert.Equal(30, Parse("Host=h;Username=u;Timeout=30").Timeout);

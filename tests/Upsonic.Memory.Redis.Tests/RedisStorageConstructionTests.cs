@@ -61,6 +61,16 @@ public sealed class RedisStorageConstructionTests
         Assert.Same(BacklogPolicy.FailFast, options.BacklogPolicy);
     }
 
+    [Fact]
+    public void Timeouts_given_in_a_configuration_string_are_kept_and_the_others_get_the_short_default()
+    {
+        var options = RedisConnectionOptions.Parse("localhost:7001,syncTimeout=15000,asyncTimeout=20000", "dbUrl");
+
+        Assert.Equal(15000, options.SyncTimeout);
+        Assert.Equal(20000, options.AsyncTimeout);
+        Assert.Equal(RedisConnectionOptions.TimeoutMilliseconds, options.ConnectTimeout);
+    }
+
     [Theory]
     [InlineData("bad-prefix")]
     [InlineData("1abc")]
