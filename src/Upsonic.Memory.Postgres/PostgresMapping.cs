@@ -33,6 +33,9 @@ internal static class PostgresMapping
     }
 
     /// <summary>A run row without its messages.</summary>
+    /// <summary>The ordinal of <c>message_count</c> in a run row (see <see cref="ReadRun"/>).</summary>
+    public const int RunMessageCountOrdinal = 13;
+
     public static RunRecord ReadRun(DbDataReader r)
     {
         var runId = Text(r, 1)!;

@@ -33,6 +33,17 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
+    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var postgres = (PostgresStorage)storage;
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        await using var command = dataSource.CreateCommand($"DELETE FROM \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" WHERE session_id = $1 AND seq = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <inheritdoc />
     public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
     {
         var postgres = (PostgresStorage)storage;

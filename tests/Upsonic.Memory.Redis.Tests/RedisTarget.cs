@@ -58,6 +58,12 @@ public sealed class RedisTarget : StorageTarget
         await db.HashSetAsync(key, "updated_at", unixMilliseconds);
     }
 
+    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        Assert.True(await db.HashDeleteAsync(((RedisStorage)storage).Keys.Session(sessionId).Messages, sequence));
+    }
+
     /// <summary>Replaces the members of the session's history index with text that is not a sequence number.</summary>
     public static async Task CorruptHistoryIndexAsync(RedisStorage storage, string sessionId)
     {

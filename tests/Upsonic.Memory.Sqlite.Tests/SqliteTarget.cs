@@ -32,6 +32,9 @@ public sealed class SqliteTarget : StorageTarget
     public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds) =>
         ExecuteAsync((SqliteStorage)storage, $"UPDATE \"{((SqliteStorage)storage).SessionTable}\" SET updated_at = @value WHERE session_id = @id;", sessionId, unixMilliseconds);
 
+    public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
+        ExecuteAsync((SqliteStorage)storage, $"DELETE FROM \"{((SqliteStorage)storage).MessageTable}\" WHERE session_id = @id AND seq = @value;", sessionId, sequence);
+
     private static async Task ExecuteAsync(SqliteStorage sqlite, string sql, string id, object value)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlite.DbFile, Pooling = false }.ToString());

@@ -138,6 +138,21 @@ public abstract class CorruptDataContract<TTarget> : StorageContract<TTarget>, I
         Assert.Contains("s-time", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_run_that_lost_a_message_row_is_reported_not_returned_short()
+    {
+        var storage = await CreateAsync();
+        await storage.AppendRunAsync(Append("s-count", Run("r1", agentId: "a1", messages: [User("q1"), Assistant("a1"), User("q2"), Assistant("a2")])), Ct);
+        await Target.DeleteMessageRowAsync(storage, "s-count", 3);
+
+        foreach (var read in new Func<Task>[] { () => storage.GetRunAsync("s-count", "r1", Ct), () => storage.FindRunAsync("r1", "a1", Ct) })
+        {
+            var ex = await Assert.ThrowsAsync<StorageException>(read);
+            Assert.True(ex.IsCorruptData);
+            Assert.Contains("s-count", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static void AssertHologram(AIContent content)
     {
         Assert.Equal(typeof(AIContent), content.GetType());

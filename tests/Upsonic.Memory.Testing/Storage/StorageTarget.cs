@@ -62,6 +62,13 @@ public abstract class StorageTarget : IAsyncDisposable
         throw new System.Diagnostics.UnreachableException();
     }
 
+    /// <summary>Deletes the stored row of message <paramref name="sequence"/> of a session, bypassing the storage API (a lost row). The default skips the tests that need it.</summary>
+    public virtual Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        Assert.Skip($"The {Name} target cannot delete a raw message row: override StorageTarget.DeleteMessageRowAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
     /// <summary>Overwrites the stored updated-at time of session <paramref name="sessionId"/>'s head with a raw Unix-millisecond value, bypassing the storage API.</summary>
     public virtual Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
     {
