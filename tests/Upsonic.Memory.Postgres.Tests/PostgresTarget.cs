@@ -33,24 +33,25 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
-    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
-    {
-        var postgres = (PostgresStorage)storage;
-        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
-        await using var command = dataSource.CreateCommand($"DELETE FROM \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" WHERE session_id = $1 AND seq = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        command.Parameters.Add(new NpgsqlParameter { Value = sequence });
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
+    public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
+        ExecuteOneAsync($"DELETE FROM {Table(storage, ((PostgresStorage)storage).MessageTable)} WHERE session_id = $1 AND seq = $2", sessionId, sequence);
 
     /// <inheritdoc />
-    public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds) =>
+        ExecuteOneAsync($"UPDATE {Table(storage, ((PostgresStorage)storage).SessionTable)} SET updated_at = $2 WHERE session_id = $1", sessionId, unixMilliseconds);
+
+    private static string Table(IStorage storage, string table) => $"\"{((PostgresStorage)storage).DbSchema}\".\"{table}\"";
+
+    /// <summary>Runs one statement outside the storage API and asserts it changed exactly one row.</summary>
+    private async Task ExecuteOneAsync(string sql, params object[] values)
     {
-        var postgres = (PostgresStorage)storage;
         await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
-        await using var command = dataSource.CreateCommand($"UPDATE \"{postgres.DbSchema}\".\"{postgres.SessionTable}\" SET updated_at = $2 WHERE session_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        command.Parameters.Add(new NpgsqlParameter { Value = unixMilliseconds });
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 

@@ -51,11 +51,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
             ("tableName", () => storage.TableExistsAsync(blank, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
 
         Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
         Assert.Equal(0, (await storage.GetUserMemoriesAsync(cancellationToken: Ct)).Total);
@@ -116,11 +112,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
             ("tableName", () => storage.TableExistsAsync(bad, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
 
         Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
         Assert.Equal(0, (await storage.GetUserMemoriesAsync(cancellationToken: Ct)).Total);
@@ -161,11 +153,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
             ("query", () => storage.GetKnowledgeContentsAsync(new() { SortOrder = (SortOrder)42 }, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
 
         Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
         Assert.Null(await storage.GetUserMemoryAsync("u1", cancellationToken: Ct));
@@ -238,11 +226,7 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
             ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = "u1", Traits = null! }, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
     }
 
     [Fact]
@@ -361,5 +345,15 @@ public abstract class BadInputContract<TTarget> : StorageContract<TTarget>, IAsy
         SameJson(new JsonObject { ["value"] = value, [value] = "as a key", ["merged"] = value }, read.Metadata);
         Assert.Equal([value, value, value, $"answer to {value}"], read.Messages.Select(m => m.Text));
         Assert.Equal(value, (await storage.LoadSessionWindowAsync("s1", 1, Ct))!.Turns.Single().Messages[0].Text);
+    }
+
+    /// <summary>Asserts that every call throws an <see cref="ArgumentException"/> whose <c>ParamName</c> is the expected one.</summary>
+    private static async Task AssertRejectedAsync(IEnumerable<(string Param, Func<Task> Call)> cases)
+    {
+        foreach (var (param, call) in cases)
+        {
+            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
+            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
+        }
     }
 }
