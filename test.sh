@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The single test command: builds the solution once, starts the test servers (Redis, PostgreSQL) when their scripts exist,
-# runs every test project of the solution, and ends with one line "N passed, N failed, N skipped" counted from the results.
+# The single test command: builds the solution once, starts the test servers (Redis, PostgreSQL, the MongoDB stand-in) when
+# their scripts exist, runs every test project of the solution, and ends with one line "N passed, N failed, N skipped" counted
+# from the results.
 #
 #   ./test.sh            locally: tests whose server is missing skip with a message saying how to start it
 #   CI=true ./test.sh    in CI (.ci/run): a missing required server fails its tests
@@ -61,6 +62,7 @@ fi
 
 start_server redis
 start_server postgres
+start_server mongo
 
 # Test projects = projects of the solution that reference the test SDK (the shared test kit does not).
 mapfile -t projects < <(dotnet sln "$solution" list | tr '\\' '/' | grep -E '\.csproj$' | while read -r p; do

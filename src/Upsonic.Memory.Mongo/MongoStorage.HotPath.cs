@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -17,27 +16,18 @@ public sealed partial class MongoStorage
     /// 16·N history messages by the (session_id, in_history, turn, seq) index; only when those do not cover N whole turns is it
     /// repeated with a doubled limit. Nothing read grows with the length of the session.
     /// </remarks>
-    public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
+    protected override async Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        if (historyTurns is < 0)
+        var headTask = _collections.Sessions.Find(SessionDefinitions.ById(sessionId)).FirstOrDefaultAsync(cancellationToken);
+        var historyTask = historyTurns == 0 ? Task.FromResult(new List<MessageRow>()) : ReadHistoryAsync(sessionId, historyTurns, cancellationToken);
+        await Task.WhenAll(headTask, historyTask).ConfigureAwait(false);
+        var head = await headTask.ConfigureAwait(false);
+        if (head is null)
         {
-            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
+            return null;
         }
 
-        return RunAsync("LoadSessionWindow", sessionId, async ct =>
-        {
-            var headTask = _collections.Sessions.Find(SessionDefinitions.ById(sessionId)).FirstOrDefaultAsync(ct);
-            var historyTask = historyTurns == 0 ? Task.FromResult(new List<MessageRow>()) : ReadHistoryAsync(sessionId, historyTurns, ct);
-            await Task.WhenAll(headTask, historyTask).ConfigureAwait(false);
-            var head = await headTask.ConfigureAwait(false);
-            if (head is null)
-            {
-                return null;
-            }
-
-            return new SessionWindow(SessionDocuments.Read(head), SessionRows.Turns(await historyTask.ConfigureAwait(false)));
-        }, cancellationToken);
+        return new SessionWindow(SessionDocuments.Read(head), SessionRows.Turns(await historyTask.ConfigureAwait(false)));
     }
 
     private async Task<List<MessageRow>> ReadHistoryAsync(string sessionId, int? turns, CancellationToken ct)
@@ -68,31 +58,27 @@ public sealed partial class MongoStorage
     /// No multi-document transaction: sequence numbers come from an atomic <c>$inc</c> on the head, and the usage update carries an
     /// optimistic version check with retry, so concurrent writers never lose a run, a message or a usage delta.
     /// </remarks>
-    public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    protected override async Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        Guard.Append(append, nameof(append));
         var serialized = append.Run.Messages.Select(StorageJson.SerializeMessage).ToList();
-        return RunAsync("AppendRun", append.SessionId, async ct =>
+        var now = StorageClock.Now();
+        var previousRun = await _collections.Runs.Find(RunDefinitions.ByKey(append.SessionId, append.Run.RunId))
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var newMessages = Math.Max(0, serialized.Count - AppendRunPlan.StoredMessages(previousRun));
+        var before = await MongoFailure.RetryUpsertAsync(() => _collections.Sessions.FindOneAndUpdateAsync(
+            HeadAllocation.Filter(append.SessionId),
+            HeadAllocation.Update(append, newMessages, previousRun is null, now),
+            HeadAllocation.Options(), cancellationToken)).ConfigureAwait(false);
+        var plan = AppendRunPlan.Build(append, serialized, previousRun, HeadAllocation.Read(before, append.SessionId), now);
+        var inserted = await InsertNewMessagesAsync(plan.NewMessages, cancellationToken).ConfigureAwait(false);
+        await MongoFailure.RetryUpsertAsync(() => _collections.Runs.ReplaceOneAsync(plan.RunFilter, plan.RunDocument, AppendRunPlan.ReplaceOptions(), cancellationToken))
+            .ConfigureAwait(false);
+        if (plan.Usage is not null)
         {
-            var now = StorageClock.Now();
-            var previousRun = await _collections.Runs.Find(RunDefinitions.ByKey(append.SessionId, append.Run.RunId))
-                .FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            var newMessages = Math.Max(0, serialized.Count - AppendRunPlan.StoredMessages(previousRun));
-            var before = await MongoFailure.RetryUpsertAsync(() => _collections.Sessions.FindOneAndUpdateAsync(
-                HeadAllocation.Filter(append.SessionId),
-                HeadAllocation.Update(append, newMessages, previousRun is null, now),
-                HeadAllocation.Options(), ct)).ConfigureAwait(false);
-            var plan = AppendRunPlan.Build(append, serialized, previousRun, HeadAllocation.Read(before, append.SessionId), now);
-            var inserted = await InsertNewMessagesAsync(plan.NewMessages, ct).ConfigureAwait(false);
-            await MongoFailure.RetryUpsertAsync(() => _collections.Runs.ReplaceOneAsync(plan.RunFilter, plan.RunDocument, AppendRunPlan.ReplaceOptions(), ct))
-                .ConfigureAwait(false);
-            if (plan.Usage is not null)
-            {
-                await WriteUsageAsync(plan.Usage, append.Run.Usage, plan.PreviousRunUsage, ct).ConfigureAwait(false);
-            }
+            await WriteUsageAsync(plan.Usage, append.Run.Usage, plan.PreviousRunUsage, cancellationToken).ConfigureAwait(false);
+        }
 
-            return new RunAppendResult(plan.RunSequence, inserted, plan.SessionCreated, plan.RunCreated);
-        }, cancellationToken);
+        return new RunAppendResult(plan.RunSequence, inserted, plan.SessionCreated, plan.RunCreated);
     }
 
     /// <summary>Inserts the new messages; positions of the run that an interrupted earlier save already stored are skipped.</summary>
@@ -144,53 +130,38 @@ public sealed partial class MongoStorage
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+    protected override async Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
-        return RunAsync("GetRun", runId, async ct =>
-        {
-            var run = await _collections.Runs.Find(RunDefinitions.ByKey(sessionId, runId)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            return run is null ? null : (await WithMessagesAsync(sessionId, [run], ct).ConfigureAwait(false))[0];
-        }, cancellationToken);
+        var run = await _collections.Runs.Find(RunDefinitions.ByKey(sessionId, runId)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return run is null ? null : (await WithMessagesAsync(sessionId, [run], cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
+    protected override async Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        Guard.Id(runId, nameof(runId));
-        Guard.OptionalNonBlankId(agentId, nameof(agentId));
-        return RunAsync("FindRun", runId, async ct =>
+        var run = await _collections.Runs.Find(RunDefinitions.ById(runId, agentId)).Sort(RunDefinitions.BySession()).Limit(1)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
-            var run = await _collections.Runs.Find(RunDefinitions.ById(runId, agentId)).Sort(RunDefinitions.BySession()).Limit(1)
-                .FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            if (run is null)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var sessionId = BsonFields.GetString(run, RunDocuments.SessionId) ?? string.Empty;
-            return (await WithMessagesAsync(sessionId, [run], ct).ConfigureAwait(false))[0];
-        }, cancellationToken);
+        var sessionId = BsonFields.GetString(run, RunDocuments.SessionId) ?? string.Empty;
+        return (await WithMessagesAsync(sessionId, [run], cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
+    protected override async Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
-        return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async ct =>
+        if (maxRuns == 0)
         {
-            if (maxRuns == 0)
-            {
-                return [];
-            }
+            return [];
+        }
 
-            var newestFirst = await _collections.Runs.Find(RunDefinitions.After(sessionId, afterSequence)).Sort(RunDefinitions.NewestFirst())
-                .Limit(maxRuns).ToListAsync(ct).ConfigureAwait(false);
-            newestFirst.Reverse();
-            return await WithMessagesAsync(sessionId, newestFirst, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        var newestFirst = await _collections.Runs.Find(RunDefinitions.After(sessionId, afterSequence)).Sort(RunDefinitions.NewestFirst())
+            .Limit(maxRuns).ToListAsync(cancellationToken).ConfigureAwait(false);
+        newestFirst.Reverse();
+        return await WithMessagesAsync(sessionId, newestFirst, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads runs with their messages: one <c>find</c> of the messages of all given runs.</summary>
@@ -215,16 +186,11 @@ public sealed partial class MongoStorage
 
     /// <inheritdoc />
     /// <remarks>One <c>update</c> whose filter only matches a lower (or missing) watermark.</remarks>
-    public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
+    protected override async Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(summary);
-        return RunAsync("UpdateSummary", sessionId, async ct =>
-        {
-            var (filter, update) = SessionDefinitions.Summary(sessionId, summary, watermark, StorageClock.Now());
-            var result = await _collections.Sessions.UpdateOneAsync(filter, update, cancellationToken: ct).ConfigureAwait(false);
-            return result.MatchedCount > 0;
-        }, cancellationToken);
+        var (filter, update) = SessionDefinitions.Summary(sessionId, summary, watermark, StorageClock.Now());
+        var result = await _collections.Sessions.UpdateOneAsync(filter, update, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.MatchedCount > 0;
     }
 
     /// <inheritdoc />
@@ -232,15 +198,10 @@ public sealed partial class MongoStorage
     /// One <c>update</c> with a <c>$set</c> of <c>metadata.&lt;key&gt;</c> per key. Keys are stored escaped (<c>.</c> as <c>%2E</c>,
     /// a leading <c>$</c> as <c>%24</c>, <c>%</c> as <c>%25</c>) and read back unescaped, so any key works.
     /// </remarks>
-    public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    protected override async Task<bool> MergeSessionMetadataCoreAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(metadata);
-        return RunAsync("MergeSessionMetadata", sessionId, async ct =>
-        {
-            var result = await _collections.Sessions.UpdateOneAsync(SessionDefinitions.ById(sessionId),
-                SessionDefinitions.MergeMetadata(metadata, StorageClock.Now()), cancellationToken: ct).ConfigureAwait(false);
-            return result.MatchedCount > 0;
-        }, cancellationToken);
+        var result = await _collections.Sessions.UpdateOneAsync(SessionDefinitions.ById(sessionId),
+            SessionDefinitions.MergeMetadata(metadata, StorageClock.Now()), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.MatchedCount > 0;
     }
 }

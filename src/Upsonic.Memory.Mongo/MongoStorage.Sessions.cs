@@ -1,40 +1,23 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
 public sealed partial class MongoStorage
 {
     /// <inheritdoc />
-    /// <remarks>
-    /// A whole-record replace: the head is updated in place (created_at kept) and returned by the same command, then the session's
-    /// messages and runs are deleted and the new layout inserted; the result is built from those documents, without reading them back. Not atomic across these commands; concurrent record-API replaces of one session are not supported
-    /// (the hot path, <see cref="AppendRunAsync"/>, is the concurrent writer).
-    /// </remarks>
-    public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
+    protected override async Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
     {
-        Guard.Session(session, nameof(session));
-        return RunAsync("UpsertSession", session.SessionId, ct => UpsertCoreAsync(session, ct), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.Sessions(sessions, nameof(sessions));
-        return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", null, async ct =>
+        var stored = new List<AgentSession>(sessions.Count);
+        foreach (var session in sessions)
         {
-            var stored = new List<AgentSession>(list.Count);
-            foreach (var session in list)
-            {
-                stored.Add(await UpsertCoreAsync(session, ct).ConfigureAwait(false));
-            }
+            stored.Add(await WriteSessionAsync(session, cancellationToken).ConfigureAwait(false));
+        }
 
-            return stored;
-        }, cancellationToken);
+        return stored;
     }
 
-    private async Task<AgentSession> UpsertCoreAsync(AgentSession session, CancellationToken ct)
+    private async Task<AgentSession> WriteSessionAsync(AgentSession session, CancellationToken ct)
     {
         var now = StorageClock.Now();
         var layout = SessionRows.Flatten(session);
@@ -63,38 +46,19 @@ public sealed partial class MongoStorage
     }
 
     /// <inheritdoc />
-    public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null,
-        CancellationToken cancellationToken = default)
-    {
-        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
-        return RunAsync("GetSession", sessionId, async ct =>
-        {
-            var head = await _collections.Sessions.Find(SessionDefinitions.Matching(query))
-                .Sort(SessionDefinitions.Order(query.SortBy, query.SortOrder)).Limit(1)
-                .FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            return head is null ? null : (await ReadPageAsync([head], ct).ConfigureAwait(false))[0];
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
     /// <remarks>Commands: one <c>find</c> of the page of heads, one <c>count</c>, one <c>find</c> of the page's messages and one of its runs.</remarks>
-    public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
+    protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        query ??= new SessionQuery();
-        Guard.Query(query, nameof(query));
-        return RunAsync("GetSessions", null, async ct =>
+        var filter = SessionDefinitions.Matching(query);
+        var total = await _collections.Sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (query.Limit == 0)
         {
-            var filter = SessionDefinitions.Matching(query);
-            var total = await _collections.Sessions.CountDocumentsAsync(filter, cancellationToken: ct).ConfigureAwait(false);
-            if (query.Limit == 0)
-            {
-                return new PagedResult<AgentSession>([], total);
-            }
+            return new PagedResult<AgentSession>([], total);
+        }
 
-            var heads = await _collections.Sessions.Find(filter).Sort(SessionDefinitions.Order(query.SortBy, query.SortOrder))
-                .Skip(query.Offset is > 0 ? query.Offset : null).Limit(query.Limit).ToListAsync(ct).ConfigureAwait(false);
-            return new PagedResult<AgentSession>(await ReadPageAsync(heads, ct).ConfigureAwait(false), total);
-        }, cancellationToken);
+        var heads = await _collections.Sessions.Find(filter).Sort(SessionDefinitions.Order(query.SortBy, query.SortOrder))
+            .Skip(query.Offset is > 0 ? query.Offset : null).Limit(query.Limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new PagedResult<AgentSession>(await ReadPageAsync(heads, cancellationToken).ConfigureAwait(false), total);
     }
 
     /// <summary>Completes heads into whole sessions with two finds (messages and runs of every session on the page).</summary>
@@ -114,38 +78,26 @@ public sealed partial class MongoStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        return RunAsync("DeleteSession", sessionId, async ct => await DeleteCoreAsync([sessionId], ct).ConfigureAwait(false) > 0, cancellationToken);
+        return DeleteSessionDocumentsAsync(sessionIds, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
+    protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
-        return RunAsync("DeleteSessions", null, ct => DeleteCoreAsync(sessionIds.Distinct(StringComparer.Ordinal).ToList(), ct), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(userId, nameof(userId));
-        return RunAsync("DeleteUserData", userId, async ct =>
-        {
-            var ids = (await _collections.Sessions.Find(SessionDefinitions.ByUser(userId)).Project(SessionDefinitions.IdOnly())
-                .ToListAsync(ct).ConfigureAwait(false)).Select(d => d[SessionDocuments.Id].AsString).ToList();
-            var deleted = ids.Count == 0 ? 0 : await DeleteCoreAsync(ids, ct).ConfigureAwait(false);
-            await _collections.UserMemories.DeleteOneAsync(UserMemoryDefinitions.ById(userId), ct).ConfigureAwait(false);
-            return deleted;
-        }, cancellationToken);
+        var ids = (await _collections.Sessions.Find(SessionDefinitions.ByUser(userId)).Project(SessionDefinitions.IdOnly())
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).Select(d => d[SessionDocuments.Id].AsString).ToList();
+        var deleted = ids.Count == 0 ? 0 : await DeleteSessionDocumentsAsync(ids, cancellationToken).ConfigureAwait(false);
+        await _collections.UserMemories.DeleteOneAsync(UserMemoryDefinitions.ById(userId), cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <summary>
     /// Deletes messages and runs first, then the heads: a crash in between leaves a head without history (visible, and deleted again by
     /// a retry) rather than orphaned messages whose sequence numbers a re-created session would collide with.
     /// </summary>
-    private async Task<int> DeleteCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken ct)
+    private async Task<int> DeleteSessionDocumentsAsync(IReadOnlyList<string> sessionIds, CancellationToken ct)
     {
         await _collections.Messages.DeleteManyAsync(MessageDefinitions.OfSessions(sessionIds), ct).ConfigureAwait(false);
         await _collections.Runs.DeleteManyAsync(RunDefinitions.OfSessions(sessionIds), ct).ConfigureAwait(false);

@@ -17,7 +17,7 @@ namespace Upsonic.Storage.Mongo;
 /// escaped before they become field names (<c>.</c>, a leading <c>$</c>, <c>%</c> and NUL); collection and database names are
 /// validated at construction; error messages never contain the connection string.</para>
 /// </remarks>
-public sealed partial class MongoStorage : IStorage
+public sealed partial class MongoStorage : StorageBase
 {
     /// <summary>The server selection timeout used when the connection string does not set <c>serverSelectionTimeoutMS</c>.</summary>
     public static readonly TimeSpan DefaultServerSelectionTimeout = TimeSpan.FromSeconds(5);
@@ -41,7 +41,7 @@ public sealed partial class MongoStorage : IStorage
     /// <remarks>Nothing connects here: the first operation does, and fails with <see cref="StorageException"/> when the server is unreachable.</remarks>
     public MongoStorage(string dbUrl, string dbName = DefaultDbName, string? sessionCollection = null, string? userMemoryCollection = null,
         string? knowledgeCollection = null, string? id = null)
-        : this(CreateClient(dbUrl), ownsClient: true, dbName, sessionCollection, userMemoryCollection, knowledgeCollection, id)
+        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection), CreateClient(dbUrl), ownsClient: true, id)
     {
     }
 
@@ -55,32 +55,15 @@ public sealed partial class MongoStorage : IStorage
     /// <exception cref="ArgumentException">The client is missing, or a name is invalid.</exception>
     public MongoStorage(IMongoClient dbClient, string dbName = DefaultDbName, string? sessionCollection = null, string? userMemoryCollection = null,
         string? knowledgeCollection = null, string? id = null)
-        : this(dbClient ?? throw new ArgumentException("A MongoDB client is required.", nameof(dbClient)), ownsClient: false,
-            dbName, sessionCollection, userMemoryCollection, knowledgeCollection, id)
+        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection),
+            dbClient ?? throw new ArgumentException("A MongoDB client is required.", nameof(dbClient)), ownsClient: false, id)
     {
     }
 
-    private MongoStorage(IMongoClient client, bool ownsClient, string dbName, string? sessionCollection, string? userMemoryCollection,
-        string? knowledgeCollection, string? id)
+    private MongoStorage(MongoNames names, IMongoClient client, bool ownsClient, string? id)
+        : base(names.Sessions, names.UserMemories, names.Knowledge, id)
     {
-        try
-        {
-            DbName = StorageNames.Validate(dbName, DefaultDbName, nameof(dbName));
-            SessionTable = StorageNames.Validate(sessionCollection, StorageNames.DefaultSessionTable, nameof(sessionCollection));
-            UserMemoryTable = StorageNames.Validate(userMemoryCollection, StorageNames.DefaultUserMemoryTable, nameof(userMemoryCollection));
-            KnowledgeTable = StorageNames.Validate(knowledgeCollection, StorageNames.DefaultKnowledgeTable, nameof(knowledgeCollection));
-        }
-        catch
-        {
-            if (ownsClient)
-            {
-                (client as IDisposable)?.Dispose();
-            }
-
-            throw;
-        }
-
-        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
+        DbName = names.Database;
         DbClient = client;
         _ownedClient = ownsClient ? client as MongoClient : null;
         Database = client.GetDatabase(DbName);
@@ -115,18 +98,6 @@ public sealed partial class MongoStorage : IStorage
         return new MongoClient(settings);
     }
 
-    /// <inheritdoc />
-    public string Id { get; }
-
-    /// <summary>The session collection (heads); the same as <see cref="SessionCollection"/>.</summary>
-    public string SessionTable { get; }
-
-    /// <summary>The user-memory collection; the same as <see cref="UserMemoryCollection"/>.</summary>
-    public string UserMemoryTable { get; }
-
-    /// <summary>The knowledge collection; the same as <see cref="KnowledgeCollection"/>.</summary>
-    public string KnowledgeTable { get; }
-
     /// <summary>The database name.</summary>
     public string DbName { get; }
 
@@ -155,23 +126,16 @@ public sealed partial class MongoStorage : IStorage
     public string KnowledgeCollection => _collections.KnowledgeName;
 
     /// <summary>Releases the client when this storage created it. Never erases data.</summary>
-    public ValueTask DisposeAsync()
+    protected override ValueTask DisposeAsyncCore()
     {
         _ownedClient?.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs one storage operation: indexes first (once per instance), driver failures wrapped in <see cref="StorageException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-            return await body(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (MongoFailure.IsDriverFailure(ex))
-        {
-            throw MongoFailure.Wrap(ex, operation, recordId);
-        }
-    }
+    /// <inheritdoc />
+    protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) => MongoFailure.IsDriverFailure(exception);
+
+    /// <inheritdoc />
+    protected override StorageException TranslateFailure(Exception exception, string operation, string? recordId) =>
+        MongoFailure.Wrap(exception, operation, recordId);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -12,15 +11,9 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     /// <remarks>One round trip: a batch of the head (primary key) and the last turns' history rows (bounded by the
     /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
-    public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        if (historyTurns is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
-        }
-
-        return RunAsync("LoadSessionWindow", sessionId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
             {
@@ -57,23 +50,20 @@ public sealed partial class PostgresStorage
     /// the primary-key read of the run's earlier save; (2) the run's new messages (one <c>unnest</c> insert), the run row upsert and
     /// the head update. Everything touched is addressed by primary key, so the cost is independent of the history's length.
     /// </remarks>
-    public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        Guard.Append(append, nameof(append));
         var run = append.Run;
         var sessionId = append.SessionId;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToArray();
         var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
 
-        return RunAsync("AppendRun", sessionId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             var now = StorageClock.Now();
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
-            bool sessionCreated, runExisted = false;
-            long runCount, messageCount, previousSequence = 0;
-            var previousMessages = 0;
-            UsageDetails? headUsage, previousUsage = null;
+            SessionCounters? session;
+            PreviousRunSave? previous = null;
             await using (var read = new NpgsqlBatch(connection, transaction)
             {
                 BatchCommands =
@@ -84,57 +74,49 @@ public sealed partial class PostgresStorage
             })
             await using (var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
+                // The head upsert creates the session or locks its head; the plan sees a created session as not existing before.
                 await reader.ReadAsync(ct).ConfigureAwait(false);
-                sessionCreated = reader.GetBoolean(0);
-                runCount = reader.GetInt64(1);
-                messageCount = reader.GetInt64(2);
-                headUsage = PostgresMapping.Usage(reader, 3, sessionId);
+                session = reader.GetBoolean(0)
+                    ? null
+                    : new SessionCounters(reader.GetInt64(1), reader.GetInt64(2), PostgresMapping.Usage(reader, 3, sessionId), null);
                 await reader.NextResultAsync(ct).ConfigureAwait(false);
                 if (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    runExisted = true;
-                    previousSequence = reader.GetInt64(0);
-                    previousMessages = reader.GetInt32(1);
-                    previousUsage = PostgresMapping.Usage(reader, 2, run.RunId);
+                    previous = new PreviousRunSave(reader.GetInt64(0), reader.GetInt32(1), PostgresMapping.Usage(reader, 2, run.RunId), null);
                 }
             }
 
-            var sequence = runExisted ? previousSequence : runCount + 1;
-            var appended = Math.Max(0, serialized.Length - previousMessages);
-            var usage = UsageMath.ApplyRunDelta(headUsage, run.Usage, previousUsage);
-
+            var plan = RunAppendPlan.Create(append, session, previous, now);
             await using var write = new NpgsqlBatch(connection, transaction);
-            if (appended > 0)
+            if (plan.NewMessageCount > 0)
             {
-                var sequences = new long[appended];
-                for (var i = 0; i < appended; i++)
+                var sequences = new long[plan.NewMessageCount];
+                for (var i = 0; i < sequences.Length; i++)
                 {
-                    sequences[i] = messageCount + i + 1;
+                    sequences[i] = plan.FirstMessageSequence + i;
                 }
 
                 write.BatchCommands.Add(Statement(
-                    _sql.AppendMessages, P.Text(sessionId), P.Long(sequence), P.Text(run.RunId), P.Bool(append.AddToHistory),
-                    P.LongArray(sequences), P.RawTextArray(serialized[previousMessages..])));
+                    _sql.AppendMessages, P.Text(sessionId), P.Long(plan.Sequence), P.Text(run.RunId), P.Bool(append.AddToHistory),
+                    P.LongArray(sequences), P.RawTextArray(serialized[plan.FirstNewMessage..])));
             }
 
             write.BatchCommands.Add(Statement(
-                _sql.UpsertRun, PostgresMapping.RunParameters(run, sessionId, sequence, Math.Max(previousMessages, serialized.Length), now, now)));
+                _sql.UpsertRun, PostgresMapping.RunParameters(run, sessionId, plan.Sequence, plan.RunMessageCount, now, now)));
             write.BatchCommands.Add(Statement(
-                _sql.AppendUpdateHead, P.Text(sessionId), P.Long(Math.Max(runCount, sequence)), P.Long(messageCount + appended),
-                P.Jsonb(PostgresMapping.Usage(usage)), P.Text(agentName), P.Long(PostgresMapping.Millis(now))));
+                _sql.AppendUpdateHead, P.Text(sessionId), P.Long(plan.RunCount), P.Long(plan.MessageCount),
+                P.Jsonb(PostgresMapping.Usage(plan.SessionUsage)), P.Text(agentName), P.Long(PostgresMapping.Millis(now))));
             await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return new RunAppendResult(sequence, appended, sessionCreated, !runExisted);
+            return plan.Result;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>One round trip: the run row by primary key and its messages through the (session_id, run_id, seq) index.</remarks>
-    public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
-        return RunAsync("GetRun", runId, (connection, ct) => ReadOneRunAsync(
+        return WithConnectionAsync((connection, ct) => ReadOneRunAsync(
             connection,
             Statement(_sql.GetRun, P.Text(sessionId), P.Text(runId)),
             Statement(_sql.GetRunMessages, P.Text(sessionId), P.Text(runId)),
@@ -143,11 +125,9 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>One round trip through the run_id index; when several sessions hold the run id, the lowest session id wins.</remarks>
-    public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        Guard.Id(runId, nameof(runId));
-        Guard.OptionalNonBlankId(agentId, nameof(agentId));
-        return RunAsync("FindRun", runId, (connection, ct) => ReadOneRunAsync(
+        return WithConnectionAsync((connection, ct) => ReadOneRunAsync(
             connection,
             Statement(_sql.FindRun, P.Text(runId), P.Text(agentId)),
             Statement(_sql.FindRunMessages, P.Text(runId), P.Text(agentId)),
@@ -156,11 +136,9 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>One round trip, bounded by <paramref name="maxRuns"/> through the unique (session_id, seq) index.</remarks>
-    public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
-        return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async (connection, ct) =>
+        return WithConnectionAsync<IReadOnlyList<RunRecord>>(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
             {
@@ -195,11 +173,9 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>A single conditional <c>UPDATE ... WHERE summary_watermark &lt; $w</c> on the head's primary key.</remarks>
-    public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
+    protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(summary);
-        return RunAsync("UpdateSummary", sessionId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(
                 connection, _sql.UpdateSummary, P.Text(sessionId), P.Text(summary), P.Long(watermark), P.Long(PostgresMapping.Millis(StorageClock.Now())));
@@ -209,12 +185,10 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>A single <c>UPDATE ... SET metadata = COALESCE(metadata, '{}') || $2</c> on the head's primary key.</remarks>
-    public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    protected override Task<bool> MergeSessionMetadataCoreAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(metadata);
         var json = PostgresText.EncodeObject(metadata);
-        return RunAsync("MergeSessionMetadata", sessionId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(
                 connection, _sql.MergeMetadata, P.Text(sessionId), P.Jsonb(json), P.Long(PostgresMapping.Millis(StorageClock.Now())));
@@ -228,12 +202,11 @@ public sealed partial class PostgresStorage
     /// <c>INSERT ... ON CONFLICT (user_id) DO UPDATE</c>: <c>user_memory || new</c> in update mode (a shallow key merge done by
     /// PostgreSQL under the row lock, so concurrent updates of different keys all survive), the new traits in replace mode.
     /// </remarks>
-    public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
+    protected override Task<UserMemory> UpdateUserProfileCoreAsync(ProfileUpdate update, CancellationToken cancellationToken)
     {
-        Guard.Profile(update, nameof(update));
         var traits = PostgresText.EncodeObject(ProfileMerge.Informative(update.Traits));
         var sql = update.Mode == UserMemoryMode.Replace ? _sql.UpdateProfileReplace : _sql.UpdateProfileMerge;
-        return RunAsync("UpdateUserProfile", update.UserId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             var now = PostgresMapping.Millis(StorageClock.Now());
             await using var command = Command(

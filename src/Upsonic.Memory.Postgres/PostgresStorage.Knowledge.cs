@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -8,10 +7,9 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
-    public Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
+    protected override Task<KnowledgeRow> UpsertKnowledgeContentCoreAsync(KnowledgeRow row, CancellationToken cancellationToken)
     {
-        Guard.KnowledgeRow(row, nameof(row));
-        return RunAsync("UpsertKnowledgeContent", row.Id, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             var now = StorageClock.Now();
             await using var command = Command(
@@ -24,18 +22,15 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
+    protected override Task<KnowledgeRow?> GetKnowledgeContentCoreAsync(string id, CancellationToken cancellationToken)
     {
-        Guard.Id(id, nameof(id));
-        return RunAsync("GetKnowledgeContent", id, (connection, ct) => GetKnowledgeCoreAsync(connection, id, ct), cancellationToken);
+        return WithConnectionAsync((connection, ct) => ReadKnowledgeAsync(connection, id, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsAsync(KnowledgeQuery? query = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {
-        query ??= new KnowledgeQuery();
-        RecordOrdering.Validate(query, nameof(query));
-        return RunAsync("GetKnowledgeContents", null, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
             {
@@ -62,33 +57,16 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteKnowledgeContentsCoreAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        Guard.Id(id, nameof(id));
-        return RunAsync("DeleteKnowledgeContent", id, async (connection, ct) =>
-        {
-            await using var command = Command(connection, _sql.DeleteKnowledge, P.Text(id));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
-        if (ids.Count == 0)
-        {
-            return Task.FromResult(0);
-        }
-
-        return RunAsync("DeleteKnowledgeContents", null, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteKnowledgeMany, P.TextArray(ids));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    private async Task<KnowledgeRow?> GetKnowledgeCoreAsync(NpgsqlConnection connection, string id, CancellationToken ct)
+    private async Task<KnowledgeRow?> ReadKnowledgeAsync(NpgsqlConnection connection, string id, CancellationToken ct)
     {
         await using var command = Command(connection, _sql.GetKnowledge, P.Text(id));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -8,62 +7,23 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
-    /// <remarks>One transaction: the head upsert (created_at kept), the session's message and run rows replaced by
-    /// <c>SessionRows.Flatten</c>'s layout, then the stored session read back.</remarks>
-    public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
     {
-        Guard.Session(session, nameof(session));
-        return RunAsync("UpsertSession", session.SessionId, async (connection, ct) =>
-            (await UpsertSessionsCoreAsync(connection, [session], ct).ConfigureAwait(false))[0], cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.Sessions(sessions, nameof(sessions));
-        if (list.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<AgentSession>>([]);
-        }
-
-        return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", list[0].SessionId, async (connection, ct) =>
-            await UpsertSessionsCoreAsync(connection, list, ct).ConfigureAwait(false), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
-    {
-        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
-        return RunAsync("GetSession", sessionId, async (connection, ct) =>
-            (await ReadSessionsAsync(connection, null, query, ct).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
+        return WithConnectionAsync<IReadOnlyList<AgentSession>>(async (connection, ct) =>
+            await WriteSessionsAsync(connection, sessions, ct).ConfigureAwait(false), cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Two round trips: the count and the page of heads, then the page's message and run rows.</remarks>
-    public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        query ??= new SessionQuery();
-        Guard.Query(query, nameof(query));
-        return RunAsync("GetSessions", null, (connection, ct) => ReadSessionsAsync(connection, null, query, ct), cancellationToken);
+        return WithConnectionAsync((connection, ct) => ReadSessionsAsync(connection, null, query, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        return RunAsync("DeleteSession", sessionId, async (connection, ct) =>
-        {
-            // Message and run rows go with the head (ON DELETE CASCADE).
-            await using var command = Command(connection, _sql.DeleteSession, P.Text(sessionId));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(sessionIds, nameof(sessionIds));
-        return RunAsync("DeleteSessions", null, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteSessions, P.TextArray(sessionIds));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -72,10 +32,9 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>One implicit transaction (a batch): the user's sessions (with their rows, by cascade) and profile.</remarks>
-    public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        Guard.Id(userId, nameof(userId));
-        return RunAsync("DeleteUserData", userId, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
             {
@@ -90,7 +49,7 @@ public sealed partial class PostgresStorage
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(NpgsqlConnection connection, IReadOnlyList<AgentSession> sessions, CancellationToken ct)
+    private async Task<IReadOnlyList<AgentSession>> WriteSessionsAsync(NpgsqlConnection connection, IReadOnlyList<AgentSession> sessions, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var now = StorageClock.Now();

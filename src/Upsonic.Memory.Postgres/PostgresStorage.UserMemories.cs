@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -8,31 +7,14 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
-    public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
-    {
-        Guard.UserMemory(userMemory, nameof(userMemory));
-        return RunAsync("UpsertUserMemory", userMemory.UserId, async (connection, ct) =>
-        {
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { UpsertUserMemoryStatement(userMemory, StorageClock.Now()) } };
-            return (await ReadUserMemoriesAsync(batch, ct).ConfigureAwait(false))[0];
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
     /// <remarks>One batch, so all profiles are written in one implicit transaction.</remarks>
-    public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken)
     {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
-        if (list.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<UserMemory>>([]);
-        }
-
-        return RunAsync<IReadOnlyList<UserMemory>>("UpsertUserMemories", list[0].UserId, async (connection, ct) =>
+        return WithConnectionAsync<IReadOnlyList<UserMemory>>(async (connection, ct) =>
         {
             var now = StorageClock.Now();
             await using var batch = new NpgsqlBatch(connection);
-            foreach (var memory in list)
+            foreach (var memory in userMemories)
             {
                 batch.BatchCommands.Add(UpsertUserMemoryStatement(memory, now));
             }
@@ -42,37 +24,15 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
-        return RunAsync("GetUserMemory", userId, async (connection, ct) =>
-            (await PageUserMemoriesAsync(connection, query, ct).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
+        return WithConnectionAsync((connection, ct) => PageUserMemoriesAsync(connection, query, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteUserMemoriesCoreAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        query ??= new UserMemoryQuery();
-        Guard.Query(query, nameof(query));
-        return RunAsync("GetUserMemories", null, (connection, ct) => PageUserMemoriesAsync(connection, query, ct), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(userId, nameof(userId));
-        return RunAsync("DeleteUserMemory", userId, async (connection, ct) =>
-        {
-            await using var command = Command(connection, _sql.DeleteUserMemory, P.Text(userId));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(userIds, nameof(userIds));
-        return RunAsync("DeleteUserMemories", null, async (connection, ct) =>
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteUserMemories, P.TextArray(userIds));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

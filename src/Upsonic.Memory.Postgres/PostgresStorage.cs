@@ -8,26 +8,24 @@ namespace Upsonic.Storage.Postgres;
 /// registry in a configurable schema, with JSONB for free-form data and pooled connections through an <see cref="NpgsqlDataSource"/>.
 /// </summary>
 /// <remarks>
-/// <para>Saving a turn (<see cref="AppendRunAsync"/>) is one transaction that locks only the session's head row and writes only the
+/// <para>Saving a turn (<see cref="StorageBase.AppendRunAsync"/>) is one transaction that locks only the session's head row and writes only the
 /// new rows, so its cost does not grow with the history and concurrent writers from many processes never lose a run or a message.
-/// Loading a turn's context (<see cref="LoadSessionWindowAsync"/>) is one round trip. Profile, metadata and summary updates are
+/// Loading a turn's context (<see cref="StorageBase.LoadSessionWindowAsync"/>) is one round trip. Profile, metadata and summary updates are
 /// single atomic statements. The PostgreSQL section of docs/storage.md lists the tables, indexes and query bounds.</para>
-/// <para>Tables and indexes are created on first use (once per instance) and by <see cref="EnsureCreatedAsync"/>, idempotently.
+/// <para>Tables and indexes are created on first use (once per instance) and by <see cref="StorageBase.EnsureCreatedAsync"/>, idempotently.
 /// Engine failures (unreachable server, timeouts, refused statements) throw <see cref="StorageException"/>; after the server comes
 /// back the same instance works again.</para>
 /// <para><b>Security considerations:</b> values are always bound parameters; schema and table names are validated at construction
 /// and always quoted; error messages never contain the connection string or password. Stored sessions and profiles are personal
 /// data: restrict access to the schema accordingly.</para>
 /// </remarks>
-public sealed partial class PostgresStorage : IStorage
+public sealed partial class PostgresStorage : StorageBase
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly bool _createSchema;
     private readonly PostgresSchema _schema;
     private readonly PostgresStatements _sql;
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
 
     /// <summary>Creates a storage that connects with a URL or connection string and owns its connection pool.</summary>
     /// <param name="dbUrl">
@@ -45,17 +43,17 @@ public sealed partial class PostgresStorage : IStorage
     public PostgresStorage(
         string dbUrl, string dbSchema = "public", bool createSchema = true,
         string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
         {
             throw new ArgumentException("A PostgreSQL URL or connection string is required.", nameof(dbUrl));
         }
 
-        (_schema, _sql) = Layout(dbSchema, sessionTable, userMemoryTable, knowledgeTable);
+        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
         _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl)));
         _ownsDataSource = true;
         _createSchema = createSchema;
-        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
     }
 
     /// <summary>Creates a storage over an existing data source (for example one registered with <c>AddNpgsqlDataSource</c>).</summary>
@@ -70,75 +68,49 @@ public sealed partial class PostgresStorage : IStorage
     public PostgresStorage(
         NpgsqlDataSource dataSource, string dbSchema = "public", bool createSchema = true,
         string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
         if (dataSource is null)
         {
             throw new ArgumentException("An NpgsqlDataSource is required.", nameof(dataSource));
         }
 
-        (_schema, _sql) = Layout(dbSchema, sessionTable, userMemoryTable, knowledgeTable);
+        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
         _dataSource = dataSource;
         _createSchema = createSchema;
-        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
     }
-
-    /// <inheritdoc />
-    public string Id { get; }
 
     /// <summary>The schema that holds the tables.</summary>
     public string DbSchema => _schema.Schema;
 
-    /// <inheritdoc />
-    public string SessionTable => _schema.SessionTable;
-
-    /// <summary>The table of message rows (derived from <see cref="SessionTable"/>).</summary>
+    /// <summary>The table of message rows (derived from <see cref="StorageBase.SessionTable"/>).</summary>
     public string MessageTable => _schema.MessageTable;
 
-    /// <summary>The table of run rows (derived from <see cref="SessionTable"/>).</summary>
+    /// <summary>The table of run rows (derived from <see cref="StorageBase.SessionTable"/>).</summary>
     public string RunTable => _schema.RunTable;
-
-    /// <inheritdoc />
-    public string UserMemoryTable => _schema.UserMemoryTable;
-
-    /// <inheritdoc />
-    public string KnowledgeTable => _schema.KnowledgeTable;
 
     /// <summary>Whether the storage creates its schema when it does not exist.</summary>
     public bool CreateSchema => _createSchema;
 
     /// <inheritdoc />
     /// <remarks>Looks the table up in <see cref="DbSchema"/> without creating anything.</remarks>
-    public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(tableName, nameof(tableName));
-        return RunAsync("TableExists", tableName, ensureCreated: false, async (connection, ct) =>
+    protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.TableExists, PostgresParameters.RawText(DbSchema), PostgresParameters.RawText(tableName));
             return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken);
-    }
 
     /// <inheritdoc />
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        _created = false; // run the idempotent DDL again, even if this instance already did
-        return GuardAsync("EnsureCreated", null, async ct =>
-        {
-            await CreateTablesAsync(ct).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
-        RunAsync("ClearAll", null, async (connection, ct) =>
+    protected override Task ClearAllCoreAsync(CancellationToken cancellationToken) =>
+        WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.ClearAll);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Releases the connection pool when this storage created it. Never erases data.</summary>
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
         if (_ownsDataSource)
         {
@@ -146,101 +118,66 @@ public sealed partial class PostgresStorage : IStorage
         }
     }
 
-    private static (PostgresSchema, PostgresStatements) Layout(string dbSchema, string? sessionTable, string? userMemoryTable, string? knowledgeTable)
+    private static (PostgresSchema, PostgresStatements) Layout(string dbSchema, string sessionTable, string userMemoryTable, string knowledgeTable)
     {
-        var schema = new PostgresSchema(
-            StorageNames.Validate(dbSchema, "public", nameof(dbSchema)),
-            StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable)),
-            StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable)),
-            StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable)));
+        var schema = new PostgresSchema(StorageNames.Validate(dbSchema, "public", nameof(dbSchema)), sessionTable, userMemoryTable, knowledgeTable);
         return (schema, new PostgresStatements(schema));
     }
 
-    private async Task CreateTablesAsync(CancellationToken ct)
+    /// <summary>Creates the schema (when asked), tables and indexes in one transaction, and refuses a newer layout version.</summary>
+    protected override async Task CreateSchemaCoreAsync(CancellationToken cancellationToken)
     {
-        if (_created)
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = Command(connection, _schema.CreateScript(_createSchema)))
         {
-            return;
+            create.Transaction = transaction;
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _createGate.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await using (var read = Command(connection, _schema.ReadVersion))
         {
-            if (_created)
+            read.Transaction = transaction;
+            var version = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (version > PostgresSchema.LayoutVersion)
             {
-                return;
+                throw new StorageException(
+                    $"The tables in schema '{DbSchema}' have layout version {version}; this version of Upsonic.Memory.Postgres supports up to {PostgresSchema.LayoutVersion}. Upgrade the package.",
+                    null, null, SessionTable);
             }
-
-            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (var create = Command(connection, _schema.CreateScript(_createSchema)))
-            {
-                create.Transaction = transaction;
-                await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-
-            await using (var read = Command(connection, _schema.ReadVersion))
-            {
-                read.Transaction = transaction;
-                var version = (int)(await read.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                if (version > PostgresSchema.LayoutVersion)
-                {
-                    throw new StorageException(
-                        $"The tables in schema '{DbSchema}' have layout version {version}; this version of Upsonic.Memory.Postgres supports up to {PostgresSchema.LayoutVersion}. Upgrade the package.",
-                        null, "EnsureCreated", SessionTable);
-                }
-            }
-
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
-            _created = true;
         }
-        finally
-        {
-            _createGate.Release();
-        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<T> RunAsync<T>(string operation, string? recordId, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct) =>
-        RunAsync(operation, recordId, ensureCreated: true, work, ct);
-
-    /// <summary>Runs one operation on a pooled connection, creating the tables first when needed.</summary>
-    private Task<T> RunAsync<T>(string operation, string? recordId, bool ensureCreated, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct) =>
-        GuardAsync(operation, recordId, async token =>
-        {
-            if (ensureCreated)
-            {
-                await CreateTablesAsync(token).ConfigureAwait(false);
-            }
-
-            await using var connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            return await work(connection, token).ConfigureAwait(false);
-        }, ct);
-
-    /// <summary>Wraps engine failures of <paramref name="work"/> in <see cref="StorageException"/>.</summary>
-    private async Task<T> GuardAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <summary>Runs one operation's work on a pooled connection.</summary>
+    private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct)
     {
-        try
-        {
-            return await work(ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsEngineFailure(ex, ct))
-        {
-            // Class 57 = operator intervention (admin shutdown, crash shutdown, cannot connect now).
-            if (ex is not PostgresException postgres || postgres.SqlState.StartsWith("57", StringComparison.Ordinal))
-            {
-                // The connection (or the server) went away: drop pooled connections so the next call, after the server is
-                // back, opens fresh ones instead of failing again on a dead socket.
-                _dataSource.Clear();
-            }
-
-            var about = recordId is null ? "" : $" for '{recordId}'";
-            throw new StorageException($"PostgreSQL operation {operation}{about} failed: {ex.Message}", ex, operation, recordId);
-        }
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await work(connection, ct).ConfigureAwait(false);
     }
 
-    private static bool IsEngineFailure(Exception ex, CancellationToken ct) =>
-        ex is NpgsqlException or TimeoutException or IOException or SocketException
-        || (ex is OperationCanceledException && !ct.IsCancellationRequested && ex.InnerException is TimeoutException);
+    /// <inheritdoc />
+    protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is NpgsqlException or TimeoutException or IOException or SocketException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested && exception.InnerException is TimeoutException);
+
+    /// <inheritdoc />
+    protected override StorageException TranslateFailure(Exception exception, string operation, string? recordId)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+
+        // Class 57 = operator intervention (admin shutdown, crash shutdown, cannot connect now).
+        if (exception is not PostgresException postgres || postgres.SqlState.StartsWith("57", StringComparison.Ordinal))
+        {
+            // The connection (or the server) went away: drop pooled connections so the next call, after the server is
+            // back, opens fresh ones instead of failing again on a dead socket.
+            _dataSource.Clear();
+        }
+
+        var about = recordId is null ? "" : $" for '{recordId}'";
+        return new StorageException($"PostgreSQL operation {operation}{about} failed: {exception.Message}", exception, operation, recordId);
+    }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
     {

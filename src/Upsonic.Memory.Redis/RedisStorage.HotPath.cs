@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -9,15 +8,9 @@ public sealed partial class RedisStorage
 {
     /// <inheritdoc />
     /// <remarks>One script: the head, the N-th most recent history turn from the turn set, then that range of the history index.</remarks>
-    public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        if (historyTurns is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
-        }
-
-        return RunAsync("LoadSessionWindow", sessionId, async db =>
+        return WithDatabaseAsync(async db =>
         {
             var keys = Keys.Session(sessionId);
             var result = await db.ScriptEvaluateAsync(
@@ -56,15 +49,13 @@ public sealed partial class RedisStorage
     /// checks the head's version and writes the messages, the run and the head together. A conflicting writer makes the script write
     /// nothing; the append is then recomputed (usage included) from a fresh read.
     /// </remarks>
-    public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        Guard.Append(append, nameof(append));
-        CheckWriteSize(append.Run.Messages.Count, nameof(append));
         var run = append.Run;
         var sessionId = append.SessionId;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
         var keys = Keys.Session(sessionId);
-        return RunAsync("AppendRun", sessionId, async db =>
+        return WithDatabaseAsync(async db =>
         {
             await WriteSchemaAsync(db).ConfigureAwait(false);
             var runIndex = new RedisWriteBatch().SortedSetAdd(Keys.SessionsByRun(run.RunId), sessionId, NowMillis());
@@ -88,45 +79,32 @@ public sealed partial class RedisStorage
                 }
 
                 var (previous, alreadyStored) = runJson is null ? ((RunRecord?)null, 0L) : RedisRecords.ReadRun(runJson, sessionId);
-                var now = StorageClock.Now();
-                var record = SessionRows.Copy(run, withMessages: false);
-                record.SessionId = sessionId;
-                record.Sequence = previous?.Sequence ?? (stored?.RunCount ?? 0) + 1;
-                record.CreatedAt = previous?.CreatedAt ?? now;
-                record.UpdatedAt = now;
+                var plan = RunAppendPlan.Create(
+                    append,
+                    stored is null ? null : new SessionCounters(stored.RunCount, stored.MessageCount, stored.Head.Usage, stored.Head.AgentData),
+                    previous is null ? null : new PreviousRunSave(previous.Sequence, (int)alreadyStored, previous.Usage, previous.CreatedAt),
+                    StorageClock.Now());
 
                 var batch = new RedisWriteBatch(keys.All);
-                var messageCount = stored?.MessageCount ?? 0;
-                for (var i = (int)alreadyStored; i < serialized.Count; i++)
+                for (var i = 0; i < plan.NewMessageCount; i++)
                 {
-                    AddMessage(batch, keys, ++messageCount, record.Sequence, run.RunId, append.AddToHistory, serialized[i]);
+                    AddMessage(batch, keys, plan.FirstMessageSequence + i, plan.Sequence, run.RunId, append.AddToHistory, serialized[plan.FirstNewMessage + i]);
                 }
 
-                batch.HashSet(keys.Runs, run.RunId, RedisRecords.RunJson(record, Math.Max(alreadyStored, serialized.Count)));
-                batch.SortedSetAdd(keys.RunOrder, run.RunId, record.Sequence);
-
-                var head = stored?.Head ?? new AgentSession { SessionId = sessionId, AgentId = run.AgentId, UserId = run.UserId, Metadata = [], CreatedAt = now };
-                head.Usage = UsageMath.ApplyRunDelta(head.Usage, run.Usage, previous?.Usage);
-                if (!string.IsNullOrEmpty(append.AgentName))
-                {
-                    head.AgentData ??= [];
-                    head.AgentData["agent_name"] = append.AgentName;
-                }
-
-                head.UpdatedAt = now;
-                var runCount = Math.Max(stored?.RunCount ?? 0, record.Sequence);
+                batch.HashSet(keys.Runs, run.RunId, RedisRecords.RunJson(plan.Run, plan.RunMessageCount));
+                batch.SortedSetAdd(keys.RunOrder, run.RunId, plan.Sequence);
                 if (stored is null)
                 {
-                    RedisRecords.WriteHead(batch, keys.Head, head, runCount, messageCount, 1);
+                    RedisRecords.WriteHead(batch, keys.Head, plan.NewSessionHead(), plan.RunCount, plan.MessageCount, 1);
                 }
                 else
                 {
                     // Only the fields an append changes: the head stays O(1) however long the session is.
-                    batch.HashSetOrDelete(keys.Head, "usage", StorageJson.SerializeUsage(head.Usage))
-                        .HashSetOrDelete(keys.Head, "agent_data", StorageJson.SerializeObject(head.AgentData))
-                        .HashSet(keys.Head, "run_count", runCount)
-                        .HashSet(keys.Head, "message_count", messageCount)
-                        .HashSet(keys.Head, "updated_at", RedisRecords.Millis(now))
+                    batch.HashSetOrDelete(keys.Head, "usage", StorageJson.SerializeUsage(plan.SessionUsage))
+                        .HashSetOrDelete(keys.Head, "agent_data", StorageJson.SerializeObject(plan.AgentData))
+                        .HashSet(keys.Head, "run_count", plan.RunCount)
+                        .HashSet(keys.Head, "message_count", plan.MessageCount)
+                        .HashSet(keys.Head, "updated_at", RedisRecords.Millis(plan.Now))
                         .HashSet(keys.Head, RedisRecords.VersionField, stored.Version + 1);
                 }
 
@@ -135,26 +113,22 @@ public sealed partial class RedisStorage
                     return Optional<RunAppendResult>.Conflict;
                 }
 
-                return new RunAppendResult(record.Sequence, (int)Math.Max(0, serialized.Count - alreadyStored), stored is null, previous is null);
+                return plan.Result;
             }).ConfigureAwait(false);
         }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
-        return RunAsync("GetRun", runId, async db => (await ReadRunsAsync(db, sessionId, ["id", runId]).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
+        return WithDatabaseAsync(async db => (await ReadRunsAsync(db, sessionId, ["id", runId]).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Reads the run index (the sessions holding a run with this id), in session-id order, checking each.</remarks>
-    public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        Guard.Id(runId, nameof(runId));
-        Guard.OptionalNonBlankId(agentId, nameof(agentId));
-        return RunAsync("FindRun", runId, async db =>
+        return WithDatabaseAsync(async db =>
         {
             var entries = await ReadIndexAsync(db, Keys.SessionsByRun(runId)).ConfigureAwait(false);
             var stale = new List<IndexEntry>();
@@ -179,11 +153,9 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
-        return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async db =>
+        return WithDatabaseAsync<IReadOnlyList<RunRecord>>(async db =>
         {
             if (maxRuns == 0)
             {
@@ -216,10 +188,8 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
+    protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(summary);
         return UpdateHeadAsync("UpdateSummary", sessionId, (stored, batch, key) =>
         {
             if (stored.Head.SummaryWatermark >= watermark)
@@ -233,10 +203,8 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    protected override Task<bool> MergeSessionMetadataCoreAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(metadata);
         return UpdateHeadAsync("MergeSessionMetadata", sessionId, (stored, batch, key) =>
         {
             var merged = stored.Head.Metadata ?? [];
@@ -257,7 +225,7 @@ public sealed partial class RedisStorage
     private Task<bool> UpdateHeadAsync(string operation, string sessionId, Func<RedisRecords.StoredHead, RedisWriteBatch, RedisKey, bool> change, CancellationToken cancellationToken)
     {
         var keys = Keys.Session(sessionId);
-        return RunAsync(operation, sessionId, db => OptimisticAsync<bool>(operation, sessionId, async () =>
+        return WithDatabaseAsync(db => OptimisticAsync<bool>(operation, sessionId, async () =>
         {
             var (stored, _, _) = await ReadBeforeAsync(db, keys, sessionId, null, listRuns: false).ConfigureAwait(false);
             var batch = new RedisWriteBatch(keys.All);

@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -7,10 +6,9 @@ namespace Upsonic.Storage.Redis;
 public sealed partial class RedisStorage
 {
     /// <inheritdoc />
-    public Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
+    protected override Task<KnowledgeRow> UpsertKnowledgeContentCoreAsync(KnowledgeRow row, CancellationToken cancellationToken)
     {
-        Guard.KnowledgeRow(row, nameof(row));
-        return RunAsync("UpsertKnowledgeContent", row.Id, async db =>
+        return WithDatabaseAsync(async db =>
         {
             await WriteSchemaAsync(db).ConfigureAwait(false);
             var key = Keys.Knowledge(row.Id);
@@ -43,18 +41,15 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
+    protected override Task<KnowledgeRow?> GetKnowledgeContentCoreAsync(string id, CancellationToken cancellationToken)
     {
-        Guard.Id(id, nameof(id));
-        return RunAsync("GetKnowledgeContent", id, async db => (await ReadKnowledgeAsync(db, id).ConfigureAwait(false)).Record, cancellationToken);
+        return WithDatabaseAsync(async db => (await ReadKnowledgeAsync(db, id).ConfigureAwait(false)).Record, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsAsync(KnowledgeQuery? query = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {
-        query ??= new KnowledgeQuery();
-        RecordOrdering.Validate(query, nameof(query));
-        return RunAsync("GetKnowledgeContents", null, async db =>
+        return WithDatabaseAsync(async db =>
         {
             var index = query.KnowledgeBaseId is null ? Keys.KnowledgeAll : Keys.KnowledgeByBase(query.KnowledgeBaseId);
             var candidates = await ReadIndexAsync(db, index).ConfigureAwait(false);
@@ -80,24 +75,16 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteKnowledgeContentsCoreAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        Guard.Id(id, nameof(id));
-        return RunAsync("DeleteKnowledgeContent", id, db => DeleteKnowledgeCoreAsync(db, id), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
-        return RunAsync("DeleteKnowledgeContents", null, async db =>
+        return WithDatabaseAsync(async db =>
         {
-            var deleted = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => DeleteKnowledgeCoreAsync(db, id))).ConfigureAwait(false);
+            var deleted = await Task.WhenAll(ids.Select(id => RemoveKnowledgeAsync(db, id))).ConfigureAwait(false);
             return deleted.Count(d => d);
         }, cancellationToken);
     }
 
-    private async Task<bool> DeleteKnowledgeCoreAsync(IDatabase db, string id)
+    private async Task<bool> RemoveKnowledgeAsync(IDatabase db, string id)
     {
         var old = await DeleteVersionedAsync(db, "DeleteKnowledgeContent", id, Keys.Knowledge(id), () => ReadKnowledgeAsync(db, id)).ConfigureAwait(false);
         if (old is null)

@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -9,35 +8,21 @@ public sealed partial class RedisStorage
     private static readonly RedisValue[] ListingFields = ["id", "type", "user_id", "agent_id", "created_at", "updated_at"];
 
     /// <inheritdoc />
-    public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
     {
-        Guard.Session(session, nameof(session));
-        CheckWriteSize(MessageCount(session), nameof(session));
-        return RunAsync("UpsertSession", session.SessionId, db => UpsertSessionCoreAsync(db, session), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.Sessions(sessions, nameof(sessions));
-        foreach (var session in list)
+        return WithDatabaseAsync<IReadOnlyList<AgentSession>>(async db =>
         {
-            CheckWriteSize(MessageCount(session), nameof(sessions));
-        }
-
-        return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", null, async db =>
-        {
-            var stored = new List<AgentSession>(list.Count);
-            foreach (var session in list)
+            var stored = new List<AgentSession>(sessions.Count);
+            foreach (var session in sessions)
             {
-                stored.Add(await UpsertSessionCoreAsync(db, session).ConfigureAwait(false));
+                stored.Add(await WriteSessionAsync(db, session).ConfigureAwait(false));
             }
 
             return stored;
         }, cancellationToken);
     }
 
-    private async Task<AgentSession> UpsertSessionCoreAsync(IDatabase db, AgentSession session)
+    private async Task<AgentSession> WriteSessionAsync(IDatabase db, AgentSession session)
     {
         await WriteSchemaAsync(db).ConfigureAwait(false);
         var id = session.SessionId;
@@ -130,29 +115,11 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
-    {
-        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
-        return RunAsync("GetSession", sessionId, async db =>
-        {
-            if (sessionId is not null)
-            {
-                var session = await ReadWholeAsync(db, sessionId).ConfigureAwait(false);
-                return session is not null && RecordOrdering.Matches(session, query) ? session : null;
-            }
-
-            return (await ListSessionsAsync(db, query).ConfigureAwait(false)).Items.FirstOrDefault();
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
     /// <remarks>Candidates come from the most selective index (user, then agent, then type, then all); each is checked against its
     /// head, so the cost grows with the number of candidates, never with their messages. Only the page's sessions are read whole.</remarks>
-    public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        query ??= new SessionQuery();
-        Guard.Query(query, nameof(query));
-        return RunAsync("GetSessions", null, db => ListSessionsAsync(db, query), cancellationToken);
+        return WithDatabaseAsync(db => ListSessionsAsync(db, query), cancellationToken);
     }
 
     private async Task<PagedResult<AgentSession>> ListSessionsAsync(IDatabase db, SessionQuery query)
@@ -254,37 +221,28 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        return RunAsync("DeleteSession", sessionId, db => DeleteSessionCoreAsync(db, sessionId), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(sessionIds, nameof(sessionIds));
-        return RunAsync("DeleteSessions", null, async db =>
+        return WithDatabaseAsync(async db =>
         {
-            var deleted = await Task.WhenAll(sessionIds.Distinct(StringComparer.Ordinal).Select(id => DeleteSessionCoreAsync(db, id))).ConfigureAwait(false);
+            var deleted = await Task.WhenAll(sessionIds.Select(id => RemoveSessionAsync(db, id))).ConfigureAwait(false);
             return deleted.Count(d => d);
         }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        Guard.Id(userId, nameof(userId));
-        return RunAsync("DeleteUserData", userId, async db =>
+        return WithDatabaseAsync(async db =>
         {
             var sessions = await MatchingHeadsAsync(db, new SessionQuery { UserId = userId }).ConfigureAwait(false);
-            var deleted = await Task.WhenAll(sessions.Select(s => DeleteSessionCoreAsync(db, s.SessionId))).ConfigureAwait(false);
-            await DeleteUserMemoryCoreAsync(db, userId).ConfigureAwait(false);
+            var deleted = await Task.WhenAll(sessions.Select(s => RemoveSessionAsync(db, s.SessionId))).ConfigureAwait(false);
+            await RemoveUserMemoryAsync(db, userId).ConfigureAwait(false);
             return deleted.Count(d => d);
         }, cancellationToken);
     }
 
-    private async Task<bool> DeleteSessionCoreAsync(IDatabase db, string sessionId)
+    private async Task<bool> RemoveSessionAsync(IDatabase db, string sessionId)
     {
         var keys = Keys.Session(sessionId);
         var (old, runIds) = await OptimisticAsync<(AgentSession?, RedisValue[])>("DeleteSession", sessionId, async () =>

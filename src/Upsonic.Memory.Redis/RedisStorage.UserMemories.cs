@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -7,20 +6,12 @@ namespace Upsonic.Storage.Redis;
 public sealed partial class RedisStorage
 {
     /// <inheritdoc />
-    public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken)
     {
-        Guard.UserMemory(userMemory, nameof(userMemory));
-        return RunAsync("UpsertUserMemory", userMemory.UserId, db => WriteUserMemoryAsync(db, userMemory.UserId, _ => Copy(userMemory)), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
-        return RunAsync<IReadOnlyList<UserMemory>>("UpsertUserMemories", null, async db =>
+        return WithDatabaseAsync<IReadOnlyList<UserMemory>>(async db =>
         {
-            var stored = new List<UserMemory>(list.Count);
-            foreach (var memory in list)
+            var stored = new List<UserMemory>(userMemories.Count);
+            foreach (var memory in userMemories)
             {
                 stored.Add(await WriteUserMemoryAsync(db, memory.UserId, _ => Copy(memory)).ConfigureAwait(false));
             }
@@ -32,10 +23,9 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     /// <remarks>The merge is computed from the stored profile and written only if no other writer changed it meanwhile (else it is
     /// recomputed), so concurrent updates of different keys all survive.</remarks>
-    public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
+    protected override Task<UserMemory> UpdateUserProfileCoreAsync(ProfileUpdate update, CancellationToken cancellationToken)
     {
-        Guard.Profile(update, nameof(update));
-        return RunAsync("UpdateUserProfile", update.UserId, db => WriteUserMemoryAsync(db, update.UserId, current => new UserMemory
+        return WithDatabaseAsync(db => WriteUserMemoryAsync(db, update.UserId, current => new UserMemory
         {
             UserId = update.UserId,
             Profile = ProfileMerge.Apply(current?.Profile, update.Traits, update.Mode),
@@ -86,18 +76,9 @@ public sealed partial class RedisStorage
         ReadVersionedAsync(db, Keys.UserMemory(userId), json => RedisRecords.ReadUserMemory(json, userId));
 
     /// <inheritdoc />
-    public Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
-        return RunAsync("GetUserMemory", userId, async db => (await ListUserMemoriesAsync(db, query).ConfigureAwait(false)).Items.FirstOrDefault(), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
-    {
-        query ??= new UserMemoryQuery();
-        Guard.Query(query, nameof(query));
-        return RunAsync("GetUserMemories", null, db => ListUserMemoriesAsync(db, query), cancellationToken);
+        return WithDatabaseAsync(db => ListUserMemoriesAsync(db, query), cancellationToken);
     }
 
     private async Task<PagedResult<UserMemory>> ListUserMemoriesAsync(IDatabase db, UserMemoryQuery query)
@@ -128,24 +109,16 @@ public sealed partial class RedisStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteUserMemoriesCoreAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        Guard.Id(userId, nameof(userId));
-        return RunAsync("DeleteUserMemory", userId, db => DeleteUserMemoryCoreAsync(db, userId), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(userIds, nameof(userIds));
-        return RunAsync("DeleteUserMemories", null, async db =>
+        return WithDatabaseAsync(async db =>
         {
-            var deleted = await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(id => DeleteUserMemoryCoreAsync(db, id))).ConfigureAwait(false);
+            var deleted = await Task.WhenAll(userIds.Select(id => RemoveUserMemoryAsync(db, id))).ConfigureAwait(false);
             return deleted.Count(d => d);
         }, cancellationToken);
     }
 
-    private async Task<bool> DeleteUserMemoryCoreAsync(IDatabase db, string userId)
+    private async Task<bool> RemoveUserMemoryAsync(IDatabase db, string userId)
     {
         var old = await DeleteVersionedAsync(db, "DeleteUserMemory", userId, Keys.UserMemory(userId), () => ReadUserMemoryAsync(db, userId)).ConfigureAwait(false);
         if (old is null)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -13,7 +12,7 @@ namespace Upsonic.Storage.Redis;
 /// hash, a message hash keyed by sequence, sorted sets indexing history messages by turn and run messages by run, and a hash of run
 /// records. Each run is written by ONE Lua script that also checks the head's version, so concurrent writers never lose an update.
 /// Listings read sorted-set indexes under the hash tag <c>{prefix:idx}</c>; no call ever uses SCAN or KEYS except
-/// <see cref="ClearAllAsync"/>.</para>
+/// <see cref="StorageBase.ClearAllAsync"/>.</para>
 /// <para>Index keys live in another hash slot than session keys, so an index change is a second atomic step: new entries are added
 /// before the record is written, stale ones removed after. Readers check every entry against its record, so an entry left behind
 /// by a crash between the steps is never returned, and they remove such entries once they are older than a minute.</para>
@@ -23,14 +22,14 @@ namespace Upsonic.Storage.Redis;
 /// cannot change the key layout; the prefix and table names are validated at construction; error messages never contain the
 /// connection string or password.</para>
 /// </remarks>
-public sealed partial class RedisStorage : IStorage
+public sealed partial class RedisStorage : StorageBase
 {
     /// <summary>The default key prefix.</summary>
     public const string DefaultPrefix = "upsonic";
 
     /// <summary>
-    /// The most messages one write may hold: a run given to <see cref="AppendRunAsync"/>, or all messages (history and runs) of a
-    /// session given to <see cref="UpsertSessionAsync"/>. A write is one Lua script call, and Redis accepts at most 1,048,576
+    /// The most messages one write may hold: a run given to <see cref="StorageBase.AppendRunAsync"/>, or all messages (history and runs) of a
+    /// session given to <see cref="StorageBase.UpsertSessionAsync"/>. A write is one Lua script call, and Redis accepts at most 1,048,576
     /// arguments per command (about 20 per message); a larger write is rejected with an <see cref="ArgumentException"/> before
     /// anything is written, rather than failing in the server.
     /// </summary>
@@ -58,13 +57,14 @@ public sealed partial class RedisStorage : IStorage
     /// after it comes back, without recreating the storage.</remarks>
     /// <exception cref="ArgumentException"><paramref name="dbUrl"/> is missing or cannot be parsed, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(string dbUrl, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), Or(knowledgeTable, "knowledge"), id)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
         {
             throw new ArgumentException("A Redis URL (redis://host:port) or a StackExchange.Redis configuration string is required.", nameof(dbUrl));
         }
 
-        (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
+        (DbPrefix, Expire) = Settings(dbPrefix, expire);
         _options = RedisConnectionOptions.Parse(dbUrl, nameof(dbUrl));
         _ownsClient = true;
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
@@ -81,21 +81,19 @@ public sealed partial class RedisStorage : IStorage
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), Or(knowledgeTable, "knowledge"), id)
     {
         if (redisClient is null)
         {
             throw new ArgumentException("A Redis connection (IConnectionMultiplexer) is required.", nameof(redisClient));
         }
 
-        (DbPrefix, Expire, SessionTable, UserMemoryTable, KnowledgeTable) = Names(dbPrefix, expire, sessionTable, userMemoryTable, knowledgeTable);
+        (DbPrefix, Expire) = Settings(dbPrefix, expire);
         _client = redisClient;
         _ownsClient = false;
         Keys = new RedisKeys(DbPrefix, SessionTable, UserMemoryTable, KnowledgeTable);
         Id = string.IsNullOrEmpty(id) ? DefaultId(DbPrefix, RedisConnectionOptions.Describe(redisClient.GetEndPoints(), 0)) : id;
     }
-
-    /// <inheritdoc />
-    public string Id { get; }
 
     /// <summary>The prefix of every key this storage writes.</summary>
     public string DbPrefix { get; }
@@ -103,39 +101,25 @@ public sealed partial class RedisStorage : IStorage
     /// <summary>The TTL in seconds applied to every key on each write, or null when keys never expire.</summary>
     public int? Expire { get; }
 
-    /// <inheritdoc />
-    public string SessionTable { get; }
-
-    /// <inheritdoc />
-    public string UserMemoryTable { get; }
-
-    /// <inheritdoc />
-    public string KnowledgeTable { get; }
-
     internal RedisKeys Keys { get; }
 
     /// <inheritdoc />
-    /// <remarks>Redis has no tables: any valid name exists.</remarks>
-    public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
+    /// <remarks>Writes the schema-version key (again); there is nothing else to create.</remarks>
+    protected override Task CreateSchemaCoreAsync(CancellationToken cancellationToken)
     {
-        Guard.Id(tableName, nameof(tableName));
-        return Task.FromResult(true);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Writes the schema-version key; there is nothing else to create.</remarks>
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
-        RunAsync("EnsureCreated", null, async db =>
+        _schemaWritten = false;
+        return WithDatabaseAsync(async db =>
         {
             await WriteSchemaAsync(db).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     /// <remarks>The one operation that scans: it deletes every key of this storage's tables (records and their indexes) on every primary,
     /// including keys that no index lists. Keys of another storage that shares the prefix with other table names are left alone.</remarks>
-    public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
-        RunAsync("ClearAll", null, async db =>
+    protected override Task ClearAllCoreAsync(CancellationToken cancellationToken) =>
+        WithDatabaseAsync(async db =>
         {
             var client = db.Multiplexer;
             foreach (var server in client.GetServers().Where(s => !s.IsReplica && s.IsConnected))
@@ -157,6 +141,22 @@ public sealed partial class RedisStorage : IStorage
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>A session is written in one script call: its messages and its runs' messages together at most <see cref="MaxMessagesPerWrite"/>.</remarks>
+    protected override void CheckWriteLimits(AgentSession session, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        CheckWriteSize(MessageCount(session), parameterName);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A run is written in one script call: at most <see cref="MaxMessagesPerWrite"/> messages.</remarks>
+    protected override void CheckWriteLimits(RunAppend append, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        CheckWriteSize(append.Run.Messages.Count, parameterName);
+    }
+
     private static void CheckWriteSize(int messages, string parameterName)
     {
         if (messages > MaxMessagesPerWrite)
@@ -170,7 +170,7 @@ public sealed partial class RedisStorage : IStorage
     private static int MessageCount(AgentSession session) => session.Messages.Count + session.Runs.Sum(r => r?.Messages.Count ?? 0);
 
     /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
         if (_disposed)
         {
@@ -208,21 +208,25 @@ public sealed partial class RedisStorage : IStorage
         }
     }
 
-    /// <summary>Runs one storage operation, turning driver failures into <see cref="StorageException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>Runs one operation's work on the database of the (lazily opened) connection.</summary>
+    private async Task<T> WithDatabaseAsync<T>(Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            var client = await ConnectionAsync().ConfigureAwait(false);
-            return await action(client.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
-        {
-            // The driver's message names endpoints and commands, never the password; ours adds only the operation and record.
-            var what = recordId is null ? "" : $" for '{recordId}'";
-            throw new StorageException($"Redis operation {operation}{what} failed: {ex.GetType().Name}.", ex, operation, recordId);
-        }
+        var client = await ConnectionAsync().ConfigureAwait(false);
+        return await action(client.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is RedisException or RedisTimeoutException or TimeoutException;
+
+    /// <inheritdoc />
+    /// <remarks>The driver's message names endpoints and commands, never the password; ours adds only the operation and record.</remarks>
+    protected override StorageException TranslateFailure(Exception exception, string operation, string? recordId)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var what = recordId is null ? "" : $" for '{recordId}'";
+        return new StorageException($"Redis operation {operation}{what} failed: {exception.GetType().Name}.", exception, operation, recordId);
     }
 
     /// <summary>Writes the schema-version key once per instance (with the TTL, so no key outlives <see cref="Expire"/>).</summary>
@@ -244,21 +248,18 @@ public sealed partial class RedisStorage : IStorage
         _schemaWritten = true;
     }
 
-    private static (string Prefix, int? Expire, string Sessions, string UserMemories, string Knowledge) Names(
-        string dbPrefix, int? expire, string? sessionTable, string? userMemoryTable, string? knowledgeTable)
+    private static (string Prefix, int? Expire) Settings(string dbPrefix, int? expire)
     {
         if (expire is <= 0)
         {
             throw new ArgumentException("expire is a TTL in seconds and must be positive (or null for no expiry).", nameof(expire));
         }
 
-        return (
-            StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix)),
-            expire,
-            StorageNames.Validate(sessionTable, "sessions", nameof(sessionTable)),
-            StorageNames.Validate(userMemoryTable, "user_memories", nameof(userMemoryTable)),
-            StorageNames.Validate(knowledgeTable, "knowledge", nameof(knowledgeTable)));
+        return (StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix)), expire);
     }
+
+    /// <summary>Redis's own default key segments, which the base validates.</summary>
+    private static string Or(string? name, string fallback) => string.IsNullOrEmpty(name) ? fallback : name;
 
     /// <summary>"redis_" + 16 hex digits of SHA-256(prefix + '#' + endpoints): the same in every process, unlike string hash codes.</summary>
     internal static string DefaultId(string prefix, string endpoints) =>

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using Upsonic.Storage;
 using Upsonic.Storage.Postgres;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Postgres.Tests;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using Upsonic.Storage;
 using Upsonic.Storage.Postgres;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Postgres.Tests;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using StackExchange.Redis;
 using Upsonic.Storage;
 using Upsonic.Storage.Redis;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Redis.Tests;
 

@@ -1,6 +1,6 @@
 using Upsonic.Storage;
 using Upsonic.Storage.Redis;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Redis.Tests;
 

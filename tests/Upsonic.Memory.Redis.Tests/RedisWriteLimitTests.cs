@@ -1,6 +1,6 @@
 using Upsonic.Storage;
 using Upsonic.Storage.Redis;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Redis.Tests;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Upsonic.Storage;
 using Upsonic.Storage.Sqlite;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Sqlite.Tests;
 

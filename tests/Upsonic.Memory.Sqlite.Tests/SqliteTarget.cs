@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Upsonic.Storage;
 using Upsonic.Storage.Sqlite;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Sqlite.Tests;
 

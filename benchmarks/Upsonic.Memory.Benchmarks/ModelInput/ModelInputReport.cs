@@ -1,7 +1,6 @@
 using Upsonic.Benchmarks.Fixtures;
 using Upsonic.Storage;
-using Upsonic.Testing.MemoryAcceptance;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Benchmarks.ModelInput;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -47,26 +46,26 @@ internal sealed record AppendRunPlan(
     public static AppendRunPlan Build(RunAppend append, IReadOnlyList<string> serializedMessages, BsonDocument? previousRun, HeadAllocation allocation, DateTimeOffset now)
     {
         var previous = previousRun is null ? null : RunDocuments.Read(previousRun);
-        var stored = StoredMessages(previousRun);
-        var sequence = previous?.Sequence ?? allocation.RunCountBefore + 1;
-        var messages = new List<BsonDocument>(Math.Max(0, serializedMessages.Count - stored));
-        for (var i = stored; i < serializedMessages.Count; i++)
+        var plan = RunAppendPlan.Create(
+            append,
+            allocation.Created ? null : new SessionCounters(allocation.RunCountBefore, allocation.MessageCountBefore, allocation.Usage, null),
+            previous is null ? null : new PreviousRunSave(previous.Sequence, StoredMessages(previousRun), previous.Usage, previous.CreatedAt),
+            now);
+        var messages = new List<BsonDocument>(plan.NewMessageCount);
+        for (var i = 0; i < plan.NewMessageCount; i++)
         {
-            var messageSequence = allocation.MessageCountBefore + 1 + (i - stored);
-            messages.Add(MessageDocuments.Write(append.SessionId, messageSequence, sequence, append.Run.RunId, i, append.AddToHistory, serializedMessages[i]));
+            var position = plan.FirstNewMessage + i;
+            messages.Add(MessageDocuments.Write(
+                append.SessionId, plan.FirstMessageSequence + i, plan.Sequence, append.Run.RunId, position, append.AddToHistory, serializedMessages[position]));
         }
 
-        var record = SessionRows.Copy(append.Run, withMessages: false);
-        record.SessionId = append.SessionId;
-        record.Sequence = sequence;
-        record.CreatedAt = previous?.CreatedAt ?? now;
-        record.UpdatedAt = now;
-        var runDocument = RunDocuments.Write(append.SessionId, record, Math.Max(stored, serializedMessages.Count));
+        var runDocument = RunDocuments.Write(append.SessionId, plan.Run, plan.RunMessageCount);
 
+        // Agent data is merged by the head update ($set agent_data.agent_name); only the usage delta needs its own versioned write.
         UsageUpdate? usage = append.Run.Usage is null && previous?.Usage is null
             ? null
-            : new UsageUpdate(append.SessionId, allocation.Version, UsageMath.ApplyRunDelta(allocation.Usage, append.Run.Usage, previous?.Usage));
-        return new AppendRunPlan(append.SessionId, sequence, allocation.Created, previous is null, messages,
+            : new UsageUpdate(append.SessionId, allocation.Version, plan.SessionUsage);
+        return new AppendRunPlan(append.SessionId, plan.Sequence, plan.SessionCreated, plan.RunCreated, messages,
             RunDefinitions.ByKey(append.SessionId, append.Run.RunId), runDocument, usage, previous?.Usage);
     }
 

@@ -113,8 +113,8 @@ public sealed partial class Memory
 
     private async Task<RunRecord?> FindRunAsync(string runId, string? agentId, bool resumableOnly, CancellationToken ct)
     {
-        Guard.Id(runId, nameof(runId));
-        Guard.OptionalNonBlankId(agentId, nameof(agentId));
+        StorageArguments.Id(runId, nameof(runId));
+        StorageArguments.OptionalNonBlankId(agentId, nameof(agentId));
         var run = await Storage.GetRunAsync(SessionId, runId, ct).ConfigureAwait(false);
         if (run is not null && (!resumableOnly || run.IsResumable))
         {

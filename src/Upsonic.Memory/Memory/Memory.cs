@@ -124,7 +124,7 @@ public sealed partial class Memory : IAsyncDisposable
     }
 
     // Null or empty ids mean "a new GUID" (upstream); anything else must be a usable id (not white space, well-formed UTF-16).
-    private static string? CheckedId(string? id, string parameterName) => string.IsNullOrEmpty(id) ? id : Guard.Id(id, parameterName);
+    private static string? CheckedId(string? id, string parameterName) => string.IsNullOrEmpty(id) ? id : StorageArguments.Id(id, parameterName);
 
     private static int CheckedDebugLevel(int level, string parameterName) =>
         level is >= 1 and <= 3 ? level : throw new ArgumentOutOfRangeException(parameterName, level, "DebugLevel must be 1, 2 or 3.");

@@ -3,8 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Upsonic.Storage;
 using Upsonic.Storage.Mongo;
-using Upsonic.Storage.Serialization;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Definitions;
 

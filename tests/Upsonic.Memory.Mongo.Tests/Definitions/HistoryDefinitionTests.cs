@@ -1,6 +1,6 @@
 using Upsonic.Storage;
 using Upsonic.Storage.Mongo;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Definitions;
 

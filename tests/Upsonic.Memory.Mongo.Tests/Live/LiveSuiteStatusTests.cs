@@ -4,13 +4,11 @@ namespace Upsonic.Memory.Mongo.Tests.Live;
 public sealed class LiveSuiteStatusTests
 {
     [Fact]
-    public void The_live_MongoDB_suite_runs_only_against_a_server_given_by_MONGODB_URI()
+    public void The_live_MongoDB_suite_runs_against_the_server_given_by_MONGODB_URI()
     {
-        if (MongoTarget.Uri is null)
-        {
-            Assert.Skip(MongoTarget.SkipReason);
-        }
+        var uri = MongoTestServer.Require();
 
-        Assert.StartsWith("mongodb", MongoTarget.Uri, StringComparison.Ordinal);
+        Assert.StartsWith("mongodb", uri, StringComparison.Ordinal);
     }
+
 }

@@ -2,37 +2,25 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Upsonic.Storage;
 using Upsonic.Storage.Mongo;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Live;
 
 /// <summary>
-/// Runs the shared suites against a real MongoDB server given by <c>MONGODB_URI</c>: every storage gets its own database,
-/// dropped when the test ends. Without <c>MONGODB_URI</c> the tests skip (see <see cref="SkipReason"/>).
+/// Runs the shared suites against the server of <see cref="MongoTestServer"/>: every storage gets its own database, removed when
+/// the test ends (dropped on MongoDB; emptied collection by collection on the stand-in, which has no <c>dropDatabase</c>).
 /// </summary>
-/// <remarks>
-/// This is the one documented exception to "a missing server fails under CI=true": no MongoDB server can be installed on the
-/// build machines (it is in neither Debian's archive nor the package registries they reach), so the live suite runs wherever a
-/// server is given, and every run without one says so in its output.
-/// </remarks>
 public sealed class MongoTarget : StorageTarget
 {
-    /// <summary>The environment variable that names the server.</summary>
-    public const string UriVariable = "MONGODB_URI";
-
-    /// <summary>Why the live tests skip, and the one command that runs them.</summary>
-    public const string SkipReason =
-        "Live MongoDB suite skipped: MONGODB_URI is not set (no MongoDB server can be installed on this machine). " +
-        "Run: MONGODB_URI=mongodb://127.0.0.1:27017 dotnet test tests/Upsonic.Memory.Mongo.Tests";
-
-    private readonly List<string> _databases = [];
+    private readonly List<MongoStorage> _created = [];
     private MongoClient? _admin;
-
-    /// <summary>The server's connection string, or null when none is given.</summary>
-    public static string? Uri => Environment.GetEnvironmentVariable(UriVariable) is { Length: > 0 } uri ? uri : null;
 
     /// <inheritdoc />
     public override string Name => "mongo";
+
+    /// <inheritdoc />
+    public override (string Session, string UserMemory, string Knowledge) TableParameterNames =>
+        ("sessionCollection", "userMemoryCollection", "knowledgeCollection");
 
     /// <inheritdoc />
     public override Task<IStorage> CreateAsync() => CreateNamedAsync(null, null, null, null);
@@ -42,8 +30,9 @@ public sealed class MongoTarget : StorageTarget
     {
         var uri = RequireServer();
         var database = $"upsonic_test_{Guid.NewGuid():N}"[..40];
-        _databases.Add(database);
-        return Task.FromResult<IStorage>(new MongoStorage(uri, database, sessionTable, userMemoryTable, knowledgeTable, id));
+        var storage = new MongoStorage(uri, database, sessionTable, userMemoryTable, knowledgeTable, id);
+        _created.Add(storage);
+        return Task.FromResult<IStorage>(storage);
     }
 
     /// <summary>A second storage with its own client (own connection pool), as another process would open it.</summary>
@@ -51,6 +40,15 @@ public sealed class MongoTarget : StorageTarget
     {
         var mongo = (MongoStorage)storage;
         return Task.FromResult<IStorage>(new MongoStorage(RequireServer(), mongo.DbName, mongo.SessionTable, mongo.UserMemoryTable, mongo.KnowledgeTable));
+    }
+
+    /// <summary>A storage over the same database with other collection names, as a second application sharing the database would open it.</summary>
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        var mongo = (MongoStorage)storage;
+        var other = new MongoStorage(RequireServer(), mongo.DbName, sessionTable, userMemoryTable, knowledgeTable);
+        _created.Add(other);
+        return Task.FromResult<IStorage>(other);
     }
 
     /// <summary>Overwrites the stored message text with a raw update, bypassing the storage.</summary>
@@ -62,14 +60,40 @@ public sealed class MongoTarget : StorageTarget
         Assert.Equal(1, result.MatchedCount);
     }
 
-    /// <summary>Drops every database this target created.</summary>
+    /// <inheritdoc />
+    public override void RequireEngineFeature(EngineFeature feature)
+    {
+        switch (feature)
+        {
+            case EngineFeature.AtomicConcurrentUpdates:
+                MongoTestServer.RequireRealServer("findAndModify returning the document it updated atomically under concurrent writers");
+                break;
+            case EngineFeature.TableListing:
+                MongoTestServer.RequireRealServer("the listCollections command");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown engine feature.");
+        }
+    }
+
+    /// <summary>Removes every database this target created.</summary>
     public override async ValueTask DisposeAsync()
     {
         if (_admin is not null)
         {
-            foreach (var database in _databases)
+            if (MongoTestServer.IsStandIn)
             {
-                await _admin.DropDatabaseAsync(database);
+                foreach (var storage in _created)
+                {
+                    await EmptyAsync(storage);
+                }
+            }
+            else
+            {
+                foreach (var database in _created.Select(s => s.DbName).Distinct())
+                {
+                    await _admin.DropDatabaseAsync(database);
+                }
             }
 
             _admin.Dispose();
@@ -78,16 +102,25 @@ public sealed class MongoTarget : StorageTarget
         await base.DisposeAsync();
     }
 
+    private async Task EmptyAsync(MongoStorage storage)
+    {
+        var database = _admin!.GetDatabase(storage.DbName);
+        string[] collections =
+        [
+            storage.SessionCollection, storage.MessageCollection, storage.RunCollection, storage.SchemaCollection,
+            storage.UserMemoryCollection, storage.KnowledgeCollection,
+        ];
+        foreach (var name in collections)
+        {
+            await database.GetCollection<BsonDocument>(name).DeleteManyAsync(FilterDefinition<BsonDocument>.Empty);
+        }
+    }
+
     private MongoClient Admin() => _admin ??= new MongoClient(RequireServer());
 
     private string RequireServer()
     {
-        if (Uri is not { } uri)
-        {
-            Assert.Skip(SkipReason);
-            throw new System.Diagnostics.UnreachableException();
-        }
-
+        var uri = MongoTestServer.Require();
         _admin ??= new MongoClient(uri);
         return uri;
     }

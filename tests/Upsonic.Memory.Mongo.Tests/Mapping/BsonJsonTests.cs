@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using Upsonic.Storage.Mongo;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Mapping;
 

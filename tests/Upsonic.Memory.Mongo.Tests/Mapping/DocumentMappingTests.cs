@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using MongoDB.Bson;
 using Upsonic.Storage;
 using Upsonic.Storage.Mongo;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Mapping;
 

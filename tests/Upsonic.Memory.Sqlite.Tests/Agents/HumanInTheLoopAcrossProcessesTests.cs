@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Upsonic.Storage.Sqlite;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Sqlite.Tests.Agents;
 

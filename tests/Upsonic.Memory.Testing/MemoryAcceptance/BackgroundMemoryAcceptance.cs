@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Background processing: the turn is saved at once, model work runs later, in order, coalesced, drained by Flush/Dispose.</summary>
-public abstract partial class BackgroundMemoryAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract partial class BackgroundMemoryAcceptance<TTarget> : UserProfileAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     private Memory NewBackgroundMemory(bool profile = false) =>

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Upsonic.Storage;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// Wraps a real storage and makes the named <see cref="IStorage"/> methods fail with <see cref="StorageException"/>, as a broken

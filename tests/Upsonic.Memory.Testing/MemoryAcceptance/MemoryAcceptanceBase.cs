@@ -1,20 +1,16 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Upsonic.Storage;
-using Upsonic.Testing.Models;
-using Upsonic.Testing.Storage;
 using Xunit;
+using Xunit.v3;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>What every Memory acceptance suite shares: a fresh storage from <typeparamref name="TTarget"/> per test, a scripted
 /// agent model, a scripted memory model and a recording logger factory.</summary>
-public abstract class MemoryAcceptanceBase<TTarget> : IAsyncLifetime
+public abstract class MemoryAcceptanceBase<TTarget> : ConcurrencyContract<TTarget>
     where TTarget : StorageTarget, new()
 {
-    /// <summary>The backend under test.</summary>
-    protected TTarget Target { get; } = new();
-
     /// <summary>A fresh, empty storage for this test.</summary>
     protected IStorage Storage { get; private set; } = null!;
 
@@ -27,22 +23,16 @@ public abstract class MemoryAcceptanceBase<TTarget> : IAsyncLifetime
     /// <summary>Records every log entry.</summary>
     protected RecordingLoggerFactory Logs { get; } = new();
 
-    /// <summary>The test's cancellation token.</summary>
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <inheritdoc />
-    public async ValueTask InitializeAsync() => Storage = await Target.CreateAsync();
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <remarks>Only the acceptance tests get <see cref="Storage"/>; the storage contract tests earlier in the chain create their own.</remarks>
+    public override async ValueTask InitializeAsync()
     {
-        GC.SuppressFinalize(this);
-        if (Storage is not null)
+        await base.InitializeAsync();
+        var declaringType = (TestContext.Current.TestMethod as IXunitTestMethod)?.Method.DeclaringType;
+        if (declaringType is not null && typeof(MemoryAcceptanceBase<TTarget>).IsAssignableFrom(declaringType))
         {
-            await Storage.DisposeAsync();
+            Storage = await CreateAsync();
         }
-
-        await Target.DisposeAsync();
     }
 
     /// <summary>A memory over <see cref="Storage"/> with the given settings, <see cref="Logs"/> and (unless <paramref name="withModel"/> is false) <see cref="MemoryModel"/>.</summary>

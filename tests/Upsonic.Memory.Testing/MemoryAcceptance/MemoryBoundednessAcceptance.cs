@@ -1,15 +1,14 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// Model spend stays flat: over a 200-turn conversation with summary and profile on, what memory sends to the model at turn 200
 /// is no more than at turn 10 plus the growth of the summary and profile themselves (upstream's grows with every turn).
 /// </summary>
-public abstract class MemoryBoundednessAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemoryBoundednessAcceptance<TTarget> : MemoryDiagnosticsAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
-using static Upsonic.Testing.MemoryAcceptance.MemoryTurns;
+using static Upsonic.Storage.Testing.MemoryTurns;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>The conveniences of UPSTREAM 8 (get/set metadata, list/find/delete sessions, load runs) and their sync twins.</summary>
-public abstract class MemoryConvenienceAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemoryConvenienceAcceptance<TTarget> : MemoryBoundednessAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

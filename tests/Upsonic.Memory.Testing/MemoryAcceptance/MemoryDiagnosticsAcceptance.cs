@@ -2,13 +2,12 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Logging, tracing and metrics of memory work.</summary>
-public abstract class MemoryDiagnosticsAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemoryDiagnosticsAcceptance<TTarget> : BackgroundMemoryAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

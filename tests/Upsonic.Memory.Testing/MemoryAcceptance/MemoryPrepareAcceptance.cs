@@ -2,11 +2,10 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
-using static Upsonic.Testing.MemoryAcceptance.MemoryTurns;
+using static Upsonic.Storage.Testing.MemoryTurns;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>PrepareAsync: what a run is given (UPSTREAM 2.2-2.5, test_memory.py), with the exact injection formats.</summary>
 public abstract class MemoryPrepareAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>

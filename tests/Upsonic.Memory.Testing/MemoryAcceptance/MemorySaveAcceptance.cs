@@ -1,13 +1,12 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
-using static Upsonic.Testing.MemoryAcceptance.MemoryTurns;
+using static Upsonic.Storage.Testing.MemoryTurns;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>SaveRunAsync: save flags, HITL checkpoints, what is stored (UPSTREAM 2.6, test_memory.py, test_storage_full_memory.py).</summary>
-public abstract class MemorySaveAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemorySaveAcceptance<TTarget> : MemoryPrepareAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

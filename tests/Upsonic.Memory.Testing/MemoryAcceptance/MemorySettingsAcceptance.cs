@@ -1,12 +1,10 @@
 using Upsonic.Storage;
-using Upsonic.Testing.Models;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Settings: defaults, id generation, load flags defaulting to save flags (test_memory.py, test_memory_save_load_flags.py).</summary>
-public abstract class MemorySettingsAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemorySettingsAcceptance<TTarget> : MemoryConvenienceAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
-using static Upsonic.Testing.MemoryAcceptance.MemoryTurns;
+using static Upsonic.Storage.Testing.MemoryTurns;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Storage failures surface to the caller of the run: a failed save, and a failed read in prepare, before the model is called.</summary>
-public abstract class MemoryStorageFailureAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class MemoryStorageFailureAcceptance<TTarget> : MemorySettingsAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

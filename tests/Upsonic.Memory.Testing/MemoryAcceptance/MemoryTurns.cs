@@ -1,8 +1,7 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Models;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>What one scripted turn did: the context memory prepared, the request the agent model got, and the run that was saved.</summary>
 public sealed record TurnResult(MemoryContext Context, ScriptedRequest AgentRequest, AgentRun Run);

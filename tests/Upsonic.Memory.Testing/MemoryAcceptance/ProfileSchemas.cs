@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>A custom profile schema with required members, like upstream's <c>name: str, age: int</c> test schema.</summary>
 [Description("Who the user is.")]

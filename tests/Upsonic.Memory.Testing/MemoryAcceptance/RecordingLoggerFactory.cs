@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>One log entry recorded by <see cref="RecordingLoggerFactory"/>.</summary>
 public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Summary memory (UPSTREAM 3, test_summary_memory.py), incremental and bounded.</summary>
-public abstract class SummaryMemoryAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class SummaryMemoryAcceptance<TTarget> : MemorySaveAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

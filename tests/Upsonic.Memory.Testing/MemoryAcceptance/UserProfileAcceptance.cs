@@ -1,13 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.MemoryAcceptance;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>User analysis memory (UPSTREAM 4, test_storage_user_profile_schema.py, test_storage_dynamic_profile.py).</summary>
-public abstract class UserProfileAcceptance<TTarget> : MemoryAcceptanceBase<TTarget>
+public abstract class UserProfileAcceptance<TTarget> : SummaryMemoryAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     private async Task<JsonObject?> ProfileAsync(string userId) => (await Storage.GetUserMemoryAsync(userId, cancellationToken: Ct))?.Profile;

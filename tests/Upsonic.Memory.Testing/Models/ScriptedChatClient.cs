@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Upsonic.Testing.Models;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// A deterministic <see cref="IChatClient"/> for tests: it answers from rules and a queue of scripted replies and records

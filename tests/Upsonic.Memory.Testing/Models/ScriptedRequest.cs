@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Upsonic.Testing.Models;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>One request that <see cref="ScriptedChatClient"/> received, deep-copied when it arrived.</summary>
 public sealed class ScriptedRequest

@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// No lost updates: concurrent writers, each through its own storage instance (as separate processes would), never lose a run,
 /// a message, a metadata key or a profile key.
 /// </summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class ConcurrencyContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class ConcurrencyContract<TTarget> : CorruptDataContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     private const int Writers = 8;
@@ -18,6 +18,7 @@ public abstract class ConcurrencyContract<TTarget> : StorageContract<TTarget>, I
     [Fact]
     public async Task Eight_writers_appending_a_hundred_runs_each_to_one_session_lose_nothing_and_keep_their_order()
     {
+        Target.RequireEngineFeature(EngineFeature.AtomicConcurrentUpdates);
         const int runsPerWriter = 100;
         var storages = await InstancesAsync();
 

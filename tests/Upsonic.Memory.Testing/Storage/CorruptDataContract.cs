@@ -2,14 +2,14 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>A corrupt stored message fails only the reads that need it, with a <see cref="StorageException"/> naming it; content of a
 /// type this version does not know is data, not corruption.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class CorruptDataContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class CorruptDataContract<TTarget> : LifecycleContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     private const string Broken = "broken-session";

@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>The per-turn hot path that Memory uses: append a run, load a window, read runs, summary, metadata and profile updates, forget a user.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class HotPathContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class HotPathContract<TTarget> : BadInputContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

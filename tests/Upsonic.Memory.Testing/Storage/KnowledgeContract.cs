@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>The knowledge-base document registry: rows by id, 1-based pages, deletes.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class KnowledgeContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class KnowledgeContract<TTarget> : UserMemoryContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// The one listing behaviour of <see cref="IStorage.GetSessionsAsync"/> on every backend: filters, ordering, ties, paging and totals.
 /// </summary>
 /// <remarks>The seed is ten sessions s00..s09 created one minute apart; even ones belong to user u-even and agent a-even.</remarks>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class SessionListingContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class SessionListingContract<TTarget> : SessionRecordContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     private static readonly string[] Newest = ["s09", "s08", "s07", "s06", "s05", "s04", "s03", "s02", "s01", "s00"];

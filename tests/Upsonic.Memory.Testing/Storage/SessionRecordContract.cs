@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>The session record API: upsert, get, get with filters, delete and bulk operations, and what a round trip keeps.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class SessionRecordContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class SessionRecordContract<TTarget> : StorageContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

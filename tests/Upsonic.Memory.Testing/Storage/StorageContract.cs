@@ -1,7 +1,7 @@
 using Upsonic.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// The base of every storage contract class: a new <typeparamref name="TTarget"/> per test, storages created through it, and

@@ -1,7 +1,7 @@
 using Upsonic.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>
 /// What a backend's test project provides so the shared suites (storage contract, Memory acceptance) can run against it unchanged.
@@ -84,6 +84,24 @@ public abstract class StorageTarget : IAsyncDisposable
     {
         Assert.Skip($"The {Name} target does not share a location between table names: override StorageTarget.OpenWithOtherTablesAsync to run this test.");
         throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
+    /// The names of the constructor parameters that take the session, user-memory and knowledge table names, as bad-input tests
+    /// expect them in <see cref="ArgumentException.ParamName"/>. A backend whose engine calls them otherwise (MongoDB's collections)
+    /// overrides this.
+    /// </summary>
+    public virtual (string Session, string UserMemory, string Knowledge) TableParameterNames =>
+        ("sessionTable", "userMemoryTable", "knowledgeTable");
+
+    /// <summary>
+    /// Called first by a shared test that relies on <paramref name="feature"/> of the engine. A target whose server is a
+    /// wire-compatible stand-in lacking it skips the test (<c>Assert.Skip</c>) naming what is missing; a real engine has every
+    /// feature, so the default does nothing.
+    /// </summary>
+    /// <param name="feature">What the test relies on.</param>
+    public virtual void RequireEngineFeature(EngineFeature feature)
+    {
     }
 
     /// <summary>

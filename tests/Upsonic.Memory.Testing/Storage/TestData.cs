@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Xunit;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>Small builders and comparisons shared by the storage contract suites, so each test reads as its behaviour.</summary>
 public static class TestData

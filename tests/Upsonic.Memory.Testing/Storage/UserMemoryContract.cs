@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Xunit;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
-namespace Upsonic.Testing.Storage;
+namespace Upsonic.Storage.Testing;
 
 /// <summary>The user-memory record API: one profile row per user, upsert, get, list, delete.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class UserMemoryContract<TTarget> : StorageContract<TTarget>, IAsyncLifetime
+public abstract class UserMemoryContract<TTarget> : SessionListingContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

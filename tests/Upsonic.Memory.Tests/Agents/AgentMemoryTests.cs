@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.MemoryAcceptance;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Agents;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Agents;
 

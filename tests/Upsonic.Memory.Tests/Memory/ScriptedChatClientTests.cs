@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Upsonic.Testing.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Memory;
 

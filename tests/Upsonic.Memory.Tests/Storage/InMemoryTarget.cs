@@ -1,5 +1,5 @@
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using static Upsonic.Testing.Storage.TestData;
+using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Tests.Storage;
 

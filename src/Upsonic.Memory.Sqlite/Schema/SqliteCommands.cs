@@ -1,0 +1,226 @@
+namespace Upsonic.Storage.Sqlite;
+
+/// <summary>
+/// Every DML statement of <see cref="SqliteStorage"/>, built once per instance from its validated table names. Values are
+/// always bound parameters (<c>@name</c>); id lists are bound as one JSON array and expanded with <c>json_each</c>.
+/// </summary>
+/// <remarks>
+/// Optional filters are written as <c>(@x IS NULL OR col = @x)</c> so each listing is one fixed statement; listings are not
+/// on the per-turn path. The hot-path statements (<see cref="LoadWindow"/> and the <c>Append*</c> statements) touch rows by
+/// primary key or by a bounded index range only; see docs/storage-sqlite.md.
+/// </remarks>
+internal sealed class SqliteCommands
+{
+    /// <summary>The head columns, in the order <see cref="SqliteMapping.ReadHead"/> reads them.</summary>
+    private const string HeadColumns =
+        "session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary, " +
+        "summary_watermark, usage, created_at, updated_at";
+
+    /// <summary>The run columns, in the order <see cref="SqliteMapping.ReadRun"/> reads them.</summary>
+    private const string RunColumns = "session_id, run_id, seq, agent_id, status, fields, usage, metadata, message_count, created_at, updated_at";
+
+    private const string UserMemoryColumns = "user_id, user_memory, agent_id, team_id, created_at, updated_at";
+
+    private const string KnowledgeColumns =
+        "id, name, description, metadata, type, size, knowledge_base_id, content_hash, chunk_count, source, status, status_message, " +
+        "access_count, created_at, updated_at";
+
+    private const string SessionFilter =
+        "(@session_ids IS NULL OR session_id IN (SELECT value FROM json_each(@session_ids))) " +
+        "AND (@session_type IS NULL OR session_type = @session_type) " +
+        "AND (@user_id IS NULL OR user_id = @user_id) AND (@agent_id IS NULL OR agent_id = @agent_id)";
+
+    private const string UserMemoryFilter =
+        "(@user_ids IS NULL OR user_id IN (SELECT value FROM json_each(@user_ids))) " +
+        "AND (@agent_id IS NULL OR agent_id = @agent_id) AND (@team_id IS NULL OR team_id = @team_id)";
+
+    private const string KnowledgeFilter = "(@knowledge_base_id IS NULL OR knowledge_base_id = @knowledge_base_id)";
+
+    /// <summary>LIMIT -1 means no limit in SQLite, so paging is one fixed clause.</summary>
+    private const string Paging = "LIMIT @limit OFFSET @offset";
+
+    public SqliteCommands(SqliteSchema schema)
+    {
+        string s = SqliteSchema.Quote(schema.SessionTable), m = SqliteSchema.Quote(schema.MessageTable), r = SqliteSchema.Quote(schema.RunTable);
+        string u = SqliteSchema.Quote(schema.UserMemoryTable), k = SqliteSchema.Quote(schema.KnowledgeTable);
+
+        // ----- hot path -----
+
+        // One command, two result sets, read in one snapshot (deferred read transaction):
+        // 1. the head by primary key;
+        // 2. the history rows of the last @turns distinct turns. The inner SELECT walks the (session_id, in_history, turn)
+        //    index backwards and stops after @turns distinct turns (LIMIT); the outer SELECT is a range scan of the same
+        //    index from the oldest of those turns. Rows read = messages in the window, whatever the history length.
+        SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;";
+        LoadWindow = SelectHead + "\n" + $"""
+            SELECT seq, turn, run_id, message FROM {m}
+            WHERE session_id = @session_id AND in_history = 1 AND turn >= (
+                SELECT MIN(turn) FROM (
+                    SELECT DISTINCT turn FROM {m} WHERE session_id = @session_id AND in_history = 1
+                    ORDER BY turn DESC LIMIT @turns))
+            ORDER BY turn, seq;
+            """;
+
+        // AppendRun, inside one BEGIN IMMEDIATE transaction: one read of the head and the run by primary key, optional head
+        // insert, N message inserts, one run upsert, one head update by primary key.
+        // No row when the session is new (a run row never outlives its head); run columns are NULL when the run is new.
+        AppendRead = $"""
+            SELECT h.run_count, h.message_count, h.usage, h.agent_data, x.seq, x.usage, x.message_count, x.created_at
+            FROM {s} AS h LEFT JOIN {r} AS x ON x.session_id = h.session_id AND x.run_id = @run_id
+            WHERE h.session_id = @session_id;
+            """;
+        AppendInsertHead = $"""
+            INSERT INTO {s} (session_id, session_type, agent_id, user_id, metadata, run_count, message_count, version, created_at, updated_at)
+            VALUES (@session_id, 'agent', @agent_id, @user_id, '{"{}"}', 0, 0, 1, @now, @now);
+            """;
+        AppendUpdateHead = $"""
+            UPDATE {s} SET run_count = @run_count, message_count = @message_count, usage = @usage, agent_data = @agent_data,
+                updated_at = @now, version = version + 1
+            WHERE session_id = @session_id;
+            """;
+
+        InsertMessage = $"INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message) VALUES (@session_id, @seq, @turn, @run_id, @in_history, @message);";
+        UpsertRun = $"""
+            INSERT INTO {r} ({RunColumns})
+            VALUES (@session_id, @run_id, @seq, @agent_id, @status, @fields, @usage, @metadata, @message_count, @created_at, @updated_at)
+            ON CONFLICT(session_id, run_id) DO UPDATE SET agent_id = excluded.agent_id, status = excluded.status, fields = excluded.fields,
+                usage = excluded.usage, metadata = excluded.metadata, message_count = excluded.message_count, updated_at = excluded.updated_at;
+            """;
+
+        // ----- runs -----
+        SelectRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND run_id = @run_id;";
+        FindRun = $"SELECT {RunColumns} FROM {r} WHERE run_id = @run_id AND (@agent_id IS NULL OR agent_id = @agent_id) ORDER BY session_id LIMIT 1;";
+        SelectRunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND seq > @after ORDER BY seq DESC LIMIT @limit;";
+        SelectRunMessages = $"SELECT seq, message FROM {m} WHERE session_id = @session_id AND run_id = @run_id ORDER BY seq;";
+        SelectRunsMessages = $"""
+            SELECT run_id, seq, message FROM {m}
+            WHERE session_id = @session_id AND run_id IN (SELECT value FROM json_each(@run_ids)) ORDER BY seq;
+            """;
+
+        // ----- head updates -----
+        UpdateSummary = $"""
+            UPDATE {s} SET summary = @summary, summary_watermark = @watermark, updated_at = @now, version = version + 1
+            WHERE session_id = @session_id AND summary_watermark < @watermark;
+            """;
+        SelectMetadata = $"SELECT metadata FROM {s} WHERE session_id = @session_id;";
+        UpdateMetadata = $"UPDATE {s} SET metadata = @metadata, updated_at = @now, version = version + 1 WHERE session_id = @session_id;";
+
+        // ----- sessions: record API -----
+        UpsertHead = $"""
+            INSERT INTO {s} (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary,
+                summary_watermark, usage, run_count, message_count, version, created_at, updated_at)
+            VALUES (@session_id, @session_type, @agent_id, @team_id, @workflow_id, @user_id, @session_data, @agent_data, @metadata, @summary,
+                @summary_watermark, @usage, @run_count, @message_count, 1, @created_at, @updated_at)
+            ON CONFLICT(session_id) DO UPDATE SET session_type = excluded.session_type, agent_id = excluded.agent_id,
+                team_id = excluded.team_id, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
+                session_data = excluded.session_data, agent_data = excluded.agent_data, metadata = excluded.metadata,
+                summary = excluded.summary, summary_watermark = excluded.summary_watermark, usage = excluded.usage,
+                run_count = excluded.run_count, message_count = excluded.message_count, version = version + 1,
+                updated_at = excluded.updated_at;
+            """;
+        SelectHistory = $"SELECT seq, turn, run_id, message FROM {m} WHERE session_id = @session_id AND in_history = 1 ORDER BY seq;";
+        SelectSessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id ORDER BY seq;";
+        SelectSessionRunMessages = $"SELECT run_id, seq, message FROM {m} WHERE session_id = @session_id AND run_id IS NOT NULL ORDER BY seq;";
+        CountSessions = $"SELECT COUNT(*) FROM {s} WHERE {SessionFilter};";
+        _selectSessions = order => $"SELECT {HeadColumns} FROM {s} WHERE {SessionFilter} ORDER BY {order} {Paging};";
+        DeleteSessionRows = $"""
+            DELETE FROM {m} WHERE session_id = @session_id;
+            DELETE FROM {r} WHERE session_id = @session_id;
+            """;
+        // Returns a row only when the head existed.
+        DeleteSessions = $"""
+            DELETE FROM {m} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
+            DELETE FROM {r} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
+            DELETE FROM {s} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
+            """;
+
+        // ----- user memories -----
+        UpsertUserMemory = $"""
+            INSERT INTO {u} ({UserMemoryColumns}) VALUES (@user_id, @user_memory, @agent_id, @team_id, @created_at, @updated_at)
+            ON CONFLICT(user_id) DO UPDATE SET user_memory = excluded.user_memory, agent_id = excluded.agent_id,
+                team_id = excluded.team_id, updated_at = excluded.updated_at
+            RETURNING created_at;
+            """;
+        SelectProfile = $"SELECT user_memory FROM {u} WHERE user_id = @user_id;";
+        CountUserMemories = $"SELECT COUNT(*) FROM {u} WHERE {UserMemoryFilter};";
+        SelectUserMemories = $"SELECT {UserMemoryColumns} FROM {u} WHERE {UserMemoryFilter} ORDER BY updated_at DESC, user_id ASC {Paging};";
+        DeleteUserMemories = $"DELETE FROM {u} WHERE user_id IN (SELECT value FROM json_each(@user_ids));";
+
+        // ----- knowledge -----
+        UpsertKnowledge = $"""
+            INSERT INTO {k} ({KnowledgeColumns})
+            VALUES (@id, @name, @description, @metadata, @type, @size, @knowledge_base_id, @content_hash, @chunk_count, @source, @status,
+                @status_message, @access_count, @created_at, @updated_at)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, metadata = excluded.metadata,
+                type = excluded.type, size = excluded.size, knowledge_base_id = excluded.knowledge_base_id,
+                content_hash = excluded.content_hash, chunk_count = excluded.chunk_count, source = excluded.source,
+                status = excluded.status, status_message = excluded.status_message, access_count = excluded.access_count,
+                created_at = CASE WHEN @created_given THEN excluded.created_at ELSE created_at END, updated_at = excluded.updated_at
+            RETURNING created_at;
+            """;
+        SelectKnowledge = $"SELECT {KnowledgeColumns} FROM {k} WHERE id = @id;";
+        CountKnowledge = $"SELECT COUNT(*) FROM {k} WHERE {KnowledgeFilter};";
+        _selectKnowledge = order => $"SELECT {KnowledgeColumns} FROM {k} WHERE {KnowledgeFilter} ORDER BY {order} {Paging};";
+        DeleteKnowledgeMany = $"DELETE FROM {k} WHERE id IN (SELECT value FROM json_each(@ids));";
+
+        // ----- privacy and lifecycle -----
+        DeleteUserData = $"""
+            DELETE FROM {m} WHERE session_id IN (SELECT session_id FROM {s} WHERE user_id = @user_id);
+            DELETE FROM {r} WHERE session_id IN (SELECT session_id FROM {s} WHERE user_id = @user_id);
+            DELETE FROM {s} WHERE user_id = @user_id;
+            DELETE FROM {u} WHERE user_id = @user_id;
+            """;
+        CountUserSessions = $"SELECT COUNT(*) FROM {s} WHERE user_id = @user_id;";
+        ClearAll = $"DELETE FROM {m}; DELETE FROM {r}; DELETE FROM {s}; DELETE FROM {u}; DELETE FROM {k};";
+    }
+
+    private readonly Func<string, string> _selectSessions;
+    private readonly Func<string, string> _selectKnowledge;
+
+    public string LoadWindow { get; }
+    public string AppendRead { get; }
+    public string AppendInsertHead { get; }
+    public string AppendUpdateHead { get; }
+    public string InsertMessage { get; }
+    public string UpsertRun { get; }
+    public string SelectRun { get; }
+    public string FindRun { get; }
+    public string SelectRunsAfter { get; }
+    public string SelectRunMessages { get; }
+    public string SelectRunsMessages { get; }
+    public string UpdateSummary { get; }
+    public string SelectMetadata { get; }
+    public string UpdateMetadata { get; }
+    public string UpsertHead { get; }
+    public string SelectHead { get; }
+    public string SelectHistory { get; }
+    public string SelectSessionRuns { get; }
+    public string SelectSessionRunMessages { get; }
+    public string CountSessions { get; }
+    public string DeleteSessionRows { get; }
+    public string DeleteSessions { get; }
+    public string UpsertUserMemory { get; }
+    public string SelectProfile { get; }
+    public string CountUserMemories { get; }
+    public string SelectUserMemories { get; }
+    public string DeleteUserMemories { get; }
+    public string UpsertKnowledge { get; }
+    public string SelectKnowledge { get; }
+    public string CountKnowledge { get; }
+    public string DeleteKnowledgeMany { get; }
+    public string DeleteUserData { get; }
+    public string CountUserSessions { get; }
+    public string ClearAll { get; }
+
+    /// <summary>A page of session heads: the given timestamp in the given direction (updated_at falls back to created_at), ties by id.</summary>
+    public string SelectSessions(RecordSortField sortBy, SortOrder order) => _selectSessions(Order(sortBy, order, "session_id"));
+
+    /// <summary>A page of knowledge rows, ordered like <see cref="SelectSessions"/>.</summary>
+    public string SelectKnowledgeRows(RecordSortField sortBy, SortOrder order) => _selectKnowledge(Order(sortBy, order, "id"));
+
+    private static string Order(RecordSortField sortBy, SortOrder order, string idColumn)
+    {
+        var key = sortBy == RecordSortField.UpdatedAt ? "COALESCE(updated_at, created_at)" : "created_at";
+        return $"{key} {(order == SortOrder.Ascending ? "ASC" : "DESC")}, {idColumn} ASC";
+    }
+}
