@@ -51,12 +51,16 @@ public sealed class MongoTarget : StorageTarget
         return Task.FromResult<IStorage>(other);
     }
 
-    /// <summary>Overwrites the stored message text with a raw update, bypassing the storage.</summary>
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    /// <summary>Overwrites the stored message text with unreadable text, bypassing the storage.</summary>
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    /// <summary>Overwrites the stored message text with <paramref name="storedJson"/> by a raw update, bypassing the storage.</summary>
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var mongo = (MongoStorage)storage;
         var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.MessageCollection).UpdateOneAsync(
-            MessageDefinitions.ByKey(sessionId, sequence), Builders<BsonDocument>.Update.Set(MessageDocuments.Message, "{ not json"));
+            MessageDefinitions.ByKey(sessionId, sequence), Builders<BsonDocument>.Update.Set(MessageDocuments.Message, storedJson));
         Assert.Equal(1, result.MatchedCount);
     }
 
