@@ -8,7 +8,9 @@ namespace Upsonic.Storage.Postgres;
 /// (<c>postgresql://user:password@host:port/database?sslmode=require</c>, also <c>postgres://</c> and SQLAlchemy-style
 /// <c>postgresql+psycopg://</c>, several hosts as <c>host1:5432,host2:5432</c>) or an Npgsql connection string as is.
 /// </summary>
-/// <remarks>Adds a 5 s connect timeout when none is given, so calls against a stopped server fail fast.</remarks>
+/// <remarks>Adds a 5 s connect timeout and a 10 s command timeout when none is given (Npgsql's defaults are 15 s and 30 s), so
+/// calls against a stopped or frozen server fail fast. Set <c>Timeout=</c> / <c>Command Timeout=</c> (URL: <c>connect_timeout</c>,
+/// <c>command_timeout</c>, in seconds) to choose others.</remarks>
 internal static class PostgresConnectionString
 {
     /// <summary>The connect timeout used when the connection string does not set one (Npgsql's own default is 15 s).</summary>
@@ -23,6 +25,11 @@ internal static class PostgresConnectionString
         return builder.Host is { Length: > 0 } host && !host.Contains(',', StringComparison.Ordinal) ? new(host, builder.Port) : null;
     }
 
+    /// <summary>The command timeout used when the connection string does not set one (Npgsql's own default is 30 s).</summary>
+    public const int DefaultCommandTimeoutSeconds = 10;
+
+    private const int NpgsqlDefaultCommandTimeoutSeconds = 30;
+
     public static string Build(string dbUrl, string parameterName)
     {
         NpgsqlConnectionStringBuilder builder;
@@ -30,7 +37,7 @@ internal static class PostgresConnectionString
         {
             builder = IsUrl(dbUrl) ? FromUrl(dbUrl, parameterName) : new NpgsqlConnectionStringBuilder(dbUrl);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or OverflowException)
         {
             // The driver's message may quote the string, which can hold a password: say only what is wrong in general.
             throw new ArgumentException(
@@ -45,6 +52,11 @@ internal static class PostgresConnectionString
         if (builder.Timeout == NpgsqlDefaultConnectTimeoutSeconds)
         {
             builder.Timeout = DefaultConnectTimeoutSeconds;
+        }
+
+        if (builder.CommandTimeout == NpgsqlDefaultCommandTimeoutSeconds)
+        {
+            builder.CommandTimeout = DefaultCommandTimeoutSeconds;
         }
 
         return builder.ConnectionString;
@@ -95,7 +107,8 @@ internal static class PostgresConnectionString
             builder.Host = host;
             if (port is not null)
             {
-                builder.Port = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture);
+                var number = int.Parse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+                builder.Port = number is >= 1 and <= 65535 ? number : throw new FormatException("The port is not between 1 and 65535.");
             }
         }
         else
@@ -121,6 +134,9 @@ internal static class PostgresConnectionString
                     break;
                 case "connect_timeout":
                     builder.Timeout = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "command_timeout":
+                    builder.CommandTimeout = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case "application_name":
                     builder.ApplicationName = value;

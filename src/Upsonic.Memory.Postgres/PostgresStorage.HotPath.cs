@@ -227,6 +227,7 @@ public sealed partial class PostgresStorage
         }
 
         var run = PostgresMapping.ReadRun(reader);
+        var storedCount = reader.GetInt32(PostgresMapping.RunMessageCountOrdinal);
         await reader.NextResultAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -234,6 +235,7 @@ public sealed partial class PostgresStorage
             run.Messages.Add(StorageJson.DeserializeMessage(reader.GetString(1), run.SessionId!, sequence));
         }
 
+        SessionRows.CheckMessageCount(run, storedCount);
         return run;
     }
 }

@@ -7,7 +7,8 @@ namespace Upsonic.Storage.Redis;
 /// <summary>Turns the <c>dbUrl</c> of <see cref="RedisStorage"/> into StackExchange.Redis options with fail-fast, reconnecting settings.</summary>
 internal static class RedisConnectionOptions
 {
-    /// <summary>Connect, sync and async timeout in milliseconds: a stopped server fails a call within a few seconds.</summary>
+    /// <summary>Connect, sync and async timeout in milliseconds unless the configuration string sets its own: a stopped or frozen
+    /// server fails a call within a few seconds.</summary>
     public const int TimeoutMilliseconds = 3000;
 
     /// <summary>
@@ -23,10 +24,12 @@ internal static class RedisConnectionOptions
                 ? FromUrl(new Uri(dbUrl))
                 : ConfigurationOptions.Parse(dbUrl);
         }
-        catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException or RedisConnectionException)
+        catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException or OverflowException or RedisConnectionException)
         {
-            // The URL may hold a password: never echo it.
-            throw new ArgumentException("The Redis URL or configuration string cannot be parsed.", parameterName, ex);
+            // The URL may hold a password and the parser's message quotes it: keep neither the text nor the parser's exception.
+            throw new ArgumentException(
+                "The Redis URL or configuration string cannot be parsed: use redis://[user:password@]host[:port][/db], rediss://... "
+                + "or a StackExchange.Redis configuration string (host:port,password=...).", parameterName);
         }
 
         if (options.EndPoints.Count == 0)
@@ -35,9 +38,24 @@ internal static class RedisConnectionOptions
         }
 
         options.AbortOnConnectFail = false;
-        options.ConnectTimeout = TimeoutMilliseconds;
-        options.SyncTimeout = TimeoutMilliseconds;
-        options.AsyncTimeout = TimeoutMilliseconds;
+        // A configuration string may choose its own timeouts (connectTimeout=, syncTimeout=, asyncTimeout=, in ms); ToString lists
+        // only the settings that were given.
+        var given = options.ToString(includePassword: false);
+        if (!given.Contains("connectTimeout=", StringComparison.OrdinalIgnoreCase))
+        {
+            options.ConnectTimeout = TimeoutMilliseconds;
+        }
+
+        if (!given.Contains("syncTimeout=", StringComparison.OrdinalIgnoreCase))
+        {
+            options.SyncTimeout = TimeoutMilliseconds;
+        }
+
+        if (!given.Contains("asyncTimeout=", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AsyncTimeout = TimeoutMilliseconds;
+        }
+
         options.ConnectRetry = 1;
         // Reconnect soon after a server restart instead of backing off exponentially.
         options.ReconnectRetryPolicy = new LinearRetry(500);

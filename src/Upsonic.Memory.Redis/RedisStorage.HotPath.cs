@@ -22,14 +22,14 @@ public sealed partial class RedisStorage
 
             var parts = (RedisResult[])result!;
             var head = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId).Head;
-            var rows = Pairs(parts[1]).ToList();
+            var rows = Pairs(parts[1], sessionId).ToList();
             var messages = (RedisResult[])parts[2]!;
             var turns = (RedisResult[])parts[3]!;
             var turnRuns = (RedisResult[])parts[4]!;
             var runOfTurn = new Dictionary<long, string?>();
             for (var i = 0; i < turns.Length; i++)
             {
-                runOfTurn[(long)(double)turns[i]] = turnRuns[i].IsNull ? null : (string?)turnRuns[i];
+                runOfTurn[RedisRecords.Integer(turns[i], sessionId)] = turnRuns[i].IsNull ? null : (string?)turnRuns[i];
             }
 
             var history = rows.Select((row, i) =>
@@ -171,7 +171,7 @@ public sealed partial class RedisStorage
         {
             var parts = (RedisResult[])item!;
             var run = RedisRecords.ReadRun((string)parts[0]!, sessionId).Run;
-            var sequences = ((RedisResult[])parts[1]!).Select(s => (long)s).ToList();
+            var sequences = ((RedisResult[])parts[1]!).Select(s => RedisRecords.Integer(s, sessionId)).ToList();
             var messages = (RedisResult[])parts[2]!;
             run.Messages = sequences.Select((seq, i) => (seq, i)).OrderBy(p => p.seq).Select(p => messages[p.i].IsNull
                 ? throw StorageJson.CorruptMessage(sessionId, p.seq, new InvalidOperationException("The message is missing."))

@@ -173,8 +173,8 @@ public sealed partial class RedisStorage
             SessionType = StoredNames.ParseSessionType(f[1]),
             UserId = f[2].IsNull ? null : (string?)f[2],
             AgentId = f[3].IsNull ? null : (string?)f[3],
-            CreatedAt = f[4].IsNull ? null : StorageClock.FromUnixMilliseconds((long)f[4]),
-            UpdatedAt = f[5].IsNull ? null : StorageClock.FromUnixMilliseconds((long)f[5]),
+            CreatedAt = f[4].IsNull ? null : StorageClock.FromUnixMilliseconds(RedisRecords.Integer(f[4], id), id),
+            UpdatedAt = f[5].IsNull ? null : StorageClock.FromUnixMilliseconds(RedisRecords.Integer(f[5], id), id),
         };
     }
 
@@ -191,8 +191,8 @@ public sealed partial class RedisStorage
         var parts = (RedisResult[])result!;
         var session = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId).Head;
         var messages = RedisRecords.Fields(parts[1]);
-        session.Messages = Pairs(parts[2]).OrderBy(p => p.Member).Select(p => ReadMessage(messages, sessionId, p.Member)).ToList();
-        var runMessages = Pairs(parts[5]).ToLookup(p => p.Score, p => p.Member);
+        session.Messages = Pairs(parts[2], sessionId).OrderBy(p => p.Member).Select(p => ReadMessage(messages, sessionId, p.Member)).ToList();
+        var runMessages = Pairs(parts[5], sessionId).ToLookup(p => p.Score, p => p.Member);
         session.Runs = RedisRecords.Fields(parts[4]).Values
             .Select(json => RedisRecords.ReadRun((string)json!, sessionId).Run)
             .OrderBy(r => r.Sequence)
@@ -211,12 +211,12 @@ public sealed partial class RedisStorage
             : throw StorageJson.CorruptMessage(sessionId, sequence, new InvalidOperationException("The message is missing."));
 
     /// <summary>Reads a WITHSCORES reply of integer members and scores.</summary>
-    private static IEnumerable<(long Member, long Score)> Pairs(RedisResult reply)
+    private static IEnumerable<(long Member, long Score)> Pairs(RedisResult reply, string sessionId)
     {
         var items = (RedisResult[])reply!;
         for (var i = 0; i + 1 < items.Length; i += 2)
         {
-            yield return ((long)items[i], (long)(double)items[i + 1]);
+            yield return (RedisRecords.Integer(items[i], sessionId), RedisRecords.Integer(items[i + 1], sessionId));
         }
     }
 

@@ -28,6 +28,14 @@ public sealed partial class RedisStorage : StorageBase
     /// <summary>The default key prefix.</summary>
     public const string DefaultPrefix = "upsonic";
 
+    /// <summary>
+    /// The most messages one write may hold: a run given to <see cref="StorageBase.AppendRunAsync"/>, or all messages (history and runs) of a
+    /// session given to <see cref="StorageBase.UpsertSessionAsync"/>. A write is one Lua script call, and Redis accepts at most 1,048,576
+    /// arguments per command (about 20 per message); a larger write is rejected with an <see cref="ArgumentException"/> before
+    /// anything is written, rather than failing in the server.
+    /// </summary>
+    public const int MaxMessagesPerWrite = 50_000;
+
     /// <summary>How long a dangling index entry is left alone, so readers never remove the entry of a record being written.</summary>
     internal static readonly TimeSpan IndexGrace = TimeSpan.FromMinutes(1);
 
@@ -112,7 +120,8 @@ public sealed partial class RedisStorage : StorageBase
     }
 
     /// <inheritdoc />
-    /// <remarks>The one operation that scans: it deletes every key of this prefix on every primary, including keys that no index lists.</remarks>
+    /// <remarks>The one operation that scans: it deletes every key of this storage's tables (records and their indexes) on every primary,
+    /// including keys that no index lists. Keys of another storage that shares the prefix with other table names are left alone.</remarks>
     protected override Task ClearAllCoreAsync(CancellationToken cancellationToken) =>
         WithDatabaseAsync(async db =>
         {
@@ -120,10 +129,13 @@ public sealed partial class RedisStorage : StorageBase
             foreach (var server in client.GetServers().Where(s => !s.IsReplica && s.IsConnected))
             {
                 var batch = new List<Task>();
-                await foreach (var key in server.KeysAsync(db.Database, Keys.Pattern, pageSize: 500).ConfigureAwait(false))
+                foreach (var pattern in Keys.TablePatterns)
                 {
-                    // One DEL per key: keys of different hash slots cannot share a DEL on a cluster.
-                    batch.Add(db.KeyDeleteAsync(key));
+                    await foreach (var key in server.KeysAsync(db.Database, pattern, pageSize: 500).ConfigureAwait(false))
+                    {
+                        // One DEL per key: keys of different hash slots cannot share a DEL on a cluster.
+                        batch.Add(db.KeyDeleteAsync(key));
+                    }
                 }
 
                 await Task.WhenAll(batch).ConfigureAwait(false);
@@ -132,6 +144,34 @@ public sealed partial class RedisStorage : StorageBase
             _schemaWritten = false;
             return true;
         }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>A session is written in one script call: its messages and its runs' messages together at most <see cref="MaxMessagesPerWrite"/>.</remarks>
+    protected override void CheckWriteLimits(AgentSession session, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        CheckWriteSize(MessageCount(session), parameterName);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A run is written in one script call: at most <see cref="MaxMessagesPerWrite"/> messages.</remarks>
+    protected override void CheckWriteLimits(RunAppend append, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        CheckWriteSize(append.Run.Messages.Count, parameterName);
+    }
+
+    private static void CheckWriteSize(int messages, string parameterName)
+    {
+        if (messages > MaxMessagesPerWrite)
+        {
+            throw new ArgumentException(
+                $"The write holds {messages} messages; RedisStorage writes at most {MaxMessagesPerWrite} in one atomic step (the Redis "
+                + "argument limit of one script call). Split the history over several runs.", parameterName);
+        }
+    }
+
+    private static int MessageCount(AgentSession session) => session.Messages.Count + session.Runs.Sum(r => r?.Messages.Count ?? 0);
 
     /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
     protected override async ValueTask DisposeAsyncCore()

@@ -39,6 +39,8 @@ internal sealed class SqliteScope : IAsyncDisposable
     /// Opens a pooled connection and sets SQLite's busy timeout on its native handle: a direct call, no statement to prepare
     /// and run on every open (a <c>PRAGMA busy_timeout</c> would cost one per operation). SQLite's own busy handler waits with
     /// short, growing sleeps, so a writer gets the lock soon after it is released (the driver's retry loop polls every 150 ms).
+    /// The native wait is one short slice; <see cref="SqliteStorage"/> repeats the operation until its busy timeout, checking the
+    /// cancellation token between tries.
     /// </summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -46,7 +48,7 @@ internal sealed class SqliteScope : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, SqliteStorage.BusyTimeoutMilliseconds);
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, SqliteStorage.BusyWaitSliceMilliseconds);
             return connection;
         }
         catch

@@ -53,6 +53,7 @@ public sealed partial class SqliteStorage
     private async Task<RunRecord?> ReadOneRunAsync(SqliteScope scope, SqliteCommand command, CancellationToken cancellationToken)
     {
         RunRecord run;
+        int storedCount;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -60,7 +61,7 @@ public sealed partial class SqliteStorage
                 return null;
             }
 
-            run = SqliteMapping.ReadRun(reader).Run;
+            (run, storedCount) = SqliteMapping.ReadRun(reader);
         }
 
         var sessionId = run.SessionId!;
@@ -72,6 +73,7 @@ public sealed partial class SqliteStorage
             run.Messages.Add(StorageJson.DeserializeMessage(rows.GetString(1), sessionId, seq));
         }
 
+        SessionRows.CheckMessageCount(run, storedCount);
         return run;
     }
 

@@ -11,7 +11,7 @@ namespace Upsonic.Storage.Sqlite;
 /// (session_id, run_id), plus user-memory, knowledge and schema-version tables (docs/storage-sqlite.md). Tables are created on
 /// first use and by <see cref="StorageBase.EnsureCreatedAsync"/>.</para>
 /// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
-/// transaction, and a writer that finds the file locked waits up to the busy timeout (30 s). Any number of instances and
+/// transaction, and a writer that finds the file locked waits up to the busy timeout (5 s by default). Any number of instances and
 /// processes can write the same file without losing updates.</para>
 /// <para>Each operation opens a pooled connection and returns it when done, so an instance is safe to share between threads.
 /// Disposing clears this file's connection pool and never erases data.</para>
@@ -23,11 +23,17 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>The default database file, relative to the current directory.</summary>
     public const string DefaultDbFile = "upsonic.db";
 
-    /// <summary>How long a writer waits for the file's write lock before failing, in milliseconds.</summary>
-    internal const int BusyTimeoutMilliseconds = 30_000;
+    /// <summary>The default of <see cref="BusyTimeout"/>: 5 seconds (the Python <c>sqlite3</c> module's default).</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a whole write is retried when SQLite still reports the file busy or locked.</summary>
-    private const int WriteAttempts = 3;
+    /// <summary>
+    /// How long SQLite itself waits for a lock in one go, in milliseconds. A longer wait is made of such slices, with the
+    /// cancellation token checked between them, so a cancelled call ends within about a second even when the file stays locked.
+    /// </summary>
+    internal const int BusyWaitSliceMilliseconds = 100;
+
+    /// <summary>The driver's own busy retry loop, in seconds (Microsoft.Data.Sqlite's <c>Default Timeout</c>; 0 would mean no limit).</summary>
+    private const int DriverBusySeconds = 1;
 
     private readonly string _connectionString;
     private readonly SqliteSchema _schema;
@@ -40,17 +46,31 @@ public sealed partial class SqliteStorage : StorageBase
     /// <param name="userMemoryTable">The user-memory table (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeTable">The knowledge table (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
-    /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.</param>
-    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is malformed.</exception>
+    /// <param name="connectionString">A full Microsoft.Data.Sqlite connection string; when given it wins over <paramref name="dbFile"/>.
+    /// Its <c>Default Timeout</c> is replaced: how long a call waits for a locked file is <paramref name="busyTimeout"/>.</param>
+    /// <param name="busyTimeout">How long an operation waits for a file another connection has locked before it fails with a
+    /// <see cref="StorageException"/>; null means <see cref="DefaultBusyTimeout"/> (5 s). The wait ends early when the call's
+    /// cancellation token is cancelled.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="busyTimeout"/> is not positive or longer than a day.</exception>
+    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is
+    /// malformed or sets <c>Password=</c> (the bundled SQLite has no encryption).</exception>
+    /// <exception cref="StorageException">The parent directory of <paramref name="dbFile"/> cannot be created.</exception>
     public SqliteStorage(
         string? dbFile = null,
         string? sessionTable = null,
         string? userMemoryTable = null,
         string? knowledgeTable = null,
         string? id = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        TimeSpan? busyTimeout = null)
         : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
+        BusyTimeout = busyTimeout ?? DefaultBusyTimeout;
+        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(busyTimeout), busyTimeout, "The busy timeout must be positive and at most a day.");
+        }
+
         _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable);
         _sql = new SqliteCommands(_schema);
 
@@ -70,7 +90,7 @@ public sealed partial class SqliteStorage : StorageBase
             var directory = Path.GetDirectoryName(DbFile);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                CreateDirectory(directory);
             }
 
             _connectionString = new SqliteConnectionStringBuilder
@@ -78,10 +98,13 @@ public sealed partial class SqliteStorage : StorageBase
                 DataSource = DbFile,
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 Pooling = true,
-                DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+                DefaultTimeout = DriverBusySeconds,
             }.ToString();
         }
     }
+
+    /// <summary>How long an operation waits for a locked file before failing (see the constructor's <c>busyTimeout</c>).</summary>
+    public TimeSpan BusyTimeout { get; }
 
     /// <summary>The absolute path of the database file, or <see langword="null"/> when a connection string was given.</summary>
     public string? DbFile { get; }
@@ -173,13 +196,16 @@ public sealed partial class SqliteStorage : StorageBase
     }
 
     /// <summary>
-    /// Runs one operation's work in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
-    /// reports busy or locked after the busy timeout is retried whole a bounded number of times (its transaction rolled back).
+    /// Runs one operation's work in its own scope (see <see cref="SqliteScope"/>), committing on success. An operation that SQLite
+    /// reports busy or locked is retried whole (its transaction rolled back) until <see cref="BusyTimeout"/> has passed, and stops
+    /// at once when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     private async Task<T> InScopeAsync<T>(bool write, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var deadline = Environment.TickCount64 + (long)BusyTimeout.TotalMilliseconds;
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await using var scope = await SqliteScope.BeginAsync(_connectionString, write, cancellationToken).ConfigureAwait(false);
@@ -187,9 +213,10 @@ public sealed partial class SqliteStorage : StorageBase
                 await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch (SqliteException ex) when (write && attempt < WriteAttempts && IsBusy(ex))
+            catch (SqliteException ex) when (IsBusy(ex) && Environment.TickCount64 < deadline)
             {
-                // The transaction rolled back with the scope; nothing was written, so the whole write can run again.
+                // The transaction rolled back with the scope; nothing was written, so the whole operation can run again. Each
+                // try waits about a second at most, so the token is seen promptly and the total stays near the busy timeout.
             }
         }
     }
@@ -211,14 +238,38 @@ public sealed partial class SqliteStorage : StorageBase
 
     private static string ParseConnectionString(string connectionString)
     {
+        SqliteConnectionStringBuilder builder;
         try
         {
-            return new SqliteConnectionStringBuilder(connectionString).ToString();
+            builder = new SqliteConnectionStringBuilder(connectionString);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
         {
             // The driver's message may echo the string, which can hold a password: do not pass it on.
             throw new ArgumentException("The SQLite connection string is malformed.", nameof(connectionString));
+        }
+
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            // The bundled SQLite has no encryption: with Password= every call would fail, so say it once, here.
+            throw new ArgumentException(
+                "The SQLite connection string sets Password=, but the bundled SQLite library does not support encryption. Remove it "
+                + "(protect the file with file-system permissions or disk encryption instead).", nameof(connectionString));
+        }
+
+        builder.DefaultTimeout = DriverBusySeconds;
+        return builder.ToString();
+    }
+
+    private static void CreateDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new StorageException($"The directory '{directory}' of the database file cannot be created: {ex.Message}", ex, "Open");
         }
     }
 }

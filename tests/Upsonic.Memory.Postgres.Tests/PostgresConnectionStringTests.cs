@@ -56,6 +56,15 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Fact]
+    public void A_short_command_timeout_is_added_and_an_explicit_one_is_kept()
+    {
+        Assert.Equal(PostgresConnectionString.DefaultCommandTimeoutSeconds, Parse("Host=h;Username=u").CommandTimeout);
+        Assert.Equal(10, PostgresConnectionString.DefaultCommandTimeoutSeconds);
+        Assert.Equal(45, Parse("Host=h;Username=u;Command Timeout=45").CommandTimeout);
+        Assert.Equal(3, Parse("postgresql://u@h/d?command_timeout=3").CommandTimeout);
+    }
+
+    [Fact]
     public void An_explicit_connect_timeout_is_kept()
     {
         Assert.Equal(30, Parse("Host=h;Username=u;Timeout=30").Timeout);
@@ -65,6 +74,9 @@ public sealed class PostgresConnectionStringTests
     [InlineData("Host=h;NoSuchKeyword=1;Password=topsecret")]
     [InlineData("postgresql://u:topsecret@h/d?no_such_option=1")]
     [InlineData("postgresql://u:topsecret@/d")]
+    [InlineData("postgresql://u:topsecret@h:99999999999/d")]
+    [InlineData("postgresql://u:topsecret@h:70000/d")]
+    [InlineData("postgresql://u:topsecret@h/d?connect_timeout=99999999999")]
     public void An_invalid_value_is_an_argument_exception_that_does_not_echo_the_password(string dbUrl)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => PostgresConnectionString.Build(dbUrl, "dbUrl"));

@@ -33,6 +33,34 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
+    public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
+        ExecuteOneAsync($"DELETE FROM {Table(storage, ((PostgresStorage)storage).MessageTable)} WHERE session_id = $1 AND seq = $2", sessionId, sequence);
+
+    /// <inheritdoc />
+    public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds) =>
+        ExecuteOneAsync($"UPDATE {Table(storage, ((PostgresStorage)storage).SessionTable)} SET updated_at = $2 WHERE session_id = $1", sessionId, unixMilliseconds);
+
+    private static string Table(IStorage storage, string table) => $"\"{((PostgresStorage)storage).DbSchema}\".\"{table}\"";
+
+    /// <summary>Runs one statement outside the storage API and asserts it changed exactly one row.</summary>
+    private async Task ExecuteOneAsync(string sql, params object[] values)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <inheritdoc />
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable) =>
+        Task.FromResult<IStorage>(new PostgresStorage(
+            _connectionString!, ((PostgresStorage)storage).DbSchema, createSchema: true, sessionTable, userMemoryTable, knowledgeTable));
+
+    /// <inheritdoc />
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
         // A new storage with its own data source (own pool), as another process would have.
@@ -42,14 +70,18 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var postgres = (PostgresStorage)storage;
         await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
         await using var command = dataSource.CreateCommand(
-            $"UPDATE \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" SET message = '{{ not json' WHERE session_id = $1 AND seq = $2");
+            $"UPDATE \"{postgres.DbSchema}\".\"{postgres.MessageTable}\" SET message = $3 WHERE session_id = $1 AND seq = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         command.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        command.Parameters.Add(new NpgsqlParameter { Value = storedJson });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 

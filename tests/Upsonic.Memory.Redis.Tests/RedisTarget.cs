@@ -41,6 +41,45 @@ public sealed class RedisTarget : StorageTarget
         return new RedisStorage(RedisTestServer.Config, NewPrefix(), null, sessionTable, userMemoryTable, knowledgeTable, id);
     }
 
+    public override async Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        var key = ((RedisStorage)storage).Keys.UserMemory(userId);
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        var record = (string?)await db.HashGetAsync(key, "json") ?? throw new InvalidOperationException($"User '{userId}' has no stored profile.");
+        Assert.Contains("\"profile\":{}", record, StringComparison.Ordinal);
+        await db.HashSetAsync(key, "json", record.Replace("\"profile\":{}", "\"profile\":" + storedProfileJson, StringComparison.Ordinal));
+    }
+
+    public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        var key = ((RedisStorage)storage).Keys.Session(sessionId).Head;
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        Assert.True(await db.KeyExistsAsync(key));
+        await db.HashSetAsync(key, "updated_at", unixMilliseconds);
+    }
+
+    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        Assert.True(await db.HashDeleteAsync(((RedisStorage)storage).Keys.Session(sessionId).Messages, sequence));
+    }
+
+    /// <summary>Replaces the members of the session's history index with text that is not a sequence number.</summary>
+    public static async Task CorruptHistoryIndexAsync(RedisStorage storage, string sessionId)
+    {
+        var key = storage.Keys.Session(sessionId).History;
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        var entries = await db.SortedSetRangeByRankWithScoresAsync(key);
+        Assert.NotEmpty(entries);
+        await db.SortedSetAddAsync(key, "not-a-number", entries[0].Score);
+    }
+
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        var redis = (RedisStorage)storage;
+        return Task.FromResult<IStorage>(new RedisStorage(RedisTestServer.Config, redis.DbPrefix, null, sessionTable, userMemoryTable, knowledgeTable));
+    }
+
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
         var redis = (RedisStorage)storage;
@@ -48,7 +87,10 @@ public sealed class RedisTarget : StorageTarget
             RedisTestServer.Config, redis.DbPrefix, redis.Expire, redis.SessionTable, redis.UserMemoryTable, redis.KnowledgeTable));
     }
 
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var redis = (RedisStorage)storage;
         var admin = await RedisTestServer.RequireAsync();
@@ -58,7 +100,7 @@ public sealed class RedisTarget : StorageTarget
             throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be corrupted.");
         }
 
-        await admin.GetDatabase().HashSetAsync(key, sequence, "{ not json");
+        await admin.GetDatabase().HashSetAsync(key, sequence, storedJson);
     }
 
     public override async ValueTask DisposeAsync()

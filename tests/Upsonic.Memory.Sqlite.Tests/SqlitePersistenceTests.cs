@@ -62,7 +62,7 @@ public sealed class SqlitePersistenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_opened_connection_waits_for_the_write_lock_up_to_the_busy_timeout()
+    public async Task Every_opened_connection_waits_for_the_write_lock_in_short_slices()
     {
         await using var storage = new SqliteStorage(_target.NewDbFile());
         await storage.EnsureCreatedAsync(Ct);
@@ -74,7 +74,7 @@ public sealed class SqlitePersistenceTests : IAsyncLifetime
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout;";
 
-            Assert.Equal((long)SqliteStorage.BusyTimeoutMilliseconds, await command.ExecuteScalarAsync(Ct));
+            Assert.Equal((long)SqliteStorage.BusyWaitSliceMilliseconds, await command.ExecuteScalarAsync(Ct));
         }
     }
 

@@ -88,6 +88,28 @@ public sealed class SqliteStorageConstructionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_connection_string_with_a_password_is_rejected_at_construction_without_echoing_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SqliteStorage(connectionString: $"Data Source={_target.NewDbFile()};Password=hunter2"));
+        Assert.Equal("connectionString", ex.ParamName);
+        Assert.Contains("Password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_parent_directory_that_cannot_be_created_is_a_storage_exception()
+    {
+        Directory.CreateDirectory(_target.Directory);
+        var plainFile = Path.Combine(_target.Directory, "a-file");
+        File.WriteAllText(plainFile, "not a directory");
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStorage(Path.Combine(plainFile, "sub", "memory.db")));
+
+        Assert.Equal("Open", ex.Operation);
+        Assert.IsAssignableFrom<IOException>(ex.InnerException);
+    }
+
+    [Fact]
     public async Task An_engine_failure_is_a_storage_exception_naming_the_operation_and_record()
     {
         // A directory cannot be opened as a database file.

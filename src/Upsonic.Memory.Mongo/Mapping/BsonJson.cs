@@ -124,7 +124,7 @@ internal static class BsonJson
 
         if (!value.IsBsonDocument)
         {
-            throw new StorageException($"Stored field '{field}' of record '{recordId}' is not a document.", null, "Read", recordId);
+            throw StorageException.CorruptData($"Stored field '{field}' of record '{recordId}' is not a document.", null, "Read", recordId);
         }
 
         return ToJsonObject(value.AsBsonDocument);

@@ -26,12 +26,15 @@ internal static class PostgresMapping
             Summary = Text(r, 9),
             SummaryWatermark = r.GetInt64(10),
             Usage = Usage(r, 11, id),
-            CreatedAt = Time(r, 12),
-            UpdatedAt = Time(r, 13),
+            CreatedAt = Time(r, 12, id),
+            UpdatedAt = Time(r, 13, id),
         };
     }
 
     /// <summary>A run row without its messages.</summary>
+    /// <summary>The ordinal of <c>message_count</c> in a run row (see <see cref="ReadRun"/>).</summary>
+    public const int RunMessageCountOrdinal = 13;
+
     public static RunRecord ReadRun(DbDataReader r)
     {
         var runId = Text(r, 1)!;
@@ -50,8 +53,8 @@ internal static class PostgresMapping
             Output = Text(r, 10),
             Usage = Usage(r, 11, runId),
             Metadata = Object(r, 12, runId, "metadata"),
-            CreatedAt = Time(r, 14),
-            UpdatedAt = Time(r, 15),
+            CreatedAt = Time(r, 14, runId),
+            UpdatedAt = Time(r, 15, runId),
         };
     }
 
@@ -85,8 +88,8 @@ internal static class PostgresMapping
             Profile = Object(r, 1, id, "user_memory") ?? [],
             AgentId = Text(r, 2),
             TeamId = Text(r, 3),
-            CreatedAt = Time(r, 4),
-            UpdatedAt = Time(r, 5),
+            CreatedAt = Time(r, 4, id),
+            UpdatedAt = Time(r, 5, id),
         };
     }
 
@@ -108,8 +111,8 @@ internal static class PostgresMapping
             Status = Text(r, 10),
             StatusMessage = Text(r, 11),
             AccessCount = r.GetInt32(12),
-            CreatedAt = Time(r, 13),
-            UpdatedAt = Time(r, 14),
+            CreatedAt = Time(r, 13, id),
+            UpdatedAt = Time(r, 14, id),
         };
     }
 
@@ -141,7 +144,8 @@ internal static class PostgresMapping
     public static System.Text.Json.Nodes.JsonObject? Object(DbDataReader r, int ordinal, string recordId, string field) =>
         r.IsDBNull(ordinal) ? null : StorageJson.DeserializeObject(PostgresText.DecodeJson(r.GetString(ordinal)), recordId, field);
 
-    public static DateTimeOffset? Time(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(r.GetInt64(ordinal));
+    public static DateTimeOffset? Time(DbDataReader r, int ordinal, string recordId) =>
+        r.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(r.GetInt64(ordinal), recordId);
 
     public static long? Millis(DateTimeOffset? value) => value is { } v ? StorageClock.ToUnixMilliseconds(v) : null;
 }

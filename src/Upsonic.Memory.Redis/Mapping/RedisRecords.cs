@@ -179,11 +179,12 @@ internal static class RedisRecords
     {
         try
         {
-            return read(JsonNode.Parse(json) as JsonObject ?? throw new JsonException("Expected a JSON object."));
+            return read(StorageJson.ParseNode(json) as JsonObject ?? throw new JsonException("Expected a JSON object."));
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException
+            or StorageException { IsCorruptData: true, RecordId: null })
         {
-            throw new StorageException($"{what} cannot be read: {ex.Message}", ex, operation, recordId);
+            throw StorageException.CorruptData($"{what} cannot be read: {ex.Message}", ex, operation, recordId);
         }
     }
 
@@ -198,6 +199,28 @@ internal static class RedisRecords
 
         return fields;
     }
+
+    /// <summary>An integer from a script reply or an index (a member, a score or a field); anything else is corrupt data of <paramref name="recordId"/>.</summary>
+    public static long Integer(RedisValue value, string recordId)
+    {
+        if (value.TryParse(out long integer))
+        {
+            return integer;
+        }
+
+        if (value.TryParse(out double real) && real == Math.Floor(real) && real is >= long.MinValue and <= long.MaxValue)
+        {
+            return (long)real;
+        }
+
+        throw StorageException.CorruptData($"A stored index entry or field of record '{recordId}' is not an integer.", null, "Read", recordId);
+    }
+
+    /// <inheritdoc cref="Integer(RedisValue, string)"/>
+    public static long Integer(RedisResult value, string recordId) =>
+        value.Resp2Type is ResultType.Integer or ResultType.BulkString or ResultType.SimpleString
+            ? Integer((RedisValue)value, recordId)
+            : throw StorageException.CorruptData($"A stored index entry of record '{recordId}' is not an integer.", null, "Read", recordId);
 
     public static long Millis(DateTimeOffset? value) => value is { } v ? StorageClock.ToUnixMilliseconds(v) : 0;
 
@@ -216,9 +239,9 @@ internal static class RedisRecords
 
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new StorageException($"Stored field '{name}' of record '{recordId}' is not a number.", null, "Read", recordId);
+            : throw StorageException.CorruptData($"Stored field '{name}' of record '{recordId}' is not a number.", null, "Read", recordId);
     }
 
     private static DateTimeOffset? Time(IReadOnlyDictionary<string, RedisValue> f, string name, string recordId) =>
-        String(f, name) is null ? null : StorageClock.FromUnixMilliseconds(Long(f, name, recordId));
+        String(f, name) is null ? null : StorageClock.FromUnixMilliseconds(Long(f, name, recordId), recordId);
 }

@@ -37,8 +37,13 @@ internal sealed class RedisKeys
     /// <summary>The hash tag every index key starts with (one slot, so index changes are one atomic script).</summary>
     public string IndexTag { get; }
 
-    /// <summary>The glob that matches every key of this prefix (used only by <c>ClearAllAsync</c>).</summary>
-    public string Pattern => "{" + Prefix + ":*";
+    /// <summary>
+    /// The globs that match every key of this storage's tables, records and indexes, and nothing of another storage that shares
+    /// the prefix with other table names (used only by <c>ClearAllAsync</c>). The prefix's schema-version key is shared and kept.
+    /// </summary>
+    public IReadOnlyList<string> TablePatterns =>
+        [.. new[] { SessionTable, UserMemoryTable, KnowledgeTable }.Distinct(StringComparer.Ordinal)
+            .SelectMany(table => new[] { "{" + Prefix + ":" + table + ":*", IndexTag + ":" + table + ":*" })];
 
     public RedisKey Schema => IndexTag + ":schema_version";
 

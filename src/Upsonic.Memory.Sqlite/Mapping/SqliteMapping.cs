@@ -26,8 +26,8 @@ internal static class SqliteMapping
             Summary = Text(reader, 9),
             SummaryWatermark = reader.GetInt64(10),
             Usage = StorageJson.DeserializeUsage(Text(reader, 11), id),
-            CreatedAt = Time(reader, 12),
-            UpdatedAt = Time(reader, 13),
+            CreatedAt = Time(reader, 12, id),
+            UpdatedAt = Time(reader, 13, id),
         };
     }
 
@@ -51,8 +51,8 @@ internal static class SqliteMapping
             Output = Field(fields, "output", runId),
             Usage = StorageJson.DeserializeUsage(Text(reader, 6), runId),
             Metadata = StorageJson.DeserializeObject(Text(reader, 7), runId, "metadata"),
-            CreatedAt = Time(reader, 9),
-            UpdatedAt = Time(reader, 10),
+            CreatedAt = Time(reader, 9, runId),
+            UpdatedAt = Time(reader, 10, runId),
         };
         return (run, reader.GetInt32(8));
     }
@@ -77,8 +77,8 @@ internal static class SqliteMapping
             Profile = StorageJson.DeserializeObject(reader.GetString(1), userId, "user_memory") ?? [],
             AgentId = Text(reader, 2),
             TeamId = Text(reader, 3),
-            CreatedAt = Time(reader, 4),
-            UpdatedAt = Time(reader, 5),
+            CreatedAt = Time(reader, 4, userId),
+            UpdatedAt = Time(reader, 5, userId),
         };
     }
 
@@ -100,8 +100,8 @@ internal static class SqliteMapping
             Status = Text(reader, 10),
             StatusMessage = Text(reader, 11),
             AccessCount = reader.GetInt32(12),
-            CreatedAt = Time(reader, 13),
-            UpdatedAt = Time(reader, 14),
+            CreatedAt = Time(reader, 13, id),
+            UpdatedAt = Time(reader, 14, id),
         };
     }
 
@@ -126,8 +126,8 @@ internal static class SqliteMapping
 
     public static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static DateTimeOffset? Time(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(reader.GetInt64(ordinal));
+    public static DateTimeOffset? Time(DbDataReader reader, int ordinal, string recordId) =>
+        reader.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(reader.GetInt64(ordinal), recordId);
 
     private static string? Field(JsonObject fields, string name, string runId)
     {
@@ -142,6 +142,6 @@ internal static class SqliteMapping
             return text;
         }
 
-        throw new StorageException($"Stored field '{name}' of run '{runId}' is not a string.", null, "ReadRun", runId);
+        throw StorageException.CorruptData($"Stored field '{name}' of run '{runId}' is not a string.", null, "ReadRun", runId);
     }
 }

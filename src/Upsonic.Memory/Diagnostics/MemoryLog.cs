@@ -24,10 +24,10 @@ internal static partial class MemoryLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "User profile analysis for session {SessionId} gave an unusable reply ({Reason}); the profile is unchanged.")]
     public static partial void ProfileUnusable(ILogger logger, string sessionId, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Loading the session for session {SessionId} failed; history, summary and session metadata are not injected.")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "A stored record of session {SessionId} cannot be read; history, summary and session metadata are not injected.")]
     public static partial void SessionLoadFailed(ILogger logger, Exception exception, string sessionId);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Loading the user profile failed (session {SessionId}); the profile is not injected.")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The stored user profile cannot be read (session {SessionId}); the profile is not injected.")]
     public static partial void ProfileLoadFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "SetMetadata: session {SessionId} does not exist yet, so nothing was written. Save a run first.")]

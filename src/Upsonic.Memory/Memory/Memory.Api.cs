@@ -113,11 +113,8 @@ public sealed partial class Memory
 
     private async Task<RunRecord?> FindRunAsync(string runId, string? agentId, bool resumableOnly, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(runId))
-        {
-            throw new ArgumentException("The run id must be a non-empty string.", nameof(runId));
-        }
-
+        StorageArguments.Id(runId, nameof(runId));
+        StorageArguments.OptionalNonBlankId(agentId, nameof(agentId));
         var run = await Storage.GetRunAsync(SessionId, runId, ct).ConfigureAwait(false);
         if (run is not null && (!resumableOnly || run.IsResumable))
         {

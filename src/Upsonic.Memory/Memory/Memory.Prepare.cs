@@ -18,8 +18,12 @@ public sealed partial class Memory
     /// <para>The blocks are <c>&lt;SessionSummary&gt;\n{summary}\n&lt;/SessionSummary&gt;</c>, <c>&lt;UserProfile&gt;\n- key: value\n&lt;/UserProfile&gt;</c>
     /// and <c>&lt;AgentMetadata&gt;</c> / <c>&lt;SessionMetadata&gt;</c> with <c>"  key: value"</c> lines (joined by a blank line when both exist).
     /// They belong in the run's instructions, never in the stored user message.</para>
-    /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
+    /// <para>Failures: a storage that cannot be reached or refuses the read fails the prepare (and so the run, before the model is
+    /// called) with its <see cref="StorageException"/>: an agent must not answer as if it had no memory. Only a stored record that
+    /// cannot be read (<see cref="StorageException.IsCorruptData"/>) is logged as a warning with the session id and leaves that part
+    /// (the session's history, summary and metadata, or the profile) empty, so one damaged record does not stop a user's every run.</para>
     /// </remarks>
+    /// <exception cref="StorageException">The storage failed (not a corrupt record).</exception>
     public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
     {
         using var step = MemoryTelemetry.StartStep(TelemetryNames.Prepare, MemoryTelemetry.PrepareDuration, SessionId, UserId);
@@ -59,7 +63,7 @@ public sealed partial class Memory
         {
             return await Storage.LoadSessionWindowAsync(SessionId, historyTurns, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (StorageException ex) when (ex.IsCorruptData)
         {
             MemoryLog.SessionLoadFailed(_logger, ex, SessionId);
             return null;
@@ -73,7 +77,7 @@ public sealed partial class Memory
             var stored = await Storage.GetUserMemoryAsync(UserId, cancellationToken: ct).ConfigureAwait(false);
             return stored?.Profile;
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (StorageException ex) when (ex.IsCorruptData)
         {
             MemoryLog.ProfileLoadFailed(_logger, ex, SessionId);
             return null;

@@ -31,8 +31,8 @@ public sealed partial class Memory : IAsyncDisposable
 
     /// <summary>Creates a memory over <paramref name="storage"/>. Parameter names and defaults mirror the Python SDK.</summary>
     /// <param name="storage">The storage backend.</param>
-    /// <param name="sessionId">The session key; null or empty gives a new GUID string.</param>
-    /// <param name="userId">The user key; null or empty gives a new GUID string.</param>
+    /// <param name="sessionId">The session key; null or empty gives a new GUID string; white space or ill-formed UTF-16 is rejected.</param>
+    /// <param name="userId">The user key; null or empty gives a new GUID string; white space or ill-formed UTF-16 is rejected.</param>
     /// <param name="fullSessionMemory">Save flag: store completed runs' messages as history.</param>
     /// <param name="summaryMemory">Save flag: keep a running session summary.</param>
     /// <param name="userAnalysisMemory">Save flag: extract a user profile.</param>
@@ -48,6 +48,8 @@ public sealed partial class Memory : IAsyncDisposable
     /// <param name="feedToolCallResults">Keep tool calls and results in loaded history.</param>
     /// <param name="userMemoryMode">How new traits combine with the stored profile.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <exception cref="ArgumentException">An id is white space or ill-formed UTF-16, <paramref name="debugLevel"/> is not 1-3, or
+    /// <paramref name="userMemoryMode"/> is undefined. Checked here, so a run never starts with settings no storage accepts.</exception>
     public Memory(IStorage storage,
         string? sessionId = null, string? userId = null,
         bool fullSessionMemory = false, bool summaryMemory = false, bool userAnalysisMemory = false,
@@ -59,8 +61,8 @@ public sealed partial class Memory : IAsyncDisposable
         ILoggerFactory? loggerFactory = null)
         : this(storage, new MemoryOptions
         {
-            SessionId = sessionId,
-            UserId = userId,
+            SessionId = CheckedId(sessionId, nameof(sessionId)),
+            UserId = CheckedId(userId, nameof(userId)),
             FullSessionMemory = fullSessionMemory,
             SummaryMemory = summaryMemory,
             UserAnalysisMemory = userAnalysisMemory,
@@ -71,9 +73,9 @@ public sealed partial class Memory : IAsyncDisposable
             DynamicUserProfile = dynamicUserProfile,
             NumLastMessages = numLastMessages,
             Debug = debug,
-            DebugLevel = debugLevel,
+            DebugLevel = CheckedDebugLevel(debugLevel, nameof(debugLevel)),
             FeedToolCallResults = feedToolCallResults,
-            UserMemoryMode = userMemoryMode,
+            UserMemoryMode = CheckedMode(userMemoryMode, nameof(userMemoryMode)),
         }, model, loggerFactory)
     {
     }
@@ -83,23 +85,17 @@ public sealed partial class Memory : IAsyncDisposable
     /// <param name="options">The settings.</param>
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <exception cref="ArgumentException">An id in <paramref name="options"/> is white space or ill-formed UTF-16, its debug level is
+    /// not 1-3, or its user memory mode is undefined (reported as <paramref name="options"/>).</exception>
     public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.DebugLevel is < 1 or > 3)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DebugLevel, "DebugLevel must be 1, 2 or 3.");
-        }
-
-        if (!Enum.IsDefined(options.UserMemoryMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.UserMemoryMode, "UserMemoryMode must be Update or Replace.");
-        }
-
+        CheckedDebugLevel(options.DebugLevel, nameof(options));
+        CheckedMode(options.UserMemoryMode, nameof(options));
         Storage = storage;
-        SessionId = string.IsNullOrEmpty(options.SessionId) ? Guid.NewGuid().ToString() : options.SessionId;
-        UserId = string.IsNullOrEmpty(options.UserId) ? Guid.NewGuid().ToString() : options.UserId;
+        SessionId = CheckedId(options.SessionId, nameof(options)) is { Length: > 0 } session ? session : Guid.NewGuid().ToString();
+        UserId = CheckedId(options.UserId, nameof(options)) is { Length: > 0 } user ? user : Guid.NewGuid().ToString();
         FullSessionMemoryEnabled = options.FullSessionMemory;
         SummaryMemoryEnabled = options.SummaryMemory;
         UserAnalysisMemoryEnabled = options.UserAnalysisMemory;
@@ -126,6 +122,15 @@ public sealed partial class Memory : IAsyncDisposable
             MemoryLog.SchemaIgnored(_logger, SessionId);
         }
     }
+
+    // Null or empty ids mean "a new GUID" (upstream); anything else must be a usable id (not white space, well-formed UTF-16).
+    private static string? CheckedId(string? id, string parameterName) => string.IsNullOrEmpty(id) ? id : StorageArguments.Id(id, parameterName);
+
+    private static int CheckedDebugLevel(int level, string parameterName) =>
+        level is >= 1 and <= 3 ? level : throw new ArgumentOutOfRangeException(parameterName, level, "DebugLevel must be 1, 2 or 3.");
+
+    private static UserMemoryMode CheckedMode(UserMemoryMode mode, string parameterName) =>
+        Enum.IsDefined(mode) ? mode : throw new ArgumentOutOfRangeException(parameterName, mode, "UserMemoryMode must be Update or Replace.");
 
     /// <summary>The storage backend.</summary>
     public IStorage Storage { get; }

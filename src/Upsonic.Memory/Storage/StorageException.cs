@@ -23,4 +23,20 @@ public sealed class StorageException : Exception
 
     /// <summary>The id of the record involved (session id, run id, user id), when known.</summary>
     public string? RecordId { get; }
+
+    /// <summary>
+    /// Whether the engine worked but a stored record could not be read (corrupt, edited by hand, or written by an incompatible
+    /// version), as opposed to the engine being unreachable or refusing the operation.
+    /// </summary>
+    /// <remarks><see cref="Memory.PrepareAsync"/> treats only this kind as a warning that leaves that part of the context empty;
+    /// every other storage failure fails the run before the model is called.</remarks>
+    public bool IsCorruptData { get; private init; }
+
+    /// <summary>Creates the exception for a stored record that cannot be read (<see cref="IsCorruptData"/> is true).</summary>
+    /// <param name="message">What cannot be read, naming the record.</param>
+    /// <param name="innerException">The parser's exception, when there is one.</param>
+    /// <param name="operation">The operation that read it.</param>
+    /// <param name="recordId">The id of the record (session id, run id, user id), when known.</param>
+    public static StorageException CorruptData(string message, Exception? innerException, string operation, string? recordId) =>
+        new(message, innerException, operation, recordId) { IsCorruptData = true };
 }

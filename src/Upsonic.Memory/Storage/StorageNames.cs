@@ -37,6 +37,6 @@ public static partial class StorageNames
     /// <summary>Whether <paramref name="name"/> is a valid table, collection, schema or prefix name.</summary>
     public static bool IsValid(string? name) => name is { Length: > 0 and <= MaxLength } && NamePattern().IsMatch(name);
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

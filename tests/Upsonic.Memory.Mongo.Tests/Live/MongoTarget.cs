@@ -42,12 +42,25 @@ public sealed class MongoTarget : StorageTarget
         return Task.FromResult<IStorage>(new MongoStorage(RequireServer(), mongo.DbName, mongo.SessionTable, mongo.UserMemoryTable, mongo.KnowledgeTable));
     }
 
-    /// <summary>Overwrites the stored message text with a raw update, bypassing the storage.</summary>
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    /// <summary>A storage over the same database with other collection names, as a second application sharing the database would open it.</summary>
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        var mongo = (MongoStorage)storage;
+        var other = new MongoStorage(RequireServer(), mongo.DbName, sessionTable, userMemoryTable, knowledgeTable);
+        _created.Add(other);
+        return Task.FromResult<IStorage>(other);
+    }
+
+    /// <summary>Overwrites the stored message text with unreadable text, bypassing the storage.</summary>
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    /// <summary>Overwrites the stored message text with <paramref name="storedJson"/> by a raw update, bypassing the storage.</summary>
+    public override async Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
         var mongo = (MongoStorage)storage;
         var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.MessageCollection).UpdateOneAsync(
-            MessageDefinitions.ByKey(sessionId, sequence), Builders<BsonDocument>.Update.Set(MessageDocuments.Message, "{ not json"));
+            MessageDefinitions.ByKey(sessionId, sequence), Builders<BsonDocument>.Update.Set(MessageDocuments.Message, storedJson));
         Assert.Equal(1, result.MatchedCount);
     }
 

@@ -150,6 +150,15 @@ public abstract class MemoryConvenienceAcceptance<TTarget> : MemoryBoundednessAc
     }
 
     [Fact]
+    public async Task Run_lookups_reject_a_blank_agent_id_even_when_the_run_is_in_this_session()
+    {
+        var memory = NewMemory(new());
+        await memory.SaveRunAsync(new AgentRun { RunId = "r", Messages = [User("x")] }, Ct);
+        Assert.Equal("agentId", (await Assert.ThrowsAsync<ArgumentException>(() => memory.LoadRunAsync("r", agentId: " ", Ct))).ParamName);
+        Assert.Equal("agentId", (await Assert.ThrowsAsync<ArgumentException>(() => memory.LoadResumableRunAsync("r", agentId: "", Ct))).ParamName);
+    }
+
+    [Fact]
     public async Task The_memory_exposes_the_storage_instance_it_was_given()
     {
         var memory = NewMemory(new());

@@ -86,7 +86,9 @@ public abstract class MemoryPrepareAcceptance<TTarget> : MemoryAcceptanceBase<TT
         var memory = NewMemory(new() { SessionId = "s1", FullSessionMemory = true });
         var context = await memory.PrepareAsync(ct: Ct);
         Assert.Empty(context.MessageHistory);
-        Assert.Contains(Logs.Warnings, w => w.Message.Contains("s1", StringComparison.Ordinal));
+        var warning = Assert.Single(Logs.Warnings);
+        Assert.Contains("s1", warning.Message, StringComparison.Ordinal);
+        Assert.True(Assert.IsType<StorageException>(warning.Exception).IsCorruptData);
     }
 
     [Fact]

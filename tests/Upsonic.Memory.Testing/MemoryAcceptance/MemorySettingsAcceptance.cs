@@ -106,4 +106,29 @@ public abstract class MemorySettingsAcceptance<TTarget> : MemoryConvenienceAccep
         Assert.Throws<ArgumentOutOfRangeException>(() => new Memory(Storage, new MemoryOptions { SummaryMaxRuns = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Memory(Storage, new MemoryOptions { ProfileMaxInputCharacters = -1 }));
     }
+
+    [Theory]
+    [InlineData("   ", null, "sessionId")]
+    [InlineData("\t", null, "sessionId")]
+    [InlineData(null, " ", "userId")]
+    [InlineData("lone-high", null, "sessionId")]
+    [InlineData(null, "lone-low", "userId")]
+    public void Blank_or_ill_formed_ids_fail_at_construction_naming_the_parameter(string? sessionId, string? userId, string param)
+    {
+        sessionId = sessionId is "lone-high" or "lone-low" ? TestData.IllFormed(sessionId) : sessionId;
+        userId = userId is "lone-high" or "lone-low" ? TestData.IllFormed(userId) : userId;
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, sessionId: sessionId, userId: userId));
+        Assert.Equal(param, ex.ParamName);
+        var fromOptions = Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, new MemoryOptions { SessionId = sessionId, UserId = userId }));
+        Assert.Equal("options", fromOptions.ParamName);
+    }
+
+    [Fact]
+    public void Settings_out_of_range_are_reported_under_their_own_parameter_names()
+    {
+        Assert.Equal("debugLevel", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, debug: true, debugLevel: 0)).ParamName);
+        Assert.Equal("userMemoryMode", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, userMemoryMode: (UserMemoryMode)7)).ParamName);
+        Assert.Equal("options", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, new MemoryOptions { DebugLevel = 9 })).ParamName);
+    }
 }

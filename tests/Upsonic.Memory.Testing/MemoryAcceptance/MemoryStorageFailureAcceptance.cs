@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Xunit;
 using static Upsonic.Storage.Testing.MemoryTurns;
 
 namespace Upsonic.Storage.Testing;
 
-/// <summary>Storage failures: a failed save surfaces to the caller; a failed read in prepare is a warning and an empty part.</summary>
+/// <summary>Storage failures surface to the caller of the run: a failed save, and a failed read in prepare, before the model is called.</summary>
 public abstract class MemoryStorageFailureAcceptance<TTarget> : MemorySettingsAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
@@ -19,30 +20,54 @@ public abstract class MemoryStorageFailureAcceptance<TTarget> : MemorySettingsAc
         Assert.Null(await Storage.GetSessionAsync(memory.SessionId, cancellationToken: Ct));
     }
 
-    [Fact]
-    public async Task A_failed_session_read_in_prepare_is_a_warning_and_empty_session_parts()
+    [Theory]
+    [InlineData(nameof(IStorage.LoadSessionWindowAsync))]
+    [InlineData(nameof(IStorage.GetUserMemoryAsync))]
+    public async Task A_failed_read_in_prepare_fails_with_the_storage_exception_and_logs_no_empty_context(string failing)
     {
         await AppendAsync("s1", "r1", true, User("u1"), Assistant("a1"));
         await Storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u1", Profile = new JsonObject { ["name"] = "Bob" } }, Ct);
-        var memory = new Memory(FaultyStorage.Wrap(Storage, nameof(IStorage.LoadSessionWindowAsync)),
+        var memory = new Memory(FaultyStorage.Wrap(Storage, failing),
             new MemoryOptions { SessionId = "s1", UserId = "u1", FullSessionMemory = true, UserAnalysisMemory = true }, null, Logs);
-        var context = await memory.PrepareAsync(ct: Ct);
-        Assert.Empty(context.MessageHistory);
-        Assert.Equal("", context.MetadataInjection);
-        Assert.Equal("<UserProfile>\n- name: Bob\n</UserProfile>", context.SystemPromptInjection);
-        Assert.Contains(Logs.Warnings, w => w.Message.Contains("s1", StringComparison.Ordinal) && w.Exception is StorageException);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => memory.PrepareAsync(ct: Ct));
+
+        Assert.Contains(failing, ex.Message, StringComparison.Ordinal);
+        Assert.False(ex.IsCorruptData);
+        Assert.Empty(Logs.Warnings);
     }
 
     [Fact]
-    public async Task A_failed_profile_read_in_prepare_leaves_the_history()
+    public async Task An_agent_run_over_a_failing_storage_fails_before_the_model_is_called()
     {
-        await AppendAsync("s1", "r1", true, User("u1"), Assistant("a1"));
-        var memory = new Memory(FaultyStorage.Wrap(Storage, nameof(IStorage.GetUserMemoryAsync)),
-            new MemoryOptions { SessionId = "s1", FullSessionMemory = true, UserAnalysisMemory = true }, null, Logs);
-        var context = await memory.PrepareAsync(ct: Ct);
-        Assert.Equal(2, context.MessageHistory.Count);
-        Assert.Equal("", context.SystemPromptInjection);
-        Assert.Single(Logs.Warnings);
+        var memory = new Memory(FaultyStorage.Wrap(Storage, nameof(IStorage.LoadSessionWindowAsync)),
+            new MemoryOptions { SessionId = "s1", FullSessionMemory = true }, null, Logs);
+        var agent = new Agent(AgentModel, memory);
+
+        await Assert.ThrowsAsync<StorageException>(() => agent.DoAsync("hello", Ct));
+
+        Assert.Equal(0, AgentModel.CallCount);
+        Assert.Null(await Storage.GetSessionAsync("s1", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_memory_pipeline_over_a_failing_storage_fails_before_the_inner_client_is_called()
+    {
+        var memory = new Memory(FaultyStorage.Wrap(Storage, nameof(IStorage.LoadSessionWindowAsync)),
+            new MemoryOptions { SessionId = "s1", FullSessionMemory = true }, null, Logs);
+        var client = AgentModel.AsBuilder().UseMemory(memory).Build();
+
+        await Assert.ThrowsAsync<StorageException>(() => client.GetResponseAsync("hello", cancellationToken: Ct));
+        await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hello", cancellationToken: Ct))
+            {
+                Assert.Fail($"No update may arrive: {update.Text}");
+            }
+        });
+
+        Assert.Equal(0, AgentModel.CallCount);
+        Assert.Null(await Storage.GetSessionAsync("s1", cancellationToken: Ct));
     }
 
     [Fact]

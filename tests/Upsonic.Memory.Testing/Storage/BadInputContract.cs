@@ -51,14 +51,144 @@ public abstract class BadInputContract<TTarget> : KnowledgeContract<TTarget>
             ("tableName", () => storage.TableExistsAsync(blank, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
 
         Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
         Assert.Equal(0, (await storage.GetUserMemoriesAsync(cancellationToken: Ct)).Total);
+    }
+
+    [Theory]
+    [MemberData(nameof(IllFormedKinds), MemberType = typeof(TestData))]
+    public async Task Ill_formed_utf16_ids_are_rejected_on_every_entry_point_before_anything_is_written(string kind)
+    {
+        var storage = await CreateAsync();
+        var bad = IllFormed(kind);
+        var withUser = Session("ok");
+        withUser.UserId = bad;
+        var withRun = Session("ok");
+        withRun.Runs = [Run("r1", agentId: bad)];
+        var cases = new (string Param, Func<Task> Call)[]
+        {
+            ("session", () => storage.UpsertSessionAsync(Session(bad), Ct)),
+            ("session", () => storage.UpsertSessionAsync(withUser, Ct)),
+            ("session", () => storage.UpsertSessionAsync(withRun, Ct)),
+            ("sessions", () => storage.UpsertSessionsAsync([Session("ok"), Session(bad)], Ct)),
+            ("sessionId", () => storage.GetSessionAsync(bad, cancellationToken: Ct)),
+            ("userId", () => storage.GetSessionAsync(userId: bad, cancellationToken: Ct)),
+            ("agentId", () => storage.GetSessionAsync(agentId: bad, cancellationToken: Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { SessionIds = ["ok", bad] }, Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { UserId = bad }, Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { AgentId = bad }, Ct)),
+            ("sessionId", () => storage.DeleteSessionAsync(bad, Ct)),
+            ("sessionIds", () => storage.DeleteSessionsAsync(["ok", bad], Ct)),
+            ("userMemory", () => storage.UpsertUserMemoryAsync(new UserMemory { UserId = bad }, Ct)),
+            ("userMemory", () => storage.UpsertUserMemoryAsync(new UserMemory { UserId = "ok", AgentId = bad }, Ct)),
+            ("userMemories", () => storage.UpsertUserMemoriesAsync([new UserMemory { UserId = "ok" }, new UserMemory { UserId = bad }], Ct)),
+            ("userId", () => storage.GetUserMemoryAsync(bad, cancellationToken: Ct)),
+            ("teamId", () => storage.GetUserMemoryAsync("ok", teamId: bad, cancellationToken: Ct)),
+            ("query", () => storage.GetUserMemoriesAsync(new() { UserIds = [bad] }, Ct)),
+            ("userId", () => storage.DeleteUserMemoryAsync(bad, Ct)),
+            ("userIds", () => storage.DeleteUserMemoriesAsync(["ok", bad], Ct)),
+            ("row", () => storage.UpsertKnowledgeContentAsync(new KnowledgeRow { Id = bad, Name = "doc" }, Ct)),
+            ("query", () => storage.GetKnowledgeContentsAsync(new() { KnowledgeBaseId = bad }, Ct)),
+            ("id", () => storage.GetKnowledgeContentAsync(bad, Ct)),
+            ("id", () => storage.DeleteKnowledgeContentAsync(bad, Ct)),
+            ("ids", () => storage.DeleteKnowledgeContentsAsync(["ok", bad], Ct)),
+            ("userId", () => storage.DeleteUserDataAsync(bad, Ct)),
+            ("sessionId", () => storage.LoadSessionWindowAsync(bad, null, Ct)),
+            ("append", () => storage.AppendRunAsync(Append(bad, Turn("r1", "hi")), Ct)),
+            ("append", () => storage.AppendRunAsync(Append("ok", Turn(bad, "hi")), Ct)),
+            ("append", () => storage.AppendRunAsync(Append("ok", Turn("r1", "hi", userId: bad)), Ct)),
+            ("append", () => storage.AppendRunAsync(Append("ok", Turn("r1", "hi", agentId: bad)), Ct)),
+            ("sessionId", () => storage.GetRunAsync(bad, "r1", Ct)),
+            ("runId", () => storage.GetRunAsync("ok", bad, Ct)),
+            ("runId", () => storage.FindRunAsync(bad, cancellationToken: Ct)),
+            ("agentId", () => storage.FindRunAsync("r1", bad, Ct)),
+            ("sessionId", () => storage.GetRunsAfterAsync(bad, 0, 10, Ct)),
+            ("sessionId", () => storage.UpdateSummaryAsync(bad, "summary", 1, Ct)),
+            ("sessionId", () => storage.MergeSessionMetadataAsync(bad, [], Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = bad, Traits = [] }, Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = "ok", Traits = [], AgentId = bad }, Ct)),
+            ("tableName", () => storage.TableExistsAsync(bad, Ct)),
+        };
+
+        await AssertRejectedAsync(cases);
+
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+        Assert.Equal(0, (await storage.GetUserMemoriesAsync(cancellationToken: Ct)).Total);
+        Assert.Equal(0, (await storage.GetKnowledgeContentsAsync(cancellationToken: Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Ids_that_differ_only_in_lone_surrogates_never_share_a_session()
+    {
+        var storage = await CreateAsync();
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.AppendRunAsync(Append("\uD800", Turn("r1", "first user's secret")), Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.AppendRunAsync(Append("\uDBFF", Turn("r1", "second user")), Ct));
+        await storage.AppendRunAsync(Append("\uD83D\uDE80", Turn("r1", "a valid pair is an ordinary id")), Ct);
+
+        Assert.Equal(["\uD83D\uDE80"], Ids(await storage.GetSessionsAsync(cancellationToken: Ct)));
+        Assert.Null(await storage.LoadSessionWindowAsync("\uFFFD", null, Ct));
+    }
+
+    [Fact]
+    public async Task Undefined_enum_values_are_rejected_naming_the_parameter()
+    {
+        var storage = await CreateAsync();
+        var badType = Session("s1");
+        badType.SessionType = (SessionType)42;
+        var badRun = Session("s1");
+        badRun.Runs = [Run("r1", status: (RunStatus)42)];
+        var cases = new (string Param, Func<Task> Call)[]
+        {
+            ("session", () => storage.UpsertSessionAsync(badType, Ct)),
+            ("session", () => storage.UpsertSessionAsync(badRun, Ct)),
+            ("sessions", () => storage.UpsertSessionsAsync([badType], Ct)),
+            ("append", () => storage.AppendRunAsync(Append("s1", Run("r1", status: (RunStatus)42)), Ct)),
+            ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = "u1", Traits = [], Mode = (UserMemoryMode)42 }, Ct)),
+            ("sessionType", () => storage.GetSessionAsync("s1", (SessionType)42, cancellationToken: Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { SessionType = (SessionType)42 }, Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { SortBy = (RecordSortField)42 }, Ct)),
+            ("query", () => storage.GetSessionsAsync(new() { SortOrder = (SortOrder)42 }, Ct)),
+            ("query", () => storage.GetKnowledgeContentsAsync(new() { SortOrder = (SortOrder)42 }, Ct)),
+        };
+
+        await AssertRejectedAsync(cases);
+
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+        Assert.Null(await storage.GetUserMemoryAsync("u1", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_session_with_duplicate_or_blank_run_ids_is_rejected_before_anything_is_written()
+    {
+        var storage = await CreateAsync();
+        var duplicate = Session("s1");
+        duplicate.Runs = [Turn("r1", "one"), Turn("r2", "two"), Turn("r1", "three")];
+        var blank = Session("s2");
+        blank.Runs = [Turn("r1", "one"), Turn(" ", "two")];
+
+        Assert.Equal("session", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionAsync(duplicate, Ct))).ParamName);
+        Assert.Equal("session", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionAsync(blank, Ct))).ParamName);
+        Assert.Equal("sessions", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.UpsertSessionsAsync([Session("ok"), duplicate], Ct))).ParamName);
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+    }
+
+    [Fact]
+    public async Task A_null_in_a_query_id_list_is_rejected_naming_the_query()
+    {
+        var storage = await CreateAsync();
+        await storage.UpsertSessionAsync(Session("s1"), Ct);
+        Assert.Equal("query", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.GetSessionsAsync(new() { SessionIds = [null!] }, Ct))).ParamName);
+        Assert.Equal("query", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.GetUserMemoriesAsync(new() { UserIds = ["u1", null!] }, Ct))).ParamName);
+    }
+
+    [Fact]
+    public async Task A_blank_agent_id_for_a_run_lookup_is_rejected()
+    {
+        var storage = await CreateAsync();
+        Assert.Equal("agentId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.FindRunAsync("r1", " ", Ct))).ParamName);
+        Assert.Equal("agentId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => storage.FindRunAsync("r1", "", Ct))).ParamName);
     }
 
     [Theory]
@@ -67,6 +197,8 @@ public abstract class BadInputContract<TTarget> : KnowledgeContract<TTarget>
     [InlineData(null, null, "1starts_with_a_digit")]
     [InlineData(null, null, "a_name_that_is_longer_than_sixty_three_characters_is_rejected_too")]
     [InlineData("sessions:index", null, null)]
+    [InlineData("sessions\n", null, null)]
+    [InlineData(null, "memories\r\n", null)]
     public async Task Invalid_table_names_are_rejected_at_construction_naming_the_parameter(string? sessionTable, string? userMemoryTable, string? knowledgeTable)
     {
         var names = Target.TableParameterNames;
@@ -98,11 +230,7 @@ public abstract class BadInputContract<TTarget> : KnowledgeContract<TTarget>
             ("update", () => storage.UpdateUserProfileAsync(new ProfileUpdate { UserId = "u1", Traits = null! }, Ct)),
         };
 
-        foreach (var (param, call) in cases)
-        {
-            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
-            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
-        }
+        await AssertRejectedAsync(cases);
     }
 
     [Fact]
@@ -221,5 +349,15 @@ public abstract class BadInputContract<TTarget> : KnowledgeContract<TTarget>
         SameJson(new JsonObject { ["value"] = value, [value] = "as a key", ["merged"] = value }, read.Metadata);
         Assert.Equal([value, value, value, $"answer to {value}"], read.Messages.Select(m => m.Text));
         Assert.Equal(value, (await storage.LoadSessionWindowAsync("s1", 1, Ct))!.Turns.Single().Messages[0].Text);
+    }
+
+    /// <summary>Asserts that every call throws an <see cref="ArgumentException"/> whose <c>ParamName</c> is the expected one.</summary>
+    private static async Task AssertRejectedAsync(IEnumerable<(string Param, Func<Task> Call)> cases)
+    {
+        foreach (var (param, call) in cases)
+        {
+            var ex = await Assert.ThrowsAnyAsync<ArgumentException>(call);
+            Assert.True(param == ex.ParamName, $"Expected ParamName '{param}' but got '{ex.ParamName}' ({ex.Message}).");
+        }
     }
 }

@@ -53,6 +53,25 @@ public abstract class LifecycleContract<TTarget> : HotPathContract<TTarget>
     }
 
     [Fact]
+    public async Task Clear_all_leaves_the_tables_of_another_storage_at_the_same_location()
+    {
+        var storage = await CreateAsync();
+        var neighbour = await OpenWithOtherTablesAsync(storage, "other_sessions", "other_memories", "other_knowledge");
+        await AppendTurnsAsync(storage, "mine", 1, "u1", ct: Ct);
+        await AppendTurnsAsync(neighbour, "theirs", 2, "u2", ct: Ct);
+        await neighbour.UpsertUserMemoryAsync(new UserMemory { UserId = "u2" }, Ct);
+        await neighbour.UpsertKnowledgeContentAsync(new KnowledgeRow { Id = "k2", Name = "doc" }, Ct);
+
+        await storage.ClearAllAsync(Ct);
+
+        Assert.Equal(0, (await storage.GetSessionsAsync(cancellationToken: Ct)).Total);
+        Assert.Equal(["theirs"], Ids(await neighbour.GetSessionsAsync(cancellationToken: Ct)));
+        Assert.Equal(2, (await neighbour.LoadSessionWindowAsync("theirs", null, Ct))!.Turns.Count);
+        Assert.Single((await neighbour.GetUserMemoriesAsync(cancellationToken: Ct)).Items);
+        Assert.Single((await neighbour.GetKnowledgeContentsAsync(cancellationToken: Ct)).Items);
+    }
+
+    [Fact]
     public async Task A_cleared_storage_can_be_written_again_from_the_start()
     {
         var storage = await CreateAsync();

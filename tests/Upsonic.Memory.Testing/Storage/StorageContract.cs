@@ -37,6 +37,10 @@ public abstract class StorageContract<TTarget> : IAsyncLifetime
     /// <summary>A second instance over the same data, as another process would open it.</summary>
     protected async Task<IStorage> OpenAnotherAsync(IStorage storage) => Track(await Target.OpenAnotherAsync(storage));
 
+    /// <summary>A storage over the same location as <paramref name="storage"/> with other table names.</summary>
+    protected async Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable) =>
+        Track(await Target.OpenWithOtherTablesAsync(storage, sessionTable, userMemoryTable, knowledgeTable));
+
     /// <summary>Disposes a storage now (and not again after the test).</summary>
     protected async Task DisposeStorageAsync(IStorage storage)
     {

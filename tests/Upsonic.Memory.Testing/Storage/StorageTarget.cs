@@ -25,6 +25,16 @@ public abstract class StorageTarget : IAsyncDisposable
     public abstract Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence);
 
     /// <summary>
+    /// Overwrites the stored form of message <paramref name="sequence"/> of a session with <paramref name="storedJson"/>, bypassing
+    /// the storage API (as a newer library version or another SDK would write it). The default skips the tests that need it.
+    /// </summary>
+    public virtual Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
+    {
+        Assert.Skip($"The {Name} target does not write raw messages: override StorageTarget.OverwriteMessageAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
     /// The session, user-memory and knowledge table names a storage gets when none are given. A backend whose upstream default
     /// differs (the Python SDK's Redis storage uses "sessions" and "user_memories") overrides this.
     /// </summary>
@@ -38,6 +48,41 @@ public abstract class StorageTarget : IAsyncDisposable
     public virtual Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
     {
         Assert.Skip($"The {Name} target does not create storages with chosen names: override StorageTarget.CreateNamedAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
+    /// Overwrites the stored profile map of user <paramref name="userId"/> with the text <paramref name="storedProfileJson"/>
+    /// (for example with a duplicate key), bypassing the storage API. The default skips the tests that need it (an engine that
+    /// normalises JSON on write, such as JSONB, cannot hold such text).
+    /// </summary>
+    public virtual Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        Assert.Skip($"The {Name} target cannot store a raw profile: override StorageTarget.OverwriteProfileAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>Deletes the stored row of message <paramref name="sequence"/> of a session, bypassing the storage API (a lost row). The default skips the tests that need it.</summary>
+    public virtual Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        Assert.Skip($"The {Name} target cannot delete a raw message row: override StorageTarget.DeleteMessageRowAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>Overwrites the stored updated-at time of session <paramref name="sessionId"/>'s head with a raw Unix-millisecond value, bypassing the storage API.</summary>
+    public virtual Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        Assert.Skip($"The {Name} target cannot store a raw timestamp: override StorageTarget.OverwriteSessionUpdatedAtAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
+    /// Opens a storage over the same location as <paramref name="storage"/> (same file, schema, database or key prefix) but with
+    /// other table names, as a second application sharing the location would. The default skips the tests that need it.
+    /// </summary>
+    public virtual Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        Assert.Skip($"The {Name} target does not share a location between table names: override StorageTarget.OpenWithOtherTablesAsync to run this test.");
         throw new System.Diagnostics.UnreachableException();
     }
 

@@ -112,6 +112,19 @@ public static class TestData
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
+    /// <summary>Kinds of ill-formed UTF-16 (lone surrogates), by name so theory data stays serializable.</summary>
+    public static TheoryData<string> IllFormedKinds => new("lone-high", "lone-high-max", "lone-low", "reversed-pair");
+
+    /// <summary>An ill-formed UTF-16 string by name: what a JSON body's <c>"\ud800"</c> becomes.</summary>
+    public static string IllFormed(string name) => name switch
+    {
+        "lone-high" => "\uD800",
+        "lone-high-max" => "user-\uDBFF",
+        "lone-low" => "\uDC00-user",
+        "reversed-pair" => "\uDE00\uD83D",
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
     /// <summary>The JSON form of a message, with the Microsoft.Extensions.AI contract.</summary>
     public static string Json(ChatMessage message) => JsonSerializer.Serialize(message, AIJsonUtilities.DefaultOptions);
 

@@ -15,9 +15,12 @@ public sealed class InMemoryTarget : StorageTarget
 
     public override Task<IStorage> OpenAnotherAsync(IStorage storage) => Task.FromResult(storage);
 
-    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    public override Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson)
     {
-        ((InMemoryStorage)storage).OverwriteStoredMessage(sessionId, sequence, "{ not json");
+        ((InMemoryStorage)storage).OverwriteStoredMessage(sessionId, sequence, storedJson);
         return Task.CompletedTask;
     }
 }

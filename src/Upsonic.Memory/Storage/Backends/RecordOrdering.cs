@@ -32,19 +32,27 @@ public static class RecordOrdering
     }
 
     /// <summary>The query behind <see cref="IStorage.GetSessionAsync"/>: the most recently updated session matching the filters.</summary>
+    /// <exception cref="ArgumentException">An id is not well-formed UTF-16 or <paramref name="sessionType"/> is undefined (named by its parameter).</exception>
     public static SessionQuery LatestSession(string? sessionId, SessionType? sessionType, string? userId, string? agentId) => new()
     {
-        SessionIds = sessionId is null ? null : [sessionId],
-        SessionType = sessionType,
-        UserId = userId,
-        AgentId = agentId,
+        SessionIds = StorageArguments.OptionalId(sessionId, nameof(sessionId)) is null ? null : [sessionId!],
+        SessionType = sessionType is { } type ? StorageArguments.Defined(type, nameof(sessionType)) : null,
+        UserId = StorageArguments.OptionalId(userId, nameof(userId)),
+        AgentId = StorageArguments.OptionalId(agentId, nameof(agentId)),
         SortBy = RecordSortField.UpdatedAt,
         Limit = 1,
     };
 
     /// <summary>The query behind <see cref="IStorage.GetUserMemoryAsync"/>: the most recently updated profile matching the filters.</summary>
+    /// <exception cref="ArgumentException">An id is not well-formed UTF-16 (named by its parameter).</exception>
     public static UserMemoryQuery LatestUserMemory(string? userId, string? agentId, string? teamId) =>
-        new() { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
+        new()
+        {
+            UserIds = StorageArguments.OptionalId(userId, nameof(userId)) is null ? null : [userId!],
+            AgentId = StorageArguments.OptionalId(agentId, nameof(agentId)),
+            TeamId = StorageArguments.OptionalId(teamId, nameof(teamId)),
+            Limit = 1,
+        };
 
     /// <summary>The sort key of a session: updated_at (else created_at) or created_at.</summary>
     public static DateTimeOffset? SessionKey(AgentSession s, RecordSortField field) =>
@@ -73,6 +81,9 @@ public static class RecordOrdering
     /// <summary>Checks a knowledge query: a positive limit and a positive (1-based) page when given.</summary>
     public static void Validate(KnowledgeQuery q, string parameterName)
     {
+        StorageArguments.OptionalId(q.KnowledgeBaseId, parameterName);
+        StorageArguments.Defined(q.SortBy, parameterName);
+        StorageArguments.Defined(q.SortOrder, parameterName);
         if (q.Limit is <= 0)
         {
             throw new ArgumentException("Limit must be positive.", parameterName);

@@ -68,6 +68,20 @@ public static class SessionRows
             .ToList();
     }
 
+    /// <summary>
+    /// A run read with fewer (or more) message rows than its record says it stored: corrupt data naming the run, never a run
+    /// returned short (a lost row would otherwise make a resumed run start without part of its conversation).
+    /// </summary>
+    public static void CheckMessageCount(RunRecord run, long storedCount)
+    {
+        if (run.Messages.Count != storedCount)
+        {
+            throw StorageException.CorruptData(
+                $"Stored run '{run.RunId}' of session '{run.SessionId}' records {storedCount} messages, but {run.Messages.Count} were found.",
+                null, "ReadRun", run.RunId);
+        }
+    }
+
     /// <summary>A copy of a run record's fields (messages copied by reference when asked; callers clone messages themselves).</summary>
     public static RunRecord Copy(RunRecord run, bool withMessages) => new()
     {

@@ -21,6 +21,7 @@ public abstract partial class StorageBase
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
         StorageArguments.Append(append, nameof(append));
+        CheckWriteLimits(append, nameof(append));
         return ExecuteAsync("AppendRun", append.SessionId, needsSchema: true, ct => AppendRunCoreAsync(append, ct), cancellationToken);
     }
 
@@ -36,6 +37,7 @@ public abstract partial class StorageBase
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
         StorageArguments.Id(runId, nameof(runId));
+        StorageArguments.OptionalNonBlankId(agentId, nameof(agentId));
         return ExecuteAsync("FindRun", runId, needsSchema: true, ct => FindRunCoreAsync(runId, agentId, ct), cancellationToken);
     }
 

@@ -6,8 +6,8 @@ public abstract partial class StorageBase
     /// <inheritdoc />
     public async Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        StorageArguments.Id(session.SessionId, nameof(session));
+        StorageArguments.Session(session, nameof(session));
+        CheckWriteLimits(session, nameof(session));
         var stored = await ExecuteAsync("UpsertSession", session.SessionId, needsSchema: true,
             ct => UpsertSessionsCoreAsync([session], ct), cancellationToken).ConfigureAwait(false);
         return stored[0];
@@ -17,6 +17,11 @@ public abstract partial class StorageBase
     public async Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
         var list = StorageArguments.Sessions(sessions, nameof(sessions));
+        foreach (var session in list)
+        {
+            CheckWriteLimits(session, nameof(sessions));
+        }
+
         if (list.Count == 0)
         {
             return [];
@@ -37,7 +42,7 @@ public abstract partial class StorageBase
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Query(query, nameof(query));
         return ExecuteAsync("GetSessions", null, needsSchema: true, ct => GetSessionsCoreAsync(query, ct), cancellationToken);
     }
 

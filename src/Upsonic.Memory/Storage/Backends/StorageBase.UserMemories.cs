@@ -36,7 +36,7 @@ public abstract partial class StorageBase
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Query(query, nameof(query));
         return ExecuteAsync("GetUserMemories", null, needsSchema: true, ct => GetUserMemoriesCoreAsync(query, ct), cancellationToken);
     }
 

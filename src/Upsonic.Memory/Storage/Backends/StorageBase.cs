@@ -56,7 +56,7 @@ public abstract partial class StorageBase : IStorage
     /// <inheritdoc />
     public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        StorageArguments.Id(tableName, nameof(tableName));
         return ExecuteAsync("TableExists", tableName, needsSchema: false, ct => TableExistsCoreAsync(tableName, ct), cancellationToken);
     }
 
@@ -82,6 +82,24 @@ public abstract partial class StorageBase : IStorage
     {
         await DisposeAsyncCore().ConfigureAwait(false);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Checks a backend's own limits on a session write (for example how much one atomic step can hold), after the shared
+    /// argument checks and before any I/O. The default accepts every session.</summary>
+    /// <param name="session">A checked session.</param>
+    /// <param name="parameterName">The public member's parameter, to name in the <see cref="ArgumentException"/>.</param>
+    /// <exception cref="ArgumentException">The session is beyond the backend's limits.</exception>
+    protected virtual void CheckWriteLimits(AgentSession session, string parameterName)
+    {
+    }
+
+    /// <summary>Checks a backend's own limits on a run append, after the shared argument checks and before any I/O. The default
+    /// accepts every append.</summary>
+    /// <param name="append">A checked append.</param>
+    /// <param name="parameterName">The public member's parameter, to name in the <see cref="ArgumentException"/>.</param>
+    /// <exception cref="ArgumentException">The append is beyond the backend's limits.</exception>
+    protected virtual void CheckWriteLimits(RunAppend append, string parameterName)
+    {
     }
 
     /// <summary>Releases what the backend holds. The default releases nothing.</summary>
@@ -157,7 +175,9 @@ public abstract partial class StorageBase : IStorage
         catch (StorageException ex) when (ex.Operation is null)
         {
             // A core member (or the schema creation it needed) reported a failure without knowing the public operation.
-            throw new StorageException(ex.Message, ex.InnerException, operation, ex.RecordId ?? recordId);
+            throw ex.IsCorruptData
+                ? StorageException.CorruptData(ex.Message, ex.InnerException, operation, ex.RecordId ?? recordId)
+                : new StorageException(ex.Message, ex.InnerException, operation, ex.RecordId ?? recordId);
         }
         catch (Exception ex) when (ex is not StorageException && IsEngineFailure(ex, cancellationToken))
         {

@@ -16,6 +16,17 @@ public static class StorageClock
     /// <summary>A time as Unix milliseconds (how SQL and key-value backends store it).</summary>
     public static long ToUnixMilliseconds(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
-    /// <summary>A stored Unix-milliseconds time as a UTC <see cref="DateTimeOffset"/>.</summary>
-    public static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+    /// <summary>A stored Unix-milliseconds time as a UTC <see cref="DateTimeOffset"/>; one outside the range of dates is a <see cref="StorageException"/> naming the record, not a raw range error.</summary>
+    /// <param name="value">Milliseconds since 1970-01-01 UTC.</param>
+    /// <param name="recordId">The record the time belongs to, named in the error.</param>
+    /// <exception cref="StorageException">The value is outside the range of dates (<see cref="StorageException.IsCorruptData"/>).</exception>
+    public static DateTimeOffset FromUnixMilliseconds(long value, string? recordId = null) =>
+        value is >= MinMilliseconds and <= MaxMilliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(value)
+            : throw StorageException.CorruptData(
+                $"A stored timestamp of record '{recordId}' ({value} ms since 1970) is outside the range of dates.", null, "Read", recordId);
+
+    private const long MinMilliseconds = -62_135_596_800_000;
+
+    private const long MaxMilliseconds = 253_402_300_799_999;
 }

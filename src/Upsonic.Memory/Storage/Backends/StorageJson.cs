@@ -27,13 +27,20 @@ public static class StorageJson
         return options;
     }
 
-    /// <summary>A message as compact stored JSON.</summary>
-    public static string SerializeMessage(ChatMessage message) => JsonSerializer.Serialize(message, Options);
+    /// <summary>A message's stored form; content read with an unknown <c>$type</c> is written back exactly as it was read (<see cref="StoredContent"/>).</summary>
+    public static string SerializeMessage(ChatMessage message) =>
+        StoredContent.HasUnknownContent(message)
+            ? StoredContent.WriteWithUnknownContent(message).ToJsonString(Options)
+            : JsonSerializer.Serialize(message, Options);
 
-    /// <summary>A message as a stored JSON element (for engines that keep JSON documents).</summary>
-    public static JsonElement SerializeMessageToElement(ChatMessage message) => JsonSerializer.SerializeToElement(message, Options);
+    /// <summary>A message as a stored JSON element (for engines that keep JSON documents); unknown content as <see cref="SerializeMessage"/>.</summary>
+    public static JsonElement SerializeMessageToElement(ChatMessage message) =>
+        StoredContent.HasUnknownContent(message)
+            ? JsonSerializer.SerializeToElement(StoredContent.WriteWithUnknownContent(message), Options)
+            : JsonSerializer.SerializeToElement(message, Options);
 
     /// <summary>Reads a stored message; an unreadable one is a <see cref="StorageException"/> that names it.</summary>
+    /// <remarks>A content item with a <c>$type</c> this version does not know is read as data, not as a failure (<see cref="StoredContent"/>).</remarks>
     public static ChatMessage DeserializeMessage(string json, string sessionId, long sequence)
     {
         try
@@ -43,13 +50,13 @@ public static class StorageJson
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw CorruptMessage(sessionId, sequence, ex);
+            return StoredContent.TryReadWithUnknownContent(json) ?? throw CorruptMessage(sessionId, sequence, ex);
         }
     }
 
     /// <summary>The exception for a stored message that cannot be read, naming its session and sequence.</summary>
     public static StorageException CorruptMessage(string sessionId, long sequence, Exception inner) =>
-        new($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
+        StorageException.CorruptData($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
 
     /// <summary>Deep-copies a message through its stored form, so callers never share mutable state with the storage.</summary>
     public static ChatMessage Clone(ChatMessage message) =>
@@ -68,7 +75,7 @@ public static class StorageJson
 
         try
         {
-            return JsonNode.Parse(json) switch
+            return ParseNode(json) switch
             {
                 null => null,
                 JsonObject obj => obj,
@@ -77,9 +84,15 @@ public static class StorageJson
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+            throw StorageException.CorruptData($"Stored field '{field}' of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
         }
     }
+
+    /// <summary>Parses stored JSON strictly: a duplicate key is an error (a <see cref="JsonException"/>) at once, never a later
+    /// <see cref="ArgumentException"/> from whoever first enumerates the map.</summary>
+    public static JsonNode? ParseNode(string json) => JsonNode.Parse(json, null, StrictDocument);
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
 
     /// <summary>Usage as compact stored JSON (<see langword="null"/> stays null).</summary>
     public static string? SerializeUsage(UsageDetails? usage) => usage is null ? null : JsonSerializer.Serialize(usage, Options);
@@ -98,7 +111,7 @@ public static class StorageJson
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Stored usage of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
+            throw StorageException.CorruptData($"Stored usage of record '{recordId}' cannot be read: {ex.Message}", ex, "Read", recordId);
         }
     }
 

@@ -42,6 +42,6 @@ public static class StoredNames
         "PAUSED" => RunStatus.Paused,
         "CANCELLED" => RunStatus.Cancelled,
         "ERROR" => RunStatus.Error,
-        _ => throw new StorageException($"Stored run '{recordId}' has an unknown status '{value}'.", null, "ReadRun", recordId),
+        _ => throw StorageException.CorruptData($"Stored run '{recordId}' has an unknown status '{value}'.", null, "ReadRun", recordId),
     };
 }

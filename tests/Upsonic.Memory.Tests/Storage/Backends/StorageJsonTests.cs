@@ -35,7 +35,7 @@ public sealed class StorageJsonTests
     [InlineData("{ not json")]
     [InlineData("null")]
     [InlineData("[1,2]")]
-    [InlineData("{\"role\":\"user\",\"contents\":[{\"$type\":\"not-a-known-type\"}]}")]
+    [InlineData("{\"role\":\"user\",\"contents\":\"not a list\"}")]
     public void A_corrupt_message_is_a_storage_exception_naming_the_session_and_sequence(string json)
     {
         var ex = Assert.Throws<StorageException>(() => StorageJson.DeserializeMessage(json, "session-x", 42));
@@ -89,5 +89,27 @@ public sealed class StorageJsonTests
         Assert.Equal(Json(message), Json(clone));
         clone.Contents.Clear();
         Assert.Equal(2, message.Contents.Count);
+    }
+
+    [Fact]
+    public void A_content_item_of_an_unknown_type_is_written_back_exactly_as_it_was_read()
+    {
+        const string stored = "{\"role\":\"assistant\",\"contents\":[{\"$type\":\"text\",\"text\":\"a\"},{\"$type\":\"hologram\",\"frames\":[1,{\"x\":null}],\"note\":\"v9\"}]}";
+
+        var read = StorageJson.DeserializeMessage(stored, "s1", 1);
+        var written = StorageJson.SerializeMessage(StorageJson.Clone(read));
+
+        var contents = JsonNode.Parse(written)!["contents"]!.AsArray();
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(stored)!["contents"]![1], contents[1]), written);
+        Assert.Equal("text", (string?)contents[0]!["$type"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(written), JsonNode.Parse(StorageJson.SerializeMessageToElement(read).GetRawText())));
+    }
+
+    [Fact]
+    public void A_message_that_is_not_json_is_still_corrupt_rather_than_unknown_content()
+    {
+        var ex = Assert.Throws<StorageException>(() => StorageJson.DeserializeMessage("{\"role\":\"user\",\"contents\":[{\"$type\":\"text\",\"text\":1}]}", "s1", 4));
+        Assert.True(ex.IsCorruptData);
+        Assert.Contains("4", ex.Message, StringComparison.Ordinal);
     }
 }
