@@ -22,3 +22,5 @@ public sealed class RedisConvenienceTests : MemoryConvenienceAcceptance<RedisTar
 public sealed class RedisSettingsTests : MemorySettingsAcceptance<RedisTarget>;
 
 public sealed class RedisStorageFailureTests : MemoryStorageFailureAcceptance<RedisTarget>;
+
+public sealed class RedisFactoryTests : MemoryFactoryAcceptance<RedisTarget>;
