@@ -24,3 +24,5 @@ public sealed class MongoSettingsTests : MemorySettingsAcceptance<MongoTarget>;
 public sealed class MongoStorageFailureTests : MemoryStorageFailureAcceptance<MongoTarget>;
 
 public sealed class MongoFactoryTests : MemoryFactoryAcceptance<MongoTarget>;
+
+public sealed class MongoSharedPipelineTests : SharedPipelineAcceptance<MongoTarget>;

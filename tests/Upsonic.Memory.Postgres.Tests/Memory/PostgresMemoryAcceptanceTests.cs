@@ -24,3 +24,5 @@ public sealed class PostgresSettingsTests : MemorySettingsAcceptance<PostgresTar
 public sealed class PostgresStorageFailureTests : MemoryStorageFailureAcceptance<PostgresTarget>;
 
 public sealed class PostgresFactoryTests : MemoryFactoryAcceptance<PostgresTarget>;
+
+public sealed class PostgresSharedPipelineTests : SharedPipelineAcceptance<PostgresTarget>;

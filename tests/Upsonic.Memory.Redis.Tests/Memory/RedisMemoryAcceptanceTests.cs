@@ -24,3 +24,5 @@ public sealed class RedisSettingsTests : MemorySettingsAcceptance<RedisTarget>;
 public sealed class RedisStorageFailureTests : MemoryStorageFailureAcceptance<RedisTarget>;
 
 public sealed class RedisFactoryTests : MemoryFactoryAcceptance<RedisTarget>;
+
+public sealed class RedisSharedPipelineTests : SharedPipelineAcceptance<RedisTarget>;

@@ -24,3 +24,5 @@ public sealed class SqliteSettingsTests : MemorySettingsAcceptance<SqliteTarget>
 public sealed class SqliteStorageFailureTests : MemoryStorageFailureAcceptance<SqliteTarget>;
 
 public sealed class SqliteFactoryTests : MemoryFactoryAcceptance<SqliteTarget>;
+
+public sealed class SqliteSharedPipelineTests : SharedPipelineAcceptance<SqliteTarget>;

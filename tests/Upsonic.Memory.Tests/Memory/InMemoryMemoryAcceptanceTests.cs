@@ -25,3 +25,5 @@ public sealed class InMemorySettingsTests : MemorySettingsAcceptance<InMemoryTar
 public sealed class InMemoryStorageFailureTests : MemoryStorageFailureAcceptance<InMemoryTarget>;
 
 public sealed class InMemoryFactoryTests : MemoryFactoryAcceptance<InMemoryTarget>;
+
+public sealed class InMemorySharedPipelineTests : SharedPipelineAcceptance<InMemoryTarget>;
