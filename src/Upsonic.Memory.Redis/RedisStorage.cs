@@ -136,15 +136,23 @@ public sealed partial class RedisStorage : StorageBase
     /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
     protected override async ValueTask DisposeAsyncCore()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
         _disposed = true;
         if (_ownsClient && _client is { } client)
         {
             await client.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            client.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Sync twin of <see cref="DisposeAsyncCore"/>: closes the connection this storage opened. Data is never erased.</summary>
+    protected override void DisposeCore()
+    {
+        _disposed = true;
+        if (_ownsClient && _client is { } client)
+        {
+            client.Close(allowCommandsToComplete: false);
             client.Dispose();
         }
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Upsonic.Storage;
-using Upsonic.Testing.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Json.Tests;
 
