@@ -20,26 +20,34 @@ public sealed partial class Memory
     /// They belong in the run's instructions, never in the stored user message.</para>
     /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
     /// </remarks>
-    public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) =>
+        PrepareCoreAsync(agentMetadata, includeHistory: true, includeBlocks: true, ct);
+
+    /// <summary>
+    /// <see cref="PrepareAsync"/> for a caller that needs only one half: the history (no profile read, no blocks) or the blocks
+    /// (the session head without turns, and the profile). The Agent Framework providers split the work this way.
+    /// </summary>
+    internal async Task<MemoryContext> PrepareCoreAsync(IReadOnlyDictionary<string, object?>? agentMetadata, bool includeHistory, bool includeBlocks, CancellationToken ct)
     {
         using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.prepare");
         activity?.SetTag("upsonic.memory.session_id", SessionId);
-        int? historyTurns = !LoadFullSessionMemoryEnabled ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
+        var loadHistory = includeHistory && LoadFullSessionMemoryEnabled;
+        int? historyTurns = !loadHistory ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
         var sessionTask = LoadWindowAsync(historyTurns, ct);
-        var profileTask = LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
+        var profileTask = includeBlocks && LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
         await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
         var window = await sessionTask.ConfigureAwait(false);
         var profile = await profileTask.ConfigureAwait(false);
 
-        List<ChatMessage> history = LoadFullSessionMemoryEnabled && window is not null
+        List<ChatMessage> history = loadHistory && window is not null
             ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
             : [];
         var context = new MemoryContext
         {
             MessageHistory = history,
-            ContextInjection = LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
+            ContextInjection = includeBlocks && LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
             SystemPromptInjection = MemoryBlocks.Profile(profile),
-            MetadataInjection = MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata),
+            MetadataInjection = includeBlocks ? MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata) : "",
         };
 
         MemoryTelemetry.MessagesLoaded.Add(history.Count);
