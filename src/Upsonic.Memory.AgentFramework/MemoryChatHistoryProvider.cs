@@ -42,7 +42,6 @@ public sealed class MemoryChatHistoryProvider : ChatHistoryProvider
     private readonly MemoryFactory _factory;
     private readonly AgentSessionScope _scope;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _stateKeys;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="factory">The memory configuration: storage, options and the model for summaries and profiles.</param>
@@ -53,25 +52,19 @@ public sealed class MemoryChatHistoryProvider : ChatHistoryProvider
     public MemoryChatHistoryProvider(MemoryFactory factory, MemoryChatHistoryProviderOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var stateKey = StateKeyOption.Resolve(options?.StateKey, DefaultStateKey, nameof(options));
         _factory = factory;
-        _scope = new AgentSessionScope(options?.ScopeResolver, stateKey);
+        _scope = new AgentSessionScope(options?.ScopeResolver, options?.StateKey, DefaultStateKey, nameof(options));
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MemoryChatHistoryProvider>();
-        _stateKeys = [stateKey];
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> StateKeys => _stateKeys;
+    public override IReadOnlyList<string> StateKeys => _scope.StateKeys;
 
     /// <summary>The memory scope of <paramref name="session"/>; chosen (and stored in the session) now if no run has chosen it yet.</summary>
     /// <param name="session">The agent session.</param>
     /// <returns>The session id and user id the agent session's history belongs to.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
-    public MemoryScope GetScope(AgentSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return _scope.Get(session);
-    }
+    public MemoryScope GetScope(AgentSession session) => _scope.GetRequired(session);
 
     /// <summary>Sets the memory scope of <paramref name="session"/>, for example before its first run to continue a known conversation.</summary>
     /// <param name="session">The agent session.</param>

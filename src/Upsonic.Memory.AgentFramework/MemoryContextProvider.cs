@@ -39,7 +39,6 @@ public sealed class MemoryContextProvider : AIContextProvider
     private readonly bool _hasResolver;
     private readonly IReadOnlyDictionary<string, object?>? _agentMetadata;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _stateKeys;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="factory">The memory configuration: storage, options and the model for summaries and profiles.</param>
@@ -50,28 +49,22 @@ public sealed class MemoryContextProvider : AIContextProvider
     public MemoryContextProvider(MemoryFactory factory, MemoryContextProviderOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var stateKey = StateKeyOption.Resolve(options?.StateKey, DefaultStateKey, nameof(options));
         _factory = factory;
-        _scope = new AgentSessionScope(options?.ScopeResolver, stateKey);
+        _scope = new AgentSessionScope(options?.ScopeResolver, options?.StateKey, DefaultStateKey, nameof(options));
         _hasResolver = options?.ScopeResolver is not null;
         _agentMetadata = options?.AgentMetadata;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MemoryContextProvider>();
-        _stateKeys = [stateKey];
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> StateKeys => _stateKeys;
+    public override IReadOnlyList<string> StateKeys => _scope.StateKeys;
 
     /// <summary>The memory scope this provider keeps for <paramref name="session"/>; chosen (and stored in the session) now if not chosen yet.</summary>
     /// <param name="session">The agent session.</param>
     /// <returns>The session id and user id whose summary and profile this provider injects.</returns>
     /// <remarks>On an agent with a <see cref="MemoryChatHistoryProvider"/> and no resolver of its own, runs use that provider's scope instead.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
-    public MemoryScope GetScope(AgentSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return _scope.Get(session);
-    }
+    public MemoryScope GetScope(AgentSession session) => _scope.GetRequired(session);
 
     /// <summary>Sets the memory scope of <paramref name="session"/>; it wins over a resolver and over a history provider's scope.</summary>
     /// <param name="session">The agent session.</param>

@@ -132,6 +132,28 @@ public abstract class ContextProviderTests<TBackend> : AgentMemoryTestBase<TBack
     }
 
     [Fact]
+    public async Task A_failed_run_is_stored_once_as_an_error_run_with_or_without_a_history_provider()
+    {
+        var factory = NewFactory(new MemoryOptions { SummaryMemory = true });
+        var history = new MemoryChatHistoryProvider(factory);
+        var both = NewAgent(history, [new MemoryContextProvider(factory)]);
+        var context = new MemoryContextProvider(factory);
+        var alone = NewAgent(history: null, [context]);
+        var bothSession = await both.CreateSessionAsync(Ct);
+        var aloneSession = await alone.CreateSessionAsync(Ct);
+        AgentModel.EnqueueThrow(new InvalidOperationException("down")).EnqueueThrow(new InvalidOperationException("down"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => both.RunAsync("one", bothSession, cancellationToken: Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => alone.RunAsync("two", aloneSession, cancellationToken: Ct));
+
+        var fromBoth = Assert.Single((await StoredAsync(factory, history.GetScope(bothSession)))!.Runs);
+        var fromAlone = Assert.Single((await StoredAsync(factory, context.GetScope(aloneSession)))!.Runs);
+        Assert.Equal((RunStatus.Error, "down", "one"), (fromBoth.Status, fromBoth.Error, fromBoth.Input));
+        Assert.Equal((RunStatus.Error, "down", "two"), (fromAlone.Status, fromAlone.Error, fromAlone.Input));
+        Assert.Empty(MemoryModel.Requests);
+    }
+
+    [Fact]
     public async Task A_profile_failure_is_logged_and_the_run_is_kept()
     {
         MemoryModel.Summaries(_ => "ok summary").WhenThrow(r => MemoryScripts.IsProfile(r), new InvalidOperationException("profile model down"));

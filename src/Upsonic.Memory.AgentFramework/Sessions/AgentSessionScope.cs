@@ -12,13 +12,35 @@ internal sealed class AgentSessionScope
 {
     private readonly ProviderSessionState<ScopeState> _state;
 
-    public AgentSessionScope(Func<AgentSession?, MemoryScope>? resolver, string stateKey)
+    /// <summary>Creates the scope of one provider.</summary>
+    /// <param name="resolver">The options' resolver, or null for a new session id per agent session.</param>
+    /// <param name="stateKey">The options' state key: null means <paramref name="defaultStateKey"/>, blank is rejected.</param>
+    /// <param name="defaultStateKey">The provider's default key.</param>
+    /// <param name="paramName">The provider's options parameter, named by the exception for a blank key.</param>
+    public AgentSessionScope(Func<AgentSession?, MemoryScope>? resolver, string? stateKey, string defaultStateKey, string paramName)
     {
-        _state = new ProviderSessionState<ScopeState>(session => Initialize(resolver, session), stateKey, ScopeStateJsonContext.Default.Options);
+        if (stateKey is not null && string.IsNullOrWhiteSpace(stateKey))
+        {
+            throw new ArgumentException("StateKey must be null (the default key) or a non-empty string.", paramName);
+        }
+
+        _state = new ProviderSessionState<ScopeState>(session => Initialize(resolver, session), stateKey ?? defaultStateKey,
+            ScopeStateJsonContext.Default.Options);
+        StateKeys = [_state.StateKey];
     }
 
     /// <summary>The key of the state bag entry.</summary>
     public string StateKey => _state.StateKey;
+
+    /// <summary>What the provider reports as its <c>StateKeys</c>: the one key.</summary>
+    public IReadOnlyList<string> StateKeys { get; }
+
+    /// <summary><see cref="Get"/> for the providers' public <c>GetScope</c>, which needs a session.</summary>
+    public MemoryScope GetRequired(AgentSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return Get(session);
+    }
 
     /// <summary>The scope of <paramref name="session"/>, chosen and stored on first use.</summary>
     public MemoryScope Get(AgentSession? session)
