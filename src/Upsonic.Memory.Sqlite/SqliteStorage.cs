@@ -19,7 +19,7 @@ namespace Upsonic.Storage.Sqlite;
 /// <para><b>Security considerations:</b> the file holds conversations and user profiles verbatim; protect it like any
 /// personal data. Values are always bound parameters and table names are validated at construction.</para>
 /// </remarks>
-public sealed partial class SqliteStorage : IStorage
+public sealed partial class SqliteStorage : IStorage, IDisposable
 {
     /// <summary>The default database file, relative to the current directory.</summary>
     public const string DefaultDbFile = "upsonic.db";
@@ -141,12 +141,15 @@ public sealed partial class SqliteStorage : IStorage
     /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
     public ValueTask DisposeAsync()
     {
-        using (var connection = new SqliteConnection(_connectionString))
-        {
-            SqliteConnection.ClearPool(connection);
-        }
-
+        Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>: clears this file's connection pool; the data stays.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <summary>

@@ -120,16 +120,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     internal static MemoryLimits Validate(MemoryOptions options)
     {
-        if (options.DebugLevel is < 1 or > 3)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DebugLevel, "MemoryOptions.DebugLevel must be 1, 2 or 3.");
-        }
-
-        if (!Enum.IsDefined(options.UserMemoryMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.UserMemoryMode, "MemoryOptions.UserMemoryMode must be Update or Replace.");
-        }
-
+        MemoryOptionsRules.ThrowIfInvalid(options);
         return MemoryLimits.From(options);
     }
 

@@ -11,7 +11,7 @@ namespace Upsonic.Storage;
 /// read returns a copy, so callers never share mutable state with it. Disposing it does not erase data (call
 /// <see cref="ClearAllAsync"/> for that). Data lives only as long as the instance.
 /// </remarks>
-public sealed partial class InMemoryStorage : IStorage
+public sealed partial class InMemoryStorage : IStorage, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, InMemorySession> _sessions = new(StringComparer.Ordinal);
@@ -74,6 +74,11 @@ public sealed partial class InMemoryStorage : IStorage
 
     /// <summary>Releases nothing and keeps the data: an in-memory storage lives as long as the instance.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>: releases nothing and keeps the data.</summary>
+    public void Dispose()
+    {
+    }
 
     /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     internal void OverwriteStoredMessage(string sessionId, long sequence, string json)
