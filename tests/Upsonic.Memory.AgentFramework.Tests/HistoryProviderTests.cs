@@ -97,6 +97,44 @@ public abstract class HistoryProviderTests<TBackend> : AgentMemoryTestBase<TBack
     }
 
     [Fact]
+    public async Task Without_feeding_tool_results_the_loaded_history_leaves_the_tool_calls_out()
+    {
+        var factory = NewFactory(new MemoryOptions { FullSessionMemory = true });
+        var weather = AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather");
+        var agent = NewAgent(new MemoryChatHistoryProvider(factory), tools: [weather]);
+        var session = await agent.CreateSessionAsync(Ct);
+        AgentModel.Enqueue(new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })])));
+        AgentModel.EnqueueText("It is sunny in Paris.");
+
+        await RunAsync(agent, session, "Weather in Paris?");
+        await RunAsync(agent, session, "Thanks!");
+
+        Assert.Equal(["user: Weather in Paris?", "assistant: It is sunny in Paris.", "user: Thanks!"], SentTexts(2));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_is_stored_as_cancelled()
+    {
+        var factory = NewFactory(new MemoryOptions { FullSessionMemory = true });
+        var history = new MemoryChatHistoryProvider(factory);
+        var agent = NewAgent(history);
+        var session = await agent.CreateSessionAsync(Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        AgentModel.Enqueue(_ =>
+        {
+            cancel.Cancel();
+            throw new OperationCanceledException(cancel.Token);
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => agent.RunAsync("Long question", session, cancellationToken: cancel.Token));
+
+        var run = Assert.Single((await StoredAsync(factory, history.GetScope(session)))!.Runs);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Equal(["user: Long question"], Texts(run.Messages));
+    }
+
+    [Fact]
     public async Task A_streamed_run_is_stored_once_when_the_stream_ends()
     {
         var factory = NewFactory(new MemoryOptions { FullSessionMemory = true });
