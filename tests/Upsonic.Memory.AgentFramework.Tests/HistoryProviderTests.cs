@@ -73,12 +73,8 @@ public abstract class HistoryProviderTests<TBackend> : AgentMemoryTestBase<TBack
     {
         var factory = NewFactory(new MemoryOptions { FullSessionMemory = true, FeedToolCallResults = true });
         var history = new MemoryChatHistoryProvider(factory);
-        var weather = AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather");
-        var agent = NewAgent(history, tools: [weather]);
+        var agent = NewAgent(history, tools: [ScriptWeatherCall()]);
         var session = await agent.CreateSessionAsync(Ct);
-        AgentModel.Enqueue(new ChatResponse(new ChatMessage(ChatRole.Assistant,
-            [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })])));
-        AgentModel.EnqueueText("It is sunny in Paris.");
 
         await RunAsync(agent, session, "Weather in Paris?");
         await RunAsync(agent, session, "Thanks!");
@@ -100,12 +96,8 @@ public abstract class HistoryProviderTests<TBackend> : AgentMemoryTestBase<TBack
     public async Task Without_feeding_tool_results_the_loaded_history_leaves_the_tool_calls_out()
     {
         var factory = NewFactory(new MemoryOptions { FullSessionMemory = true });
-        var weather = AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather");
-        var agent = NewAgent(new MemoryChatHistoryProvider(factory), tools: [weather]);
+        var agent = NewAgent(new MemoryChatHistoryProvider(factory), tools: [ScriptWeatherCall()]);
         var session = await agent.CreateSessionAsync(Ct);
-        AgentModel.Enqueue(new ChatResponse(new ChatMessage(ChatRole.Assistant,
-            [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })])));
-        AgentModel.EnqueueText("It is sunny in Paris.");
 
         await RunAsync(agent, session, "Weather in Paris?");
         await RunAsync(agent, session, "Thanks!");
@@ -211,5 +203,14 @@ public abstract class HistoryProviderTests<TBackend> : AgentMemoryTestBase<TBack
         await RunAsync(agent, session, "two");
 
         Assert.Equal("Be brief.", AgentModel.Requests[1].Instructions);
+    }
+
+    /// <summary>Scripts one tool round (a get_weather call for Paris, then the answer) and returns the tool.</summary>
+    private AITool ScriptWeatherCall()
+    {
+        AgentModel.Enqueue(new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })])));
+        AgentModel.EnqueueText("It is sunny in Paris.");
+        return AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather");
     }
 }
