@@ -79,6 +79,37 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public async Task AgentFramework_gives_a_ChatClientAgent_memory_offline()
+    {
+        var result = await _samples.RunAsync("AgentFramework");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("OFFLINE SAMPLE MODEL", result.Output);
+        Assert.Contains("New agent session", result.Output);
+        var answer = result.Output.Split('\n').Last(l => l.StartsWith("Agent:", StringComparison.Ordinal));
+        Assert.Contains("Alice", answer);
+        Assert.Contains("Python", answer);
+        Assert.Contains("Runs stored: 2", result.Output);
+    }
+
+    [Fact]
+    public async Task AgentFramework_continues_the_serialized_agent_session_in_a_second_process()
+    {
+        var first = await _samples.RunAsync("AgentFramework", "My name is Alice and I'm a Python developer");
+        var second = await _samples.RunAsync("AgentFramework", "What's my name and expertise?");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Continuing the agent session saved in agent-session.json", second.Output);
+        var answer = second.Output.Split('\n').Single(l => l.StartsWith("Agent:", StringComparison.Ordinal));
+        Assert.Contains("Alice", answer);
+        Assert.Contains("Python", answer);
+        Assert.Contains("Runs stored: 2", second.Output);
+        var session = first.Output.Split('\n').Single(l => l.StartsWith("Memory session:", StringComparison.Ordinal));
+        Assert.Contains(session, second.Output);
+    }
+
+    [Fact]
     public async Task HumanInTheLoop_pauses_in_one_process_and_resumes_in_another()
     {
         var paused = await _samples.RunAsync("HumanInTheLoop", "pause");

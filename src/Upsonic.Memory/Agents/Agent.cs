@@ -11,7 +11,7 @@ namespace Upsonic;
 /// <c>Agent(model, memory=...)</c> / <c>agent.do(Task(...))</c>.
 /// </summary>
 /// <remarks>
-/// <para>Each run: <see cref="Memory.PrepareAsync"/> loads history and the summary, profile and metadata blocks; the blocks go
+/// <para>Each run: <see cref="Memory.PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> loads history and the summary, profile and metadata blocks; the blocks go
 /// into <see cref="ChatOptions.Instructions"/> after <see cref="SystemPrompt"/> (never into the user message); the history and
 /// the new user message are sent to the model through a <see cref="FunctionInvokingChatClient"/> that runs <see cref="Tools"/>;
 /// then <see cref="Memory.SaveRunAsync"/> stores only this run's new messages, the raw input, the output and the usage.</para>

@@ -18,7 +18,7 @@ namespace Upsonic;
 /// <c>UseMemory(factory, scope)</c> decides. A call without a session fails with <see cref="InvalidOperationException"/>; it is
 /// never given a shared or random session. The keys, and the conversation id when it is the session, are removed from the options
 /// sent to the inner client.</para>
-/// <para>The caller sends only the new turn. The middleware loads the session (<see cref="Storage.Memory.PrepareAsync"/>),
+/// <para>The caller sends only the new turn. The middleware loads the session (<see cref="Storage.Memory.PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/>),
 /// sends the history before the new messages, merges the profile, summary and metadata blocks into a clone of
 /// <see cref="ChatOptions.Instructions"/> (the caller's options are not changed), calls the inner client and saves the turn
 /// once: after the response, or for a streaming call when the stream ends. A stream the consumer stops reading (or cancels) is

@@ -8,7 +8,7 @@ public sealed partial class Memory
 {
     /// <summary>Reads the whole session (<see cref="SessionType.Agent"/>), or null when it does not exist.</summary>
     /// <param name="ct">Cancels the read.</param>
-    /// <remarks>This reads every message and run of the session; a run uses <see cref="PrepareAsync"/>, which reads only a window.</remarks>
+    /// <remarks>This reads every message and run of the session; a run uses <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/>, which reads only a window.</remarks>
     public Task<AgentSession?> GetSessionAsync(CancellationToken ct = default) =>
         Storage.GetSessionAsync(SessionId, SessionType.Agent, cancellationToken: ct);
 

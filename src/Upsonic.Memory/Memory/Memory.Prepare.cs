@@ -20,25 +20,52 @@ public sealed partial class Memory
     /// They belong in the run's instructions, never in the stored user message.</para>
     /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
     /// </remarks>
-    public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) =>
+        PrepareCoreAsync(MemoryParts.All, agentMetadata, ct);
+
+    /// <summary>
+    /// Loads one part of what the next run needs, or both: the history only (no profile read, no blocks), the blocks only (the
+    /// session head without turns, and the profile), or everything (the same as <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="parts">The parts to load; the parts left out are empty in the result.</param>
+    /// <param name="agentMetadata">The agent's metadata, injected as an <c>&lt;AgentMetadata&gt;</c> block when <see cref="MemoryParts.Blocks"/> is loaded.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    /// <returns>The loaded parts; the load flags of this memory still apply to each.</returns>
+    /// <remarks>For callers that hand history and instructions to different places, such as the Agent Framework providers of
+    /// <c>Upsonic.Memory.AgentFramework</c>. Failed reads are logged and leave their part empty, as in the other overload.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> names no part, or a value that is not a <see cref="MemoryParts"/> flag.</exception>
+    public Task<MemoryContext> PrepareAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    {
+        if (parts == 0 || (parts & ~MemoryParts.All) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parts), parts, "Name MemoryParts.History, MemoryParts.Blocks or MemoryParts.All.");
+        }
+
+        return PrepareCoreAsync(parts, agentMetadata, ct);
+    }
+
+    private async Task<MemoryContext> PrepareCoreAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata, CancellationToken ct)
     {
         using var step = MemoryTelemetry.StartStep(TelemetryNames.Prepare, MemoryTelemetry.PrepareDuration, SessionId, UserId);
-        int? historyTurns = !LoadFullSessionMemoryEnabled ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
+        var includeHistory = parts.HasFlag(MemoryParts.History);
+        var includeBlocks = parts.HasFlag(MemoryParts.Blocks);
+        var loadHistory = includeHistory && LoadFullSessionMemoryEnabled;
+        int? historyTurns = !loadHistory ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
         var sessionTask = LoadWindowAsync(historyTurns, ct);
-        var profileTask = LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
+        var profileTask = includeBlocks && LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
         await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
         var window = await sessionTask.ConfigureAwait(false);
         var profile = await profileTask.ConfigureAwait(false);
 
-        List<ChatMessage> history = LoadFullSessionMemoryEnabled && window is not null
+        List<ChatMessage> history = loadHistory && window is not null
             ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
             : [];
         var context = new MemoryContext
         {
             MessageHistory = history,
-            ContextInjection = LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
+            ContextInjection = includeBlocks && LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
             SystemPromptInjection = MemoryBlocks.Profile(profile),
-            MetadataInjection = MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata),
+            MetadataInjection = includeBlocks ? MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata) : "",
         };
 
         MemoryTelemetry.MessagesLoaded.Add(history.Count);

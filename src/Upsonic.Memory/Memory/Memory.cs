@@ -9,7 +9,7 @@ namespace Upsonic.Storage;
 /// and a load flag, over any <see cref="IStorage"/>.
 /// </summary>
 /// <remarks>
-/// <para>Each run calls <see cref="PrepareAsync"/> (one storage round trip for the session part) and then
+/// <para>Each run calls <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> (one storage round trip for the session part) and then
 /// <see cref="SaveRunAsync"/> (the turn is written first, atomically; summary and profile work follows).</para>
 /// <para><b>Security considerations:</b> stored user content is sent to <see cref="Model"/> for summaries and profiles, and the
 /// profile is injected into later system prompts. Treat the storage as holding personal data; see
