@@ -20,7 +20,14 @@ public sealed partial class Memory
     /// They belong in the run's instructions, never in the stored user message.</para>
     /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
     /// </remarks>
-    public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) =>
+        PrepareCoreAsync(agentMetadata, feedToolCallResults: null, ct);
+
+    /// <summary>
+    /// <see cref="PrepareAsync"/> with a caller's own tool-results setting: an <c>Agent</c> created with
+    /// <c>feedToolCallResults</c> uses it for its runs without changing <see cref="FeedToolCallResults"/> for other users of this memory.
+    /// </summary>
+    internal async Task<MemoryContext> PrepareCoreAsync(IReadOnlyDictionary<string, object?>? agentMetadata, bool? feedToolCallResults, CancellationToken ct)
     {
         using var activity = MemoryTelemetry.ActivitySource.StartActivity("memory.prepare");
         activity?.SetTag("upsonic.memory.session_id", SessionId);
@@ -32,7 +39,7 @@ public sealed partial class Memory
         var profile = await profileTask.ConfigureAwait(false);
 
         List<ChatMessage> history = LoadFullSessionMemoryEnabled && window is not null
-            ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
+            ? HistoryWindow.Build(window.Turns, feedToolCallResults ?? FeedToolCallResults)
             : [];
         var context = new MemoryContext
         {
