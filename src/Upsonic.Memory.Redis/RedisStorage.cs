@@ -44,7 +44,7 @@ public sealed partial class RedisStorage : IStorage
     /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
     /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
-    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <remarks>Calls fail with <see cref="StorageException"/> within a few seconds while the server is unreachable, and work again
     /// after it comes back, without recreating the storage.</remarks>
@@ -69,7 +69,7 @@ public sealed partial class RedisStorage : IStorage
     /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
     /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
-    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
@@ -233,7 +233,7 @@ public sealed partial class RedisStorage : IStorage
             expire,
             StorageNames.Validate(sessionTable, "sessions", nameof(sessionTable)),
             StorageNames.Validate(userMemoryTable, "user_memories", nameof(userMemoryTable)),
-            StorageNames.Validate(knowledgeTable, "knowledge", nameof(knowledgeTable)));
+            StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable)));
     }
 
     /// <summary>"redis_" + 16 hex digits of SHA-256(prefix + '#' + endpoints): the same in every process, unlike string hash codes.</summary>
