@@ -95,5 +95,5 @@ internal sealed class MongoSchema
 
     /// <summary>Writes the version only when the document is new, so an existing (possibly newer) version is kept and reported.</summary>
     internal static UpdateDefinition<BsonDocument> VersionUpdate() =>
-        new BsonDocument("$setOnInsert", new BsonDocument { { "version", CurrentVersion }, { "created_at", BsonFields.Time(Serialization.StorageClock.Now()) } });
+        new BsonDocument("$setOnInsert", new BsonDocument { { "version", CurrentVersion }, { "created_at", BsonFields.Time(StorageClock.Now()) } });
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -19,7 +18,7 @@ public sealed partial class MongoStorage
     /// </remarks>
     public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         if (historyTurns is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
@@ -70,7 +69,7 @@ public sealed partial class MongoStorage
     /// </remarks>
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
-        Guard.Append(append, nameof(append));
+        StorageArguments.Append(append, nameof(append));
         var serialized = append.Run.Messages.Select(StorageJson.SerializeMessage).ToList();
         return RunAsync("AppendRun", append.SessionId, async ct =>
         {
@@ -146,8 +145,8 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("GetRun", runId, async ct =>
         {
             var run = await _collections.Runs.Find(RunDefinitions.ByKey(sessionId, runId)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -158,7 +157,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("FindRun", runId, async ct =>
         {
             var run = await _collections.Runs.Find(RunDefinitions.ById(runId, agentId)).Sort(RunDefinitions.BySession()).Limit(1)
@@ -176,7 +175,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
         return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async ct =>
         {
@@ -216,7 +215,7 @@ public sealed partial class MongoStorage
     /// <remarks>One <c>update</c> whose filter only matches a lower (or missing) watermark.</remarks>
     public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(summary);
         return RunAsync("UpdateSummary", sessionId, async ct =>
         {
@@ -233,7 +232,7 @@ public sealed partial class MongoStorage
     /// </remarks>
     public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(metadata);
         return RunAsync("MergeSessionMetadata", sessionId, async ct =>
         {

@@ -1,5 +1,4 @@
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -8,7 +7,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
     {
-        Guard.KnowledgeRow(row, nameof(row));
+        StorageArguments.KnowledgeRow(row, nameof(row));
         return RunAsync("UpsertKnowledgeContent", row.Id, async ct =>
         {
             var stored = await MongoFailure.RetryUpsertAsync(() => _collections.Knowledge.FindOneAndUpdateAsync(
@@ -21,7 +20,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("GetKnowledgeContent", id, async ct =>
         {
             var document = await _collections.Knowledge.Find(KnowledgeDefinitions.ById(id)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -48,7 +47,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("DeleteKnowledgeContent", id, async ct =>
             (await _collections.Knowledge.DeleteOneAsync(KnowledgeDefinitions.ById(id), ct).ConfigureAwait(false)).DeletedCount > 0,
             cancellationToken);
@@ -57,7 +56,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
+        StorageArguments.Ids(ids, nameof(ids), allowEmpty: true);
         if (ids.Count == 0)
         {
             return Task.FromResult(0);

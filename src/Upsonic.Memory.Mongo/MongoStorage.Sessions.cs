@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -15,14 +14,14 @@ public sealed partial class MongoStorage
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        StorageArguments.Id(session.SessionId, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, ct => UpsertCoreAsync(session, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
-        var list = Guard.Sessions(sessions, nameof(sessions));
+        var list = StorageArguments.Sessions(sessions, nameof(sessions));
         return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", null, async ct =>
         {
             var stored = new List<AgentSession>(list.Count);
@@ -82,7 +81,7 @@ public sealed partial class MongoStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetSessions", null, async ct =>
         {
             var filter = SessionDefinitions.Matching(query);
@@ -117,21 +116,21 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         return RunAsync("DeleteSession", sessionId, async ct => await DeleteCoreAsync([sessionId], ct).ConfigureAwait(false) > 0, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
+        StorageArguments.Ids(sessionIds, nameof(sessionIds));
         return RunAsync("DeleteSessions", null, ct => DeleteCoreAsync(sessionIds.Distinct(StringComparer.Ordinal).ToList(), ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserData", userId, async ct =>
         {
             var ids = (await _collections.Sessions.Find(SessionDefinitions.ByUser(userId)).Project(SessionDefinitions.IdOnly())

@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 
@@ -10,14 +9,14 @@ public sealed partial class MongoStorage
     /// <remarks>One <c>findAndModify</c> with upsert: created_at is kept when the profile exists (unlike upstream Mongo, which reset it).</remarks>
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        Guard.UserMemory(userMemory, nameof(userMemory));
+        StorageArguments.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, ct => UpsertUserMemoryCoreAsync(userMemory, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
     {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
+        var list = StorageArguments.UserMemories(userMemories, nameof(userMemories));
         return RunAsync<IReadOnlyList<UserMemory>>("UpsertUserMemories", null, async ct =>
         {
             var stored = new List<UserMemory>(list.Count);
@@ -54,7 +53,7 @@ public sealed partial class MongoStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetUserMemories", null, async ct =>
         {
             var filter = UserMemoryDefinitions.Matching(query);
@@ -73,7 +72,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserMemory", userId, async ct =>
             (await _collections.UserMemories.DeleteOneAsync(UserMemoryDefinitions.ById(userId), ct).ConfigureAwait(false)).DeletedCount > 0,
             cancellationToken);
@@ -82,7 +81,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(userIds, nameof(userIds));
+        StorageArguments.Ids(userIds, nameof(userIds));
         return RunAsync("DeleteUserMemories", null, async ct =>
             (int)(await _collections.UserMemories.DeleteManyAsync(UserMemoryDefinitions.ByIds(userIds.Distinct(StringComparer.Ordinal)), ct)
                 .ConfigureAwait(false)).DeletedCount,
@@ -96,7 +95,7 @@ public sealed partial class MongoStorage
     /// </remarks>
     public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
-        Guard.Profile(update, nameof(update));
+        StorageArguments.Profile(update, nameof(update));
         return RunAsync("UpdateUserProfile", update.UserId, async ct =>
         {
             var stored = await MongoFailure.RetryUpsertAsync(() => _collections.UserMemories.FindOneAndUpdateAsync(

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Npgsql;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Postgres;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -14,7 +13,7 @@ public sealed partial class PostgresStorage
     /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
     public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         if (historyTurns is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
@@ -59,7 +58,7 @@ public sealed partial class PostgresStorage
     /// </remarks>
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
-        Guard.Append(append, nameof(append));
+        StorageArguments.Append(append, nameof(append));
         var run = append.Run;
         var sessionId = append.SessionId;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToArray();
@@ -132,8 +131,8 @@ public sealed partial class PostgresStorage
     /// <remarks>One round trip: the run row by primary key and its messages through the (session_id, run_id, seq) index.</remarks>
     public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("GetRun", runId, (connection, ct) => ReadOneRunAsync(
             connection,
             Statement(_sql.GetRun, P.Text(sessionId), P.Text(runId)),
@@ -145,7 +144,7 @@ public sealed partial class PostgresStorage
     /// <remarks>One round trip through the run_id index; when several sessions hold the run id, the lowest session id wins.</remarks>
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("FindRun", runId, (connection, ct) => ReadOneRunAsync(
             connection,
             Statement(_sql.FindRun, P.Text(runId), P.Text(agentId)),
@@ -157,7 +156,7 @@ public sealed partial class PostgresStorage
     /// <remarks>One round trip, bounded by <paramref name="maxRuns"/> through the unique (session_id, seq) index.</remarks>
     public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
         return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async (connection, ct) =>
         {
@@ -196,7 +195,7 @@ public sealed partial class PostgresStorage
     /// <remarks>A single conditional <c>UPDATE ... WHERE summary_watermark &lt; $w</c> on the head's primary key.</remarks>
     public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(summary);
         return RunAsync("UpdateSummary", sessionId, async (connection, ct) =>
         {
@@ -210,7 +209,7 @@ public sealed partial class PostgresStorage
     /// <remarks>A single <c>UPDATE ... SET metadata = COALESCE(metadata, '{}') || $2</c> on the head's primary key.</remarks>
     public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(metadata);
         var json = PostgresText.EncodeObject(metadata);
         return RunAsync("MergeSessionMetadata", sessionId, async (connection, ct) =>
@@ -229,7 +228,7 @@ public sealed partial class PostgresStorage
     /// </remarks>
     public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
-        Guard.Profile(update, nameof(update));
+        StorageArguments.Profile(update, nameof(update));
         var traits = PostgresText.EncodeObject(ProfileMerge.Informative(update.Traits));
         var sql = update.Mode == UserMemoryMode.Replace ? _sql.UpdateProfileReplace : _sql.UpdateProfileMerge;
         return RunAsync("UpdateUserProfile", update.UserId, async (connection, ct) =>

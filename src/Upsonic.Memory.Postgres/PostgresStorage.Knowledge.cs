@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -10,7 +9,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
     {
-        Guard.KnowledgeRow(row, nameof(row));
+        StorageArguments.KnowledgeRow(row, nameof(row));
         return RunAsync("UpsertKnowledgeContent", row.Id, async (connection, ct) =>
         {
             var now = StorageClock.Now();
@@ -26,7 +25,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("GetKnowledgeContent", id, (connection, ct) => GetKnowledgeCoreAsync(connection, id, ct), cancellationToken);
     }
 
@@ -64,7 +63,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("DeleteKnowledgeContent", id, async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteKnowledge, P.Text(id));
@@ -75,7 +74,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
+        StorageArguments.Ids(ids, nameof(ids), allowEmpty: true);
         if (ids.Count == 0)
         {
             return Task.FromResult(0);

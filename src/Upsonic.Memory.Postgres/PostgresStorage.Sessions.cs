@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -13,7 +12,7 @@ public sealed partial class PostgresStorage
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        StorageArguments.Id(session.SessionId, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, async (connection, ct) =>
             (await UpsertSessionsCoreAsync(connection, [session], ct).ConfigureAwait(false))[0], cancellationToken);
     }
@@ -21,7 +20,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
-        var list = Guard.Sessions(sessions, nameof(sessions));
+        var list = StorageArguments.Sessions(sessions, nameof(sessions));
         if (list.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<AgentSession>>([]);
@@ -44,14 +43,14 @@ public sealed partial class PostgresStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetSessions", null, (connection, ct) => ReadSessionsAsync(connection, null, query, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         return RunAsync("DeleteSession", sessionId, async (connection, ct) =>
         {
             // Message and run rows go with the head (ON DELETE CASCADE).
@@ -63,7 +62,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
+        StorageArguments.Ids(sessionIds, nameof(sessionIds));
         return RunAsync("DeleteSessions", null, async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteSessions, P.TextArray(sessionIds));
@@ -75,7 +74,7 @@ public sealed partial class PostgresStorage
     /// <remarks>One implicit transaction (a batch): the user's sessions (with their rows, by cascade) and profile.</remarks>
     public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserData", userId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)

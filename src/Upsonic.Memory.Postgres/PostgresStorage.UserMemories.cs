@@ -1,5 +1,4 @@
 using Npgsql;
-using Upsonic.Storage.Serialization;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
 namespace Upsonic.Storage.Postgres;
@@ -10,7 +9,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        Guard.UserMemory(userMemory, nameof(userMemory));
+        StorageArguments.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { BatchCommands = { UpsertUserMemoryStatement(userMemory, StorageClock.Now()) } };
@@ -22,7 +21,7 @@ public sealed partial class PostgresStorage
     /// <remarks>One batch, so all profiles are written in one implicit transaction.</remarks>
     public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
     {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
+        var list = StorageArguments.UserMemories(userMemories, nameof(userMemories));
         if (list.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<UserMemory>>([]);
@@ -53,14 +52,14 @@ public sealed partial class PostgresStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetUserMemories", null, (connection, ct) => PageUserMemoriesAsync(connection, query, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserMemory", userId, async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteUserMemory, P.Text(userId));
@@ -71,7 +70,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(userIds, nameof(userIds));
+        StorageArguments.Ids(userIds, nameof(userIds));
         return RunAsync("DeleteUserMemories", null, async (connection, ct) =>
         {
             await using var command = Command(connection, _sql.DeleteUserMemories, P.TextArray(userIds));

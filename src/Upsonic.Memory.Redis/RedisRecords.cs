@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -11,7 +10,7 @@ public sealed partial class RedisStorage
     /// <remarks>One script: the head, the N-th most recent history turn from the turn set, then that range of the history index.</remarks>
     public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         if (historyTurns is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
@@ -58,7 +57,7 @@ public sealed partial class RedisStorage
     /// </remarks>
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
-        Guard.Append(append, nameof(append));
+        StorageArguments.Append(append, nameof(append));
         var run = append.Run;
         var sessionId = append.SessionId;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
@@ -142,8 +141,8 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("GetRun", runId, async db => (await ReadRunsAsync(db, sessionId, ["id", runId]).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
     }
 
@@ -151,7 +150,7 @@ public sealed partial class RedisStorage
     /// <remarks>Reads the run index (the sessions holding a run with this id), in session-id order, checking each.</remarks>
     public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
     {
-        Guard.Id(runId, nameof(runId));
+        StorageArguments.Id(runId, nameof(runId));
         return RunAsync("FindRun", runId, async db =>
         {
             var entries = await ReadIndexAsync(db, Keys.SessionsByRun(runId)).ConfigureAwait(false);
@@ -179,7 +178,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
         return RunAsync<IReadOnlyList<RunRecord>>("GetRunsAfter", sessionId, async db =>
         {
@@ -216,7 +215,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(summary);
         return UpdateHeadAsync("UpdateSummary", sessionId, (stored, batch, key) =>
         {
@@ -233,7 +232,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(metadata);
         return UpdateHeadAsync("MergeSessionMetadata", sessionId, (stored, batch, key) =>
         {

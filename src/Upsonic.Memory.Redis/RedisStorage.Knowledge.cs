@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -9,7 +8,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
     {
-        Guard.KnowledgeRow(row, nameof(row));
+        StorageArguments.KnowledgeRow(row, nameof(row));
         return RunAsync("UpsertKnowledgeContent", row.Id, async db =>
         {
             await WriteSchemaAsync(db).ConfigureAwait(false);
@@ -45,7 +44,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("GetKnowledgeContent", id, async db => (await ReadKnowledgeAsync(db, id).ConfigureAwait(false)).Record, cancellationToken);
     }
 
@@ -82,14 +81,14 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        Guard.Id(id, nameof(id));
+        StorageArguments.Id(id, nameof(id));
         return RunAsync("DeleteKnowledgeContent", id, db => DeleteKnowledgeCoreAsync(db, id), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
+        StorageArguments.Ids(ids, nameof(ids), allowEmpty: true);
         return RunAsync("DeleteKnowledgeContents", null, async db =>
         {
             var deleted = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => DeleteKnowledgeCoreAsync(db, id))).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -12,14 +11,14 @@ public sealed partial class RedisStorage
     public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
+        StorageArguments.Id(session.SessionId, nameof(session));
         return RunAsync("UpsertSession", session.SessionId, db => UpsertSessionCoreAsync(db, session), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
     {
-        var list = Guard.Sessions(sessions, nameof(sessions));
+        var list = StorageArguments.Sessions(sessions, nameof(sessions));
         return RunAsync<IReadOnlyList<AgentSession>>("UpsertSessions", null, async db =>
         {
             var stored = new List<AgentSession>(list.Count);
@@ -146,7 +145,7 @@ public sealed partial class RedisStorage
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetSessions", null, db => ListSessionsAsync(db, query), cancellationToken);
     }
 
@@ -251,14 +250,14 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(sessionId, nameof(sessionId));
+        StorageArguments.Id(sessionId, nameof(sessionId));
         return RunAsync("DeleteSession", sessionId, db => DeleteSessionCoreAsync(db, sessionId), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
+        StorageArguments.Ids(sessionIds, nameof(sessionIds));
         return RunAsync("DeleteSessions", null, async db =>
         {
             var deleted = await Task.WhenAll(sessionIds.Distinct(StringComparer.Ordinal).Select(id => DeleteSessionCoreAsync(db, id))).ConfigureAwait(false);
@@ -269,7 +268,7 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserData", userId, async db =>
         {
             var sessions = await MatchingHeadsAsync(db, new SessionQuery { UserId = userId }).ConfigureAwait(false);

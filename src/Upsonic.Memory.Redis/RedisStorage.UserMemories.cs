@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 
@@ -9,14 +8,14 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
     {
-        Guard.UserMemory(userMemory, nameof(userMemory));
+        StorageArguments.UserMemory(userMemory, nameof(userMemory));
         return RunAsync("UpsertUserMemory", userMemory.UserId, db => WriteUserMemoryAsync(db, userMemory.UserId, _ => Copy(userMemory)), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
     {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
+        var list = StorageArguments.UserMemories(userMemories, nameof(userMemories));
         return RunAsync<IReadOnlyList<UserMemory>>("UpsertUserMemories", null, async db =>
         {
             var stored = new List<UserMemory>(list.Count);
@@ -34,7 +33,7 @@ public sealed partial class RedisStorage
     /// recomputed), so concurrent updates of different keys all survive.</remarks>
     public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
-        Guard.Profile(update, nameof(update));
+        StorageArguments.Profile(update, nameof(update));
         return RunAsync("UpdateUserProfile", update.UserId, db => WriteUserMemoryAsync(db, update.UserId, current => new UserMemory
         {
             UserId = update.UserId,
@@ -96,7 +95,7 @@ public sealed partial class RedisStorage
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
+        StorageArguments.Paging(query.Limit, query.Offset, nameof(query));
         return RunAsync("GetUserMemories", null, db => ListUserMemoriesAsync(db, query), cancellationToken);
     }
 
@@ -130,14 +129,14 @@ public sealed partial class RedisStorage
     /// <inheritdoc />
     public Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
     {
-        Guard.Id(userId, nameof(userId));
+        StorageArguments.Id(userId, nameof(userId));
         return RunAsync("DeleteUserMemory", userId, db => DeleteUserMemoryCoreAsync(db, userId), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        Guard.Ids(userIds, nameof(userIds));
+        StorageArguments.Ids(userIds, nameof(userIds));
         return RunAsync("DeleteUserMemories", null, async db =>
         {
             var deleted = await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(id => DeleteUserMemoryCoreAsync(db, id))).ConfigureAwait(false);

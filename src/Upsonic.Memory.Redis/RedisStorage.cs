@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Redis;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -13,15 +12,8 @@ public sealed partial class SqliteStorage
     /// <paramref name="historyTurns"/> distinct turns through the (session_id, in_history, turn) index with a LIMIT on the
     /// distinct turns. The rows read are the window's, whatever the session's length.
     /// </remarks>
-    public async Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        if (historyTurns is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
-        }
-
-        return await RunAsync("LoadSessionWindow", sessionId, write: false, ensureSchema: true, async scope =>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId).Bind("@turns", historyTurns ?? -1);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -41,8 +33,7 @@ public sealed partial class SqliteStorage
             }
 
             return new SessionWindow(head, SessionRows.Turns(rows));
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -51,9 +42,8 @@ public sealed partial class SqliteStorage
     /// grows with the session's history. The write lock is held from the first read, so concurrent appenders serialize and
     /// none loses a run or a message.
     /// </remarks>
-    public async Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        Guard.Append(append, nameof(append));
         var run = append.Run;
         var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
         var fields = SqliteMapping.RunFields(run);
@@ -61,110 +51,89 @@ public sealed partial class SqliteStorage
         var runMetadata = StorageJson.SerializeObject(run.Metadata);
         var status = StoredNames.Of(run.Status);
 
-        return await RunAsync("AppendRun", append.SessionId, write: true, ensureSchema: true, async scope =>
+        return InScopeAsync(write: true, async scope =>
         {
-            var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
-            long runCount = 0, messageCount = 0;
-            string? headUsage = null, agentData = null;
-            long? previousSeq = null;
-            string? previousUsage = null;
-            var alreadyStored = 0;
-            var runCreatedAt = now;
-            var created = true;
+            var now = StorageClock.Now();
+            SessionCounters? session = null;
+            PreviousRunSave? previous = null;
+            string? agentData = null;
             await using (var read = scope.Command(_sql.AppendRead).Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId))
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    created = false;
-                    runCount = reader.GetInt64(0);
-                    messageCount = reader.GetInt64(1);
-                    headUsage = SqliteMapping.Text(reader, 2);
+                    // Agent data is parsed only when the append changes it; otherwise the stored text is written back as it is.
                     agentData = SqliteMapping.Text(reader, 3);
-                }
-
-                if (!created && !reader.IsDBNull(4))
-                {
-                    previousSeq = reader.GetInt64(4);
-                    previousUsage = SqliteMapping.Text(reader, 5);
-                    alreadyStored = reader.GetInt32(6);
-                    runCreatedAt = reader.IsDBNull(7) ? now : reader.GetInt64(7);
+                    session = new SessionCounters(
+                        reader.GetInt64(0), reader.GetInt64(1), StorageJson.DeserializeUsage(SqliteMapping.Text(reader, 2), append.SessionId),
+                        string.IsNullOrEmpty(append.AgentName) ? null : StorageJson.DeserializeObject(agentData, append.SessionId, "agent_data"));
+                    if (!reader.IsDBNull(4))
+                    {
+                        previous = new PreviousRunSave(
+                            reader.GetInt64(4), reader.GetInt32(6), StorageJson.DeserializeUsage(SqliteMapping.Text(reader, 5), run.RunId),
+                            reader.IsDBNull(7) ? null : StorageClock.FromUnixMilliseconds(reader.GetInt64(7)));
+                    }
                 }
             }
 
-            if (created)
+            var plan = RunAppendPlan.Create(append, session, previous, now);
+            var nowMillis = StorageClock.ToUnixMilliseconds(now);
+            if (plan.SessionCreated)
             {
                 await using var insertHead = scope.Command(_sql.AppendInsertHead)
-                    .Bind("@session_id", append.SessionId).Bind("@agent_id", run.AgentId).Bind("@user_id", run.UserId).Bind("@now", now);
+                    .Bind("@session_id", append.SessionId).Bind("@agent_id", run.AgentId).Bind("@user_id", run.UserId).Bind("@now", nowMillis);
                 await insertHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var sequence = previousSeq ?? ++runCount;
-            var appended = 0;
-            if (serialized.Count > alreadyStored)
+            if (plan.NewMessageCount > 0)
             {
                 await using var insert = scope.Command(_sql.InsertMessage);
                 var seqParameter = insert.Parameters.Add("@seq", SqliteType.Integer);
                 var messageParameter = insert.Parameters.Add("@message", SqliteType.Text);
-                insert.Bind("@session_id", append.SessionId).Bind("@turn", sequence).Bind("@run_id", run.RunId).Bind("@in_history", append.AddToHistory ? 1 : 0);
-                for (var i = alreadyStored; i < serialized.Count; i++)
+                insert.Bind("@session_id", append.SessionId).Bind("@turn", plan.Sequence).Bind("@run_id", run.RunId).Bind("@in_history", append.AddToHistory ? 1 : 0);
+                for (var i = 0; i < plan.NewMessageCount; i++)
                 {
-                    seqParameter.Value = ++messageCount;
-                    messageParameter.Value = serialized[i];
+                    seqParameter.Value = plan.FirstMessageSequence + i;
+                    messageParameter.Value = serialized[plan.FirstNewMessage + i];
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    appended++;
                 }
             }
 
             await using (var upsertRun = scope.Command(_sql.UpsertRun))
             {
-                upsertRun.Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId).Bind("@seq", sequence).Bind("@agent_id", run.AgentId)
+                upsertRun.Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId).Bind("@seq", plan.Sequence).Bind("@agent_id", run.AgentId)
                     .Bind("@status", status).Bind("@fields", fields).Bind("@usage", runUsage).Bind("@metadata", runMetadata)
-                    .Bind("@message_count", Math.Max(alreadyStored, serialized.Count)).Bind("@created_at", runCreatedAt).Bind("@updated_at", now);
+                    .Bind("@message_count", plan.RunMessageCount).BindTime("@created_at", plan.Run.CreatedAt).Bind("@updated_at", nowMillis);
                 await upsertRun.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var usage = UsageMath.ApplyRunDelta(
-                StorageJson.DeserializeUsage(headUsage, append.SessionId), run.Usage, StorageJson.DeserializeUsage(previousUsage, run.RunId));
-            if (!string.IsNullOrEmpty(append.AgentName))
-            {
-                var data = StorageJson.DeserializeObject(agentData, append.SessionId, "agent_data") ?? [];
-                data["agent_name"] = append.AgentName;
-                agentData = StorageJson.SerializeObject(data);
             }
 
             await using (var updateHead = scope.Command(_sql.AppendUpdateHead))
             {
-                updateHead.Bind("@session_id", append.SessionId).Bind("@run_count", runCount).Bind("@message_count", messageCount)
-                    .Bind("@usage", StorageJson.SerializeUsage(usage)).Bind("@agent_data", agentData).Bind("@now", now);
+                updateHead.Bind("@session_id", append.SessionId).Bind("@run_count", plan.RunCount).Bind("@message_count", plan.MessageCount)
+                    .Bind("@usage", StorageJson.SerializeUsage(plan.SessionUsage)).Bind("@agent_data", string.IsNullOrEmpty(append.AgentName) ? agentData : StorageJson.SerializeObject(plan.AgentData))
+                    .Bind("@now", nowMillis);
                 await updateHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return new RunAppendResult(sequence, appended, created, previousSeq is null);
-        }, cancellationToken).ConfigureAwait(false);
+            return plan.Result;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(summary);
-        return await RunAsync("UpdateSummary", sessionId, write: true, ensureSchema: true, async scope =>
+    protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
             await using var command = scope.Command(_sql.UpdateSummary).Bind("@session_id", sessionId).Bind("@summary", summary)
                 .Bind("@watermark", watermark).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Read and write happen in one <c>BEGIN IMMEDIATE</c> transaction, so concurrent merges serialize and every key survives.</remarks>
-    public async Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    protected override Task<bool> MergeSessionMetadataCoreAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(metadata);
         var patch = (JsonObject)metadata.DeepClone();
-        return await RunAsync("MergeSessionMetadata", sessionId, write: true, ensureSchema: true, async scope =>
+        return InScopeAsync(write: true, async scope =>
         {
             JsonObject current;
             await using (var read = scope.Command(_sql.SelectMetadata).Bind("@session_id", sessionId))
@@ -187,34 +156,6 @@ public sealed partial class SqliteStorage
                 .Bind("@metadata", StorageJson.SerializeObject(current)).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
             await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Read, merge (<see cref="ProfileMerge"/>) and write happen in one <c>BEGIN IMMEDIATE</c> transaction.</remarks>
-    public async Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
-    {
-        Guard.Profile(update, nameof(update));
-        return await RunAsync("UpdateUserProfile", update.UserId, write: true, ensureSchema: true, async scope =>
-        {
-            JsonObject? current = null;
-            await using (var read = scope.Command(_sql.SelectProfile).Bind("@user_id", update.UserId))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    current = StorageJson.DeserializeObject(reader.GetString(0), update.UserId, "user_memory");
-                }
-            }
-
-            var merged = new UserMemory
-            {
-                UserId = update.UserId,
-                Profile = ProfileMerge.Apply(current, update.Traits, update.Mode),
-                AgentId = update.AgentId,
-                TeamId = update.TeamId,
-            };
-            return await UpsertUserMemoryAsync(scope, merged, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -7,10 +6,8 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    public async Task<KnowledgeRow> UpsertKnowledgeContentAsync(KnowledgeRow row, CancellationToken cancellationToken = default)
-    {
-        Guard.KnowledgeRow(row, nameof(row));
-        return await RunAsync("UpsertKnowledgeContent", row.Id, write: true, ensureSchema: true, async scope =>
+    protected override Task<KnowledgeRow> UpsertKnowledgeContentCoreAsync(KnowledgeRow row, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
             var now = StorageClock.Now();
             var metadata = StorageJson.SerializeObject(row.Metadata);
@@ -39,27 +36,20 @@ public sealed partial class SqliteStorage
                 CreatedAt = StorageClock.FromUnixMilliseconds(createdAt),
                 UpdatedAt = now,
             };
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<KnowledgeRow?> GetKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(id, nameof(id));
-        return await RunAsync("GetKnowledgeContent", id, write: false, ensureSchema: true, async scope =>
+    protected override Task<KnowledgeRow?> GetKnowledgeContentCoreAsync(string id, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             await using var command = scope.Command(_sql.SelectKnowledge).Bind("@id", id);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteMapping.ReadKnowledge(reader) : null;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsAsync(KnowledgeQuery? query = null, CancellationToken cancellationToken = default)
-    {
-        query ??= new KnowledgeQuery();
-        RecordOrdering.Validate(query, nameof(query));
-        return await RunAsync("GetKnowledgeContents", null, write: false, ensureSchema: true, async scope =>
+    protected override Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             long total;
             await using (var count = scope.Command(_sql.CountKnowledge).Bind("@knowledge_base_id", query.KnowledgeBaseId))
@@ -77,33 +67,13 @@ public sealed partial class SqliteStorage
             }
 
             return new PagedResult<KnowledgeRow>(items, total);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> DeleteKnowledgeContentAsync(string id, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(id, nameof(id));
-        return await RunAsync("DeleteKnowledgeContent", id, write: true, ensureSchema: true, async scope =>
+    protected override Task<int> DeleteKnowledgeContentsCoreAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
-            await using var command = scope.Command(_sql.DeleteKnowledge).Bind("@id", id);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> DeleteKnowledgeContentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(ids, nameof(ids), allowEmpty: true);
-        if (ids.Count == 0)
-        {
-            return 0;
-        }
-
-        return await RunAsync("DeleteKnowledgeContents", null, write: true, ensureSchema: true, async scope =>
-        {
-            await using var command = scope.Command(_sql.DeleteKnowledgeMany).BindIds("@ids", ids.Distinct(StringComparer.Ordinal));
+            await using var command = scope.Command(_sql.DeleteKnowledgeMany).BindIds("@ids", ids);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 }

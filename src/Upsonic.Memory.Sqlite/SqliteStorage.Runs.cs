@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -8,41 +7,26 @@ public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
     /// <remarks>The run by primary key, its messages through the (session_id, run_id, seq) index.</remarks>
-    public async Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
-        return await RunAsync("GetRun", runId, write: false, ensureSchema: true, async scope =>
+    protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             await using var command = scope.Command(_sql.SelectRun).Bind("@session_id", sessionId).Bind("@run_id", runId);
             return await ReadOneRunAsync(scope, command, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Uses the index on run_id; when several sessions hold the id, the first session id (ordinal) wins.</remarks>
-    public async Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(runId, nameof(runId));
-        return await RunAsync("FindRun", runId, write: false, ensureSchema: true, async scope =>
+    protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             await using var command = scope.Command(_sql.FindRun).Bind("@run_id", runId).Bind("@agent_id", agentId);
             return await ReadOneRunAsync(scope, command, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>The runs through the unique (session_id, seq) index with LIMIT; their messages in one query by run id.</remarks>
-    public async Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
-        if (maxRuns == 0)
-        {
-            return [];
-        }
-
-        return await RunAsync("GetRunsAfter", sessionId, write: false, ensureSchema: true, async scope =>
+    protected override Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             var runs = new List<RunRecord>();
             await using (var command = scope.Command(_sql.SelectRunsAfter).Bind("@session_id", sessionId).Bind("@after", afterSequence).Bind("@limit", maxRuns))
@@ -63,8 +47,7 @@ public sealed partial class SqliteStorage
             }
 
             return (IReadOnlyList<RunRecord>)runs;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <summary>Reads the single run a command selects, then its messages by (session_id, run_id).</summary>
     private async Task<RunRecord?> ReadOneRunAsync(SqliteScope scope, SqliteCommand command, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -8,35 +7,18 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    public async Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
-        return await RunAsync("UpsertSession", session.SessionId, write: true, ensureSchema: true,
-            scope => UpsertSessionAsync(scope, session, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
     /// <remarks>All sessions are written in one transaction: either all are stored or none.</remarks>
-    public async Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.Sessions(sessions, nameof(sessions));
-        if (list.Count == 0)
+    protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
-            return [];
-        }
-
-        return await RunAsync("UpsertSessions", null, write: true, ensureSchema: true, async scope =>
-        {
-            var stored = new List<AgentSession>(list.Count);
-            foreach (var session in list)
+            var stored = new List<AgentSession>(sessions.Count);
+            foreach (var session in sessions)
             {
                 stored.Add(await UpsertSessionAsync(scope, session, cancellationToken).ConfigureAwait(false));
             }
 
             return (IReadOnlyList<AgentSession>)stored;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <summary>Replaces a session's head, messages and runs with the layout of <paramref name="session"/>, then reads it back.</summary>
     private async Task<AgentSession> UpsertSessionAsync(SqliteScope scope, AgentSession session, CancellationToken cancellationToken)
@@ -95,22 +77,8 @@ public sealed partial class SqliteStorage
     }
 
     /// <inheritdoc />
-    public async Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
-    {
-        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
-        return await RunAsync("GetSession", sessionId, write: false, ensureSchema: true, async scope =>
-        {
-            var heads = await ReadHeadsAsync(scope, query, cancellationToken).ConfigureAwait(false);
-            return heads.Count == 0 ? null : await ReadWholeAsync(scope, heads[0], cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
-    {
-        query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
-        return await RunAsync("GetSessions", null, write: false, ensureSchema: true, async scope =>
+    protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             long total;
             await using (var count = BindSessionFilter(scope.Command(_sql.CountSessions), query))
@@ -125,44 +93,26 @@ public sealed partial class SqliteStorage
             }
 
             return new PagedResult<AgentSession>(items, total);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        return await RunAsync("DeleteSession", sessionId, write: true, ensureSchema: true, async scope =>
-        {
-            await using var command = scope.Command(_sql.DeleteSession).Bind("@session_id", sessionId);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(sessionIds, nameof(sessionIds));
-        var distinct = sessionIds.Distinct(StringComparer.Ordinal).ToList();
-        return await RunAsync("DeleteSessions", null, write: true, ensureSchema: true, async scope =>
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
             int existed;
-            await using (var count = BindSessionFilter(scope.Command(_sql.CountSessions), new SessionQuery { SessionIds = distinct }))
+            await using (var count = BindSessionFilter(scope.Command(_sql.CountSessions), new SessionQuery { SessionIds = sessionIds }))
             {
                 existed = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             }
 
-            await using var delete = scope.Command(_sql.DeleteSessions).BindIds("@session_ids", distinct);
+            await using var delete = scope.Command(_sql.DeleteSessions).BindIds("@session_ids", sessionIds);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return existed;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(userId, nameof(userId));
-        return await RunAsync("DeleteUserData", userId, write: true, ensureSchema: true, async scope =>
+    protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
             int sessions;
             await using (var count = scope.Command(_sql.CountUserSessions).Bind("@user_id", userId))
@@ -173,8 +123,7 @@ public sealed partial class SqliteStorage
             await using var delete = scope.Command(_sql.DeleteUserData).Bind("@user_id", userId);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return sessions;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     private static SqliteCommand BindSessionFilter(SqliteCommand command, SessionQuery query) =>
         command.BindIds("@session_ids", query.SessionIds)

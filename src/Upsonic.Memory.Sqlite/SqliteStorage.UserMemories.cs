@@ -1,6 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -8,34 +8,18 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    public async Task<UserMemory> UpsertUserMemoryAsync(UserMemory userMemory, CancellationToken cancellationToken = default)
-    {
-        Guard.UserMemory(userMemory, nameof(userMemory));
-        return await RunAsync("UpsertUserMemory", userMemory.UserId, write: true, ensureSchema: true,
-            scope => UpsertUserMemoryAsync(scope, userMemory, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
     /// <remarks>All profiles are written in one transaction.</remarks>
-    public async Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesAsync(IEnumerable<UserMemory> userMemories, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.UserMemories(userMemories, nameof(userMemories));
-        if (list.Count == 0)
+    protected override Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
-            return [];
-        }
-
-        return await RunAsync("UpsertUserMemories", null, write: true, ensureSchema: true, async scope =>
-        {
-            var stored = new List<UserMemory>(list.Count);
-            foreach (var memory in list)
+            var stored = new List<UserMemory>(userMemories.Count);
+            foreach (var memory in userMemories)
             {
                 stored.Add(await UpsertUserMemoryAsync(scope, memory, cancellationToken).ConfigureAwait(false));
             }
 
             return (IReadOnlyList<UserMemory>)stored;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <summary>Inserts or replaces a profile, keeping a stored created_at (RETURNING gives the one kept).</summary>
     private async Task<UserMemory> UpsertUserMemoryAsync(SqliteScope scope, UserMemory memory, CancellationToken cancellationToken)
@@ -58,22 +42,8 @@ public sealed partial class SqliteStorage
     }
 
     /// <inheritdoc />
-    public async Task<UserMemory?> GetUserMemoryAsync(string? userId = null, string? agentId = null, string? teamId = null, CancellationToken cancellationToken = default)
-    {
-        var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
-        return await RunAsync("GetUserMemory", userId, write: false, ensureSchema: true, async scope =>
-        {
-            var page = await ReadUserMemoriesAsync(scope, query, cancellationToken).ConfigureAwait(false);
-            return page.Count == 0 ? null : page[0];
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
-    {
-        query ??= new UserMemoryQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
-        return await RunAsync("GetUserMemories", null, write: false, ensureSchema: true, async scope =>
+    protected override Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             long total;
             await using (var count = BindUserMemoryFilter(scope.Command(_sql.CountUserMemories), query))
@@ -83,30 +53,40 @@ public sealed partial class SqliteStorage
 
             var items = await ReadUserMemoriesAsync(scope, query, cancellationToken).ConfigureAwait(false);
             return new PagedResult<UserMemory>(items, total);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> DeleteUserMemoryAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(userId, nameof(userId));
-        return await RunAsync("DeleteUserMemory", userId, write: true, ensureSchema: true, async scope =>
+    protected override Task<int> DeleteUserMemoriesCoreAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
-            await using var command = scope.Command(_sql.DeleteUserMemory).Bind("@user_id", userId);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> DeleteUserMemoriesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
-    {
-        Guard.Ids(userIds, nameof(userIds));
-        return await RunAsync("DeleteUserMemories", null, write: true, ensureSchema: true, async scope =>
-        {
-            await using var command = scope.Command(_sql.DeleteUserMemories).BindIds("@user_ids", userIds.Distinct(StringComparer.Ordinal));
+            await using var command = scope.Command(_sql.DeleteUserMemories).BindIds("@user_ids", userIds);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Read, merge (<see cref="ProfileMerge"/>) and write happen in one <c>BEGIN IMMEDIATE</c> transaction.</remarks>
+    protected override Task<UserMemory> UpdateUserProfileCoreAsync(ProfileUpdate update, CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
+        {
+            JsonObject? current = null;
+            await using (var read = scope.Command(_sql.SelectProfile).Bind("@user_id", update.UserId))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    current = StorageJson.DeserializeObject(reader.GetString(0), update.UserId, "user_memory");
+                }
+            }
+
+            var merged = new UserMemory
+            {
+                UserId = update.UserId,
+                Profile = ProfileMerge.Apply(current, update.Traits, update.Mode),
+                AgentId = update.AgentId,
+                TeamId = update.TeamId,
+            };
+            return await UpsertUserMemoryAsync(scope, merged, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     private static SqliteCommand BindUserMemoryFilter(SqliteCommand command, UserMemoryQuery query) =>
         command.BindIds("@user_ids", query.UserIds).Bind("@agent_id", query.AgentId).Bind("@team_id", query.TeamId);

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Sqlite;
 
@@ -10,7 +9,7 @@ namespace Upsonic.Storage.Sqlite;
 /// <remarks>
 /// <para>Layout: a small head row per session, one row per message keyed (session_id, seq) and one row per run keyed
 /// (session_id, run_id), plus user-memory, knowledge and schema-version tables (docs/storage-sqlite.md). Tables are created on
-/// first use and by <see cref="EnsureCreatedAsync"/>.</para>
+/// first use and by <see cref="StorageBase.EnsureCreatedAsync"/>.</para>
 /// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
 /// transaction, and a writer that finds the file locked waits up to the busy timeout (30 s). Any number of instances and
 /// processes can write the same file without losing updates.</para>
@@ -19,7 +18,7 @@ namespace Upsonic.Storage.Sqlite;
 /// <para><b>Security considerations:</b> the file holds conversations and user profiles verbatim; protect it like any
 /// personal data. Values are always bound parameters and table names are validated at construction.</para>
 /// </remarks>
-public sealed partial class SqliteStorage : IStorage
+public sealed partial class SqliteStorage : StorageBase
 {
     /// <summary>The default database file, relative to the current directory.</summary>
     public const string DefaultDbFile = "upsonic.db";
@@ -33,8 +32,6 @@ public sealed partial class SqliteStorage : IStorage
     private readonly string _connectionString;
     private readonly SqliteSchema _schema;
     private readonly SqliteCommands _sql;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
 
     /// <summary>Creates a storage over a SQLite database file. Nothing is opened until the first operation.</summary>
     /// <param name="dbFile">The database file (default <c>upsonic.db</c> in the current directory); its parent directories are created.</param>
@@ -52,13 +49,10 @@ public sealed partial class SqliteStorage : IStorage
         string? knowledgeTable = null,
         string? id = null,
         string? connectionString = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
-        SessionTable = StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable));
-        UserMemoryTable = StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable));
-        KnowledgeTable = StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable));
         _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable);
         _sql = new SqliteCommands(_schema);
-        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
 
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -89,18 +83,6 @@ public sealed partial class SqliteStorage : IStorage
         }
     }
 
-    /// <inheritdoc />
-    public string Id { get; }
-
-    /// <inheritdoc />
-    public string SessionTable { get; }
-
-    /// <inheritdoc />
-    public string UserMemoryTable { get; }
-
-    /// <inheritdoc />
-    public string KnowledgeTable { get; }
-
     /// <summary>The absolute path of the database file, or <see langword="null"/> when a connection string was given.</summary>
     public string? DbFile { get; }
 
@@ -117,29 +99,23 @@ public sealed partial class SqliteStorage : IStorage
     internal string ConnectionString => _connectionString;
 
     /// <inheritdoc />
-    public async Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
-        return await RunAsync("TableExists", tableName, write: false, ensureSchema: false, async scope =>
+    protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
+        InScopeAsync(write: false, async scope =>
         {
             await using var command = scope.Command(SqliteSchema.TableExists).Bind("@name", tableName);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => EnsureSchemaAsync("EnsureCreated", null, cancellationToken);
-
-    /// <inheritdoc />
-    public Task ClearAllAsync(CancellationToken cancellationToken = default) =>
-        RunAsync("ClearAll", null, write: true, ensureSchema: true, async scope =>
+    protected override Task ClearAllCoreAsync(CancellationToken cancellationToken) =>
+        InScopeAsync(write: true, async scope =>
         {
             await using var command = scope.Command(_sql.ClearAll);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
-    public ValueTask DisposeAsync()
+    protected override ValueTask DisposeAsyncCore()
     {
         using (var connection = new SqliteConnection(_connectionString))
         {
@@ -149,53 +125,26 @@ public sealed partial class SqliteStorage : IStorage
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Creates the tables once per instance: WAL mode first (outside any transaction), then the DDL in one write transaction.
-    /// A failure names the operation that needed the tables.
-    /// </summary>
-    private async Task EnsureSchemaAsync(string operation, string? recordId, CancellationToken cancellationToken)
+    /// <summary>Creates the tables: WAL mode first (outside any transaction), then the DDL in one write transaction.</summary>
+    protected override async Task CreateSchemaCoreAsync(CancellationToken cancellationToken)
     {
-        if (_schemaReady)
+        await using (var connection = await SqliteScope.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.CreateCommand())
         {
-            return;
+            command.CommandText = SqliteSchema.EnableWal;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await InScopeAsync(write: true, async scope =>
         {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            try
-            {
-                await using var connection = await SqliteScope.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-                await using var command = connection.CreateCommand();
-                command.CommandText = SqliteSchema.EnableWal;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException ex)
-            {
-                throw Wrap(ex, operation, recordId);
-            }
-
-            await RunAsync(operation, recordId, write: true, ensureSchema: false, async scope =>
-            {
-                await CheckLayoutAsync(scope, operation, cancellationToken).ConfigureAwait(false);
-                await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
+            await CheckLayoutAsync(scope, cancellationToken).ConfigureAwait(false);
+            await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Before creating anything: fails clearly when a table of the same name exists with another layout, rather than misreading it later.</summary>
-    private async Task CheckLayoutAsync(SqliteScope scope, string operation, CancellationToken cancellationToken)
+    private async Task CheckLayoutAsync(SqliteScope scope, CancellationToken cancellationToken)
     {
         foreach (var (table, markers) in _schema.LayoutMarkers)
         {
@@ -215,23 +164,17 @@ public sealed partial class SqliteStorage : IStorage
                 throw new StorageException(
                     $"Table '{table}' exists but has another layout (no column '{missing}'), for example one written by the Python SDK. " +
                     "Choose other table names or another database file.",
-                    null, operation, table);
+                    null, null, table);
             }
         }
     }
 
     /// <summary>
-    /// Runs one operation in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
+    /// Runs one operation's work in its own scope (see <see cref="SqliteScope"/>), committing on success. A write that SQLite still
     /// reports busy or locked after the busy timeout is retried whole a bounded number of times (its transaction rolled back).
-    /// Engine failures become <see cref="StorageException"/> naming the operation and record, never the connection string.
     /// </summary>
-    private async Task<T> RunAsync<T>(string operation, string? recordId, bool write, bool ensureSchema, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> InScopeAsync<T>(bool write, Func<SqliteScope, Task<T>> body, CancellationToken cancellationToken)
     {
-        if (ensureSchema)
-        {
-            await EnsureSchemaAsync(operation, recordId, cancellationToken).ConfigureAwait(false);
-        }
-
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -245,20 +188,23 @@ public sealed partial class SqliteStorage : IStorage
             {
                 // The transaction rolled back with the scope; nothing was written, so the whole write can run again.
             }
-            catch (SqliteException ex)
-            {
-                throw Wrap(ex, operation, recordId);
-            }
         }
     }
 
-    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+    /// <inheritdoc />
+    protected override bool IsEngineFailure(Exception exception, CancellationToken cancellationToken) => exception is SqliteException;
 
-    private static StorageException Wrap(SqliteException ex, string operation, string? recordId) =>
-        new(recordId is null
-                ? $"SQLite storage operation '{operation}' failed: {ex.Message}"
-                : $"SQLite storage operation '{operation}' failed for '{recordId}': {ex.Message}",
-            ex, operation, recordId);
+    /// <inheritdoc />
+    protected override StorageException TranslateFailure(Exception exception, string operation, string? recordId)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new(recordId is null
+                ? $"SQLite storage operation '{operation}' failed: {exception.Message}"
+                : $"SQLite storage operation '{operation}' failed for '{recordId}': {exception.Message}",
+            exception, operation, recordId);
+    }
+
+    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 
     private static string ParseConnectionString(string connectionString)
     {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 

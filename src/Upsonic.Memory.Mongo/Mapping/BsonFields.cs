@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using MongoDB.Bson;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 

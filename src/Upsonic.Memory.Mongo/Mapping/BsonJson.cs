@@ -60,7 +60,7 @@ internal static class BsonJson
         }
     }
 
-    private static string Json(JsonValue value) => value.ToJsonString(Upsonic.Storage.Serialization.StorageJson.Options);
+    private static string Json(JsonValue value) => value.ToJsonString(StorageJson.Options);
 
     /// <summary>The BSON number for a JSON number's text.</summary>
     internal static BsonValue Number(string text)

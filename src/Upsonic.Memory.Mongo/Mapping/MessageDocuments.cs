@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage.Mongo;
 

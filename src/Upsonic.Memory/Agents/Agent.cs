@@ -3,7 +3,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Upsonic.Storage;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic;
 

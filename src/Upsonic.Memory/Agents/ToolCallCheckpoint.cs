@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage;
 

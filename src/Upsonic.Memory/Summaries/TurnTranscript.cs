@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage;
 

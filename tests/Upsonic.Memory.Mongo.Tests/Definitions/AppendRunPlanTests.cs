@@ -3,7 +3,6 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Upsonic.Storage;
 using Upsonic.Storage.Mongo;
-using Upsonic.Storage.Serialization;
 using Upsonic.Testing.Storage;
 
 namespace Upsonic.Memory.Mongo.Tests.Definitions;

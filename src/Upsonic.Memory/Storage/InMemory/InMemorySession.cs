@@ -1,4 +1,3 @@
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage;
 

@@ -1,33 +1,13 @@
 using System.Text.Json.Nodes;
-using Upsonic.Storage.Serialization;
 
 namespace Upsonic.Storage;
 
-// Forgetting a user and the per-turn hot path.
+// The per-turn hot path: window reads, run appends, run reads, summary and metadata updates.
 public sealed partial class InMemoryStorage
 {
     /// <inheritdoc />
-    public Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
     {
-        Guard.Id(userId, nameof(userId));
-        lock (_gate)
-        {
-            var ids = _sessions.Values.Where(s => s.Head.UserId == userId).Select(s => s.Head.SessionId).ToList();
-            ids.ForEach(id => _sessions.Remove(id));
-            _userMemories.Remove(userId);
-            return Task.FromResult(ids.Count);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(sessionId, nameof(sessionId));
-        if (historyTurns is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(historyTurns), historyTurns, "The number of history turns must not be negative.");
-        }
-
         lock (_gate)
         {
             if (!_sessions.TryGetValue(sessionId, out var state))
@@ -41,63 +21,42 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
+    protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        Guard.Append(append, nameof(append));
-        var run = append.Run;
-        var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
+        var serialized = append.Run.Messages.Select(StorageJson.SerializeMessage).ToList();
         lock (_gate)
         {
-            var now = StorageClock.Now();
-            var created = false;
-            if (!_sessions.TryGetValue(append.SessionId, out var state))
+            var state = _sessions.GetValueOrDefault(append.SessionId);
+            var previous = state?.Runs.GetValueOrDefault(append.Run.RunId);
+            var plan = RunAppendPlan.Create(
+                append,
+                state is null ? null : new SessionCounters(state.RunCount, state.MessageCount, state.Head.Usage, state.Head.AgentData),
+                previous is null ? null : new PreviousRunSave(previous.Record.Sequence, previous.MessageCount, previous.Record.Usage, previous.Record.CreatedAt),
+                StorageClock.Now());
+            if (state is null)
             {
-                created = true;
-                state = new InMemorySession
-                {
-                    Head = new AgentSession
-                    {
-                        SessionId = append.SessionId,
-                        AgentId = run.AgentId,
-                        UserId = run.UserId,
-                        Metadata = [],
-                        CreatedAt = now,
-                    },
-                };
+                state = new InMemorySession { Head = plan.NewSessionHead() };
                 _sessions[append.SessionId] = state;
             }
 
-            var previous = state.Runs.GetValueOrDefault(run.RunId);
-            var record = SessionRows.Copy(run, withMessages: false);
-            record.SessionId = append.SessionId;
-            record.Sequence = previous?.Record.Sequence ?? ++state.RunCount;
-            record.CreatedAt = previous?.Record.CreatedAt ?? now;
-            record.UpdatedAt = now;
-            var alreadyStored = previous?.MessageCount ?? 0;
-            for (var i = alreadyStored; i < serialized.Count; i++)
+            for (var i = 0; i < plan.NewMessageCount; i++)
             {
-                state.Add(new InMemorySession.StoredMessage(state.MessageCount + 1, record.Sequence, run.RunId, append.AddToHistory, serialized[i]));
+                state.Add(new InMemorySession.StoredMessage(
+                    plan.FirstMessageSequence + i, plan.Sequence, plan.Run.RunId, append.AddToHistory, serialized[plan.FirstNewMessage + i]));
             }
 
-            state.Put(new InMemorySession.StoredRun(record, Math.Max(alreadyStored, serialized.Count)));
-            var head = state.Head;
-            head.Usage = UsageMath.ApplyRunDelta(head.Usage, run.Usage, previous?.Record.Usage);
-            if (!string.IsNullOrEmpty(append.AgentName))
-            {
-                head.AgentData ??= [];
-                head.AgentData["agent_name"] = append.AgentName;
-            }
-
-            head.UpdatedAt = now;
-            return Task.FromResult(new RunAppendResult(record.Sequence, Math.Max(0, serialized.Count - alreadyStored), created, previous is null));
+            state.Put(new InMemorySession.StoredRun(plan.Run, plan.RunMessageCount));
+            state.RunCount = plan.RunCount;
+            state.Head.Usage = plan.SessionUsage;
+            state.Head.AgentData = plan.AgentData;
+            state.Head.UpdatedAt = plan.Now;
+            return Task.FromResult(plan.Result);
         }
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> GetRunAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        Guard.Id(runId, nameof(runId));
         lock (_gate)
         {
             return Task.FromResult(
@@ -106,9 +65,8 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> FindRunAsync(string runId, string? agentId = null, CancellationToken cancellationToken = default)
+    protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        Guard.Id(runId, nameof(runId));
         lock (_gate)
         {
             foreach (var state in _sessions.Values.OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))
@@ -124,10 +82,8 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRuns);
         lock (_gate)
         {
             IReadOnlyList<RunRecord> runs = _sessions.TryGetValue(sessionId, out var state)
@@ -138,10 +94,8 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default)
+    protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(summary);
         lock (_gate)
         {
             if (!_sessions.TryGetValue(sessionId, out var state) || state.Head.SummaryWatermark >= watermark)
@@ -157,10 +111,8 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<bool> MergeSessionMetadataAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken = default)
+    protected override Task<bool> MergeSessionMetadataCoreAsync(string sessionId, JsonObject metadata, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
-        ArgumentNullException.ThrowIfNull(metadata);
         lock (_gate)
         {
             if (!_sessions.TryGetValue(sessionId, out var state))
@@ -176,24 +128,6 @@ public sealed partial class InMemoryStorage
 
             state.Head.UpdatedAt = StorageClock.Now();
             return Task.FromResult(true);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
-    {
-        Guard.Profile(update, nameof(update));
-        lock (_gate)
-        {
-            var current = _userMemories.GetValueOrDefault(update.UserId);
-            var merged = new UserMemory
-            {
-                UserId = update.UserId,
-                Profile = ProfileMerge.Apply(current?.Profile, update.Traits, update.Mode),
-                AgentId = update.AgentId,
-                TeamId = update.TeamId,
-            };
-            return Task.FromResult(UpsertUserMemoryLocked(merged));
         }
     }
 }

@@ -1,29 +1,14 @@
-using System.Text.Json.Nodes;
-using Upsonic.Storage.Serialization;
-
 namespace Upsonic.Storage;
 
-// The session record API.
+// The session record API and forgetting a user.
 public sealed partial class InMemoryStorage
 {
     /// <inheritdoc />
-    public Task<AgentSession> UpsertSessionAsync(AgentSession session, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        Guard.Id(session.SessionId, nameof(session));
         lock (_gate)
         {
-            return Task.FromResult(UpsertLocked(session));
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<AgentSession>> UpsertSessionsAsync(IEnumerable<AgentSession> sessions, CancellationToken cancellationToken = default)
-    {
-        var list = Guard.Sessions(sessions, nameof(sessions));
-        lock (_gate)
-        {
-            return Task.FromResult<IReadOnlyList<AgentSession>>(list.Select(UpsertLocked).ToList());
+            return Task.FromResult<IReadOnlyList<AgentSession>>(sessions.Select(UpsertLocked).ToList());
         }
     }
 
@@ -41,21 +26,8 @@ public sealed partial class InMemoryStorage
     }
 
     /// <inheritdoc />
-    public Task<AgentSession?> GetSessionAsync(string? sessionId = null, SessionType? sessionType = null, string? userId = null, string? agentId = null, CancellationToken cancellationToken = default)
+    protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
-        lock (_gate)
-        {
-            var match = Matching(query).FirstOrDefault();
-            return Task.FromResult(match?.ReadWhole());
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
-    {
-        query ??= new SessionQuery();
-        Guard.Paging(query.Limit, query.Offset, nameof(query));
         lock (_gate)
         {
             var page = RecordOrdering.Page(
@@ -65,28 +37,24 @@ public sealed partial class InMemoryStorage
         }
     }
 
-    private IEnumerable<InMemorySession> Matching(SessionQuery query) =>
-        RecordOrdering.Page(
-            _sessions.Values.Where(s => RecordOrdering.Matches(s.Head, query)),
-            s => RecordOrdering.SessionKey(s.Head, query.SortBy), s => s.Head.SessionId, query.SortOrder, query.Limit, query.Offset).Items;
-
     /// <inheritdoc />
-    public Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
     {
-        Guard.Id(sessionId, nameof(sessionId));
         lock (_gate)
         {
-            return Task.FromResult(_sessions.Remove(sessionId));
+            return Task.FromResult(sessionIds.Count(_sessions.Remove));
         }
     }
 
     /// <inheritdoc />
-    public Task<int> DeleteSessionsAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken = default)
+    protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        Guard.Ids(sessionIds, nameof(sessionIds));
         lock (_gate)
         {
-            return Task.FromResult(sessionIds.Distinct(StringComparer.Ordinal).Count(_sessions.Remove));
+            var ids = _sessions.Values.Where(s => s.Head.UserId == userId).Select(s => s.Head.SessionId).ToList();
+            ids.ForEach(id => _sessions.Remove(id));
+            _userMemories.Remove(userId);
+            return Task.FromResult(ids.Count);
         }
     }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Upsonic.Storage.Serialization;
-
 namespace Upsonic.Storage;
 
 /// <summary>
@@ -9,9 +6,9 @@ namespace Upsonic.Storage;
 /// <remarks>
 /// It follows the same rules as every other backend and passes the same contract suite. Every write stores a copy and every
 /// read returns a copy, so callers never share mutable state with it. Disposing it does not erase data (call
-/// <see cref="ClearAllAsync"/> for that). Data lives only as long as the instance.
+/// <see cref="StorageBase.ClearAllAsync"/> for that). Data lives only as long as the instance.
 /// </remarks>
-public sealed partial class InMemoryStorage : IStorage
+public sealed partial class InMemoryStorage : StorageBase
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, InMemorySession> _sessions = new(StringComparer.Ordinal);
@@ -24,24 +21,9 @@ public sealed partial class InMemoryStorage : IStorage
     /// <param name="knowledgeTable">Knowledge table name (kept for compatibility; validated).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
     public InMemoryStorage(string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
-        SessionTable = StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable));
-        UserMemoryTable = StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable));
-        KnowledgeTable = StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable));
-        Id = string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id;
     }
-
-    /// <inheritdoc />
-    public string Id { get; }
-
-    /// <inheritdoc />
-    public string SessionTable { get; }
-
-    /// <inheritdoc />
-    public string UserMemoryTable { get; }
-
-    /// <inheritdoc />
-    public string KnowledgeTable { get; }
 
     /// <summary>How many sessions are stored.</summary>
     public int SessionCount { get { lock (_gate) { return _sessions.Count; } } }
@@ -50,17 +32,7 @@ public sealed partial class InMemoryStorage : IStorage
     public int UserMemoryCount { get { lock (_gate) { return _userMemories.Count; } } }
 
     /// <inheritdoc />
-    public Task<bool> TableExistsAsync(string tableName, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
-        return Task.FromResult(true);
-    }
-
-    /// <inheritdoc />
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task ClearAllAsync(CancellationToken cancellationToken = default)
+    protected override Task ClearAllCoreAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -71,9 +43,6 @@ public sealed partial class InMemoryStorage : IStorage
 
         return Task.CompletedTask;
     }
-
-    /// <summary>Releases nothing and keeps the data: an in-memory storage lives as long as the instance.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     internal void OverwriteStoredMessage(string sessionId, long sequence, string json)

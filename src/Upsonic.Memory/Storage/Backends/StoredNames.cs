@@ -1,8 +1,12 @@
-namespace Upsonic.Storage;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Upsonic.Storage.Backends;
 
 /// <summary>How enums are written in storage: session types lower-case (<c>"agent"</c>), run statuses upper-case (<c>"COMPLETED"</c>), as upstream.</summary>
-internal static class StoredNames
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class StoredNames
 {
+    /// <summary>The stored name of a session type.</summary>
     public static string Of(SessionType type) => type switch
     {
         SessionType.Agent => "agent",
@@ -19,6 +23,7 @@ internal static class StoredNames
         _ => SessionType.Agent,
     };
 
+    /// <summary>The stored name of a run status.</summary>
     public static string Of(RunStatus status) => status switch
     {
         RunStatus.Running => "RUNNING",
@@ -29,6 +34,7 @@ internal static class StoredNames
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
+    /// <summary>Reads a stored run status; an unknown one is a <see cref="StorageException"/> naming the run.</summary>
     public static RunStatus ParseRunStatus(string? value, string recordId) => value switch
     {
         "RUNNING" => RunStatus.Running,

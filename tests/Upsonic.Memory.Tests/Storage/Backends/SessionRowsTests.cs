@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using static Upsonic.Testing.Storage.TestData;
 
-namespace Upsonic.Memory.Tests.Storage.Rules;
+namespace Upsonic.Memory.Tests.Storage.Backends;
 
 public sealed class SessionRowsTests
 {

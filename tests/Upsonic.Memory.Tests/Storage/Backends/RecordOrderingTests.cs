@@ -1,6 +1,6 @@
 using Upsonic.Storage;
 
-namespace Upsonic.Memory.Tests.Storage.Rules;
+namespace Upsonic.Memory.Tests.Storage.Backends;
 
 public sealed class RecordOrderingTests
 {

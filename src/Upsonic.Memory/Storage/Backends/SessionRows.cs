@@ -1,27 +1,22 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 
-namespace Upsonic.Storage;
-
-/// <summary>One stored message row of the append-only layout: keyed by (session, sequence), tagged with its turn and run.</summary>
-/// <param name="Sequence">The message's position in the session (1-based, never reused).</param>
-/// <param name="Turn">The turn (run sequence) the message belongs to; history windows count turns.</param>
-/// <param name="RunId">The run that stored it, or <see langword="null"/> for history written through the record API.</param>
-/// <param name="InHistory">Whether the message is part of the session's conversation history.</param>
-/// <param name="Message">The message.</param>
-internal sealed record MessageRow(long Sequence, long Turn, string? RunId, bool InHistory, ChatMessage Message);
+namespace Upsonic.Storage.Backends;
 
 /// <summary>
 /// How a whole <see cref="AgentSession"/> given to the record API maps onto the append-only layout, and back; shared by every
 /// backend so they agree on sequence and turn numbers.
 /// </summary>
-internal static class SessionRows
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class SessionRows
 {
     /// <summary>The layout of a session to be stored whole.</summary>
     /// <param name="Runs">The runs, with <see cref="RunRecord.Sequence"/> set (kept when the given ones increase, else 1..n).</param>
     /// <param name="Messages">History rows (run id null, turns counted from user messages) then each run's rows (turn = run sequence).</param>
     /// <param name="RunCount">The highest turn or run sequence used; the next appended run gets RunCount + 1.</param>
-    internal sealed record Layout(IReadOnlyList<RunRecord> Runs, IReadOnlyList<MessageRow> Messages, long RunCount);
+    public sealed record Layout(IReadOnlyList<RunRecord> Runs, IReadOnlyList<MessageRow> Messages, long RunCount);
 
+    /// <summary>Maps a whole session onto rows: runs sequenced, history rows first (turns counted from user messages), then each run's rows.</summary>
     public static Layout Flatten(AgentSession session)
     {
         var runs = session.Runs.Where(r => r is not null).ToList();
@@ -87,8 +82,8 @@ internal static class SessionRows
         Error = run.Error,
         Input = run.Input,
         Output = run.Output,
-        Usage = Serialization.UsageMath.Copy(run.Usage),
-        Metadata = Serialization.StorageJson.Clone(run.Metadata),
+        Usage = UsageMath.Copy(run.Usage),
+        Metadata = StorageJson.Clone(run.Metadata),
         Messages = withMessages ? [.. run.Messages] : [],
         CreatedAt = run.CreatedAt,
         UpdatedAt = run.UpdatedAt,
@@ -103,12 +98,12 @@ internal static class SessionRows
         TeamId = s.TeamId,
         WorkflowId = s.WorkflowId,
         UserId = s.UserId,
-        SessionData = Serialization.StorageJson.Clone(s.SessionData),
-        Metadata = Serialization.StorageJson.Clone(s.Metadata),
-        AgentData = Serialization.StorageJson.Clone(s.AgentData),
+        SessionData = StorageJson.Clone(s.SessionData),
+        Metadata = StorageJson.Clone(s.Metadata),
+        AgentData = StorageJson.Clone(s.AgentData),
         Summary = s.Summary,
         SummaryWatermark = s.SummaryWatermark,
-        Usage = Serialization.UsageMath.Copy(s.Usage),
+        Usage = UsageMath.Copy(s.Usage),
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
     };

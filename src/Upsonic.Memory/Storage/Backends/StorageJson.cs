@@ -1,8 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace Upsonic.Storage.Serialization;
+namespace Upsonic.Storage.Backends;
 
 /// <summary>
 /// The one JSON contract every backend stores: chat messages, usage and free-form maps, written with System.Text.Json on a
@@ -13,7 +14,8 @@ namespace Upsonic.Storage.Serialization;
 /// Content types are resolved only through the Microsoft.Extensions.AI type discriminators registered in those options;
 /// no type name read from storage is ever used to create an object.
 /// </remarks>
-internal static class StorageJson
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class StorageJson
 {
     /// <summary>The serializer options for everything stored.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
@@ -25,8 +27,10 @@ internal static class StorageJson
         return options;
     }
 
+    /// <summary>A message as compact stored JSON.</summary>
     public static string SerializeMessage(ChatMessage message) => JsonSerializer.Serialize(message, Options);
 
+    /// <summary>A message as a stored JSON element (for engines that keep JSON documents).</summary>
     public static JsonElement SerializeMessageToElement(ChatMessage message) => JsonSerializer.SerializeToElement(message, Options);
 
     /// <summary>Reads a stored message; an unreadable one is a <see cref="StorageException"/> that names it.</summary>
@@ -43,6 +47,7 @@ internal static class StorageJson
         }
     }
 
+    /// <summary>The exception for a stored message that cannot be read, naming its session and sequence.</summary>
     public static StorageException CorruptMessage(string sessionId, long sequence, Exception inner) =>
         new($"Stored message {sequence} of session '{sessionId}' cannot be read: {inner.Message}", inner, "ReadMessage", sessionId);
 
@@ -50,6 +55,7 @@ internal static class StorageJson
     public static ChatMessage Clone(ChatMessage message) =>
         JsonSerializer.Deserialize<ChatMessage>(JsonSerializer.SerializeToUtf8Bytes(message, Options), Options)!;
 
+    /// <summary>A free-form map as compact stored JSON (<see langword="null"/> stays null).</summary>
     public static string? SerializeObject(JsonObject? value) => value?.ToJsonString(Options);
 
     /// <summary>Reads a stored JSON object column; an unreadable one is a <see cref="StorageException"/> naming the record.</summary>
@@ -75,8 +81,10 @@ internal static class StorageJson
         }
     }
 
+    /// <summary>Usage as compact stored JSON (<see langword="null"/> stays null).</summary>
     public static string? SerializeUsage(UsageDetails? usage) => usage is null ? null : JsonSerializer.Serialize(usage, Options);
 
+    /// <summary>Reads stored usage; unreadable usage is a <see cref="StorageException"/> naming the record.</summary>
     public static UsageDetails? DeserializeUsage(string? json, string recordId)
     {
         if (json is null)
@@ -94,5 +102,6 @@ internal static class StorageJson
         }
     }
 
+    /// <summary>A deep copy of a free-form map (<see langword="null"/> stays null).</summary>
     public static JsonObject? Clone(JsonObject? value) => (JsonObject?)value?.DeepClone();
 }

@@ -128,7 +128,6 @@ internal sealed class SqliteCommands
             DELETE FROM {r} WHERE session_id = @session_id;
             """;
         // Returns a row only when the head existed.
-        DeleteSession = DeleteSessionRows + $"DELETE FROM {s} WHERE session_id = @session_id RETURNING 1;";
         DeleteSessions = $"""
             DELETE FROM {m} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
             DELETE FROM {r} WHERE session_id IN (SELECT value FROM json_each(@session_ids));
@@ -145,7 +144,6 @@ internal sealed class SqliteCommands
         SelectProfile = $"SELECT user_memory FROM {u} WHERE user_id = @user_id;";
         CountUserMemories = $"SELECT COUNT(*) FROM {u} WHERE {UserMemoryFilter};";
         SelectUserMemories = $"SELECT {UserMemoryColumns} FROM {u} WHERE {UserMemoryFilter} ORDER BY updated_at DESC, user_id ASC {Paging};";
-        DeleteUserMemory = $"DELETE FROM {u} WHERE user_id = @user_id;";
         DeleteUserMemories = $"DELETE FROM {u} WHERE user_id IN (SELECT value FROM json_each(@user_ids));";
 
         // ----- knowledge -----
@@ -163,7 +161,6 @@ internal sealed class SqliteCommands
         SelectKnowledge = $"SELECT {KnowledgeColumns} FROM {k} WHERE id = @id;";
         CountKnowledge = $"SELECT COUNT(*) FROM {k} WHERE {KnowledgeFilter};";
         _selectKnowledge = order => $"SELECT {KnowledgeColumns} FROM {k} WHERE {KnowledgeFilter} ORDER BY {order} {Paging};";
-        DeleteKnowledge = $"DELETE FROM {k} WHERE id = @id;";
         DeleteKnowledgeMany = $"DELETE FROM {k} WHERE id IN (SELECT value FROM json_each(@ids));";
 
         // ----- privacy and lifecycle -----
@@ -201,18 +198,15 @@ internal sealed class SqliteCommands
     public string SelectSessionRunMessages { get; }
     public string CountSessions { get; }
     public string DeleteSessionRows { get; }
-    public string DeleteSession { get; }
     public string DeleteSessions { get; }
     public string UpsertUserMemory { get; }
     public string SelectProfile { get; }
     public string CountUserMemories { get; }
     public string SelectUserMemories { get; }
-    public string DeleteUserMemory { get; }
     public string DeleteUserMemories { get; }
     public string UpsertKnowledge { get; }
     public string SelectKnowledge { get; }
     public string CountKnowledge { get; }
-    public string DeleteKnowledge { get; }
     public string DeleteKnowledgeMany { get; }
     public string DeleteUserData { get; }
     public string CountUserSessions { get; }

@@ -1,12 +1,16 @@
-namespace Upsonic.Storage;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Upsonic.Storage.Backends;
 
 /// <summary>
 /// The one ordering and paging behaviour of every listing, for backends that sort in process (in-memory, Redis). SQL backends
 /// express the same rules in their queries: key descending by default, null timestamps as the oldest, ties by id ascending,
 /// offset applied with or without a limit, total counted before paging.
 /// </summary>
-internal static class RecordOrdering
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class RecordOrdering
 {
+    /// <summary>Sorts <paramref name="matches"/> by <paramref name="key"/> (ties by <paramref name="id"/>, ordinal), counts them, then applies offset and limit.</summary>
     public static PagedResult<T> Page<T>(IEnumerable<T> matches, Func<T, DateTimeOffset?> key, Func<T, string> id, SortOrder order, int? limit, int? offset)
     {
         var sorted = order == SortOrder.Ascending
@@ -42,9 +46,11 @@ internal static class RecordOrdering
     public static UserMemoryQuery LatestUserMemory(string? userId, string? agentId, string? teamId) =>
         new() { UserIds = userId is null ? null : [userId], AgentId = agentId, TeamId = teamId, Limit = 1 };
 
+    /// <summary>The sort key of a session: updated_at (else created_at) or created_at.</summary>
     public static DateTimeOffset? SessionKey(AgentSession s, RecordSortField field) =>
         field == RecordSortField.UpdatedAt ? s.UpdatedAt ?? s.CreatedAt : s.CreatedAt;
 
+    /// <summary>The sort key of a knowledge row: updated_at (else created_at) or created_at.</summary>
     public static DateTimeOffset? KnowledgeKey(KnowledgeRow r, RecordSortField field) =>
         field == RecordSortField.UpdatedAt ? r.UpdatedAt ?? r.CreatedAt : r.CreatedAt;
 
@@ -64,6 +70,7 @@ internal static class RecordOrdering
     /// <summary>The offset of a 1-based knowledge page.</summary>
     public static int? KnowledgeOffset(KnowledgeQuery q) => q.Limit is null ? null : (Math.Max(q.Page ?? 1, 1) - 1) * q.Limit.Value;
 
+    /// <summary>Checks a knowledge query: a positive limit and a positive (1-based) page when given.</summary>
     public static void Validate(KnowledgeQuery q, string parameterName)
     {
         if (q.Limit is <= 0)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Upsonic.Testing.Storage;
 
-namespace Upsonic.Memory.Tests.Storage.Rules;
+namespace Upsonic.Memory.Tests.Storage.Backends;
 
 public sealed class ProfileMergeTests
 {

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
-using Upsonic.Storage.Serialization;
 using static Upsonic.Testing.Storage.TestData;
 
-namespace Upsonic.Memory.Tests.Storage.Serialization;
+namespace Upsonic.Memory.Tests.Storage.Backends;
 
 public sealed class StorageJsonTests
 {

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.AI;
-using Upsonic.Storage.Serialization;
 using static Upsonic.Testing.Storage.TestData;
 
-namespace Upsonic.Memory.Tests.Storage.Serialization;
+namespace Upsonic.Memory.Tests.Storage.Backends;
 
 public sealed class UsageMathTests
 {

@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 
-namespace Upsonic.Storage.Serialization;
+namespace Upsonic.Storage.Backends;
 
 /// <summary>Adds and subtracts token usage, so a session's usage counts each run once however often the run is saved.</summary>
-internal static class UsageMath
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class UsageMath
 {
     /// <summary>Returns <paramref name="total"/> + <paramref name="runNow"/> − <paramref name="runBefore"/> (the run's previously counted usage).</summary>
     public static UsageDetails? ApplyRunDelta(UsageDetails? total, UsageDetails? runNow, UsageDetails? runBefore)
@@ -43,6 +45,7 @@ internal static class UsageMath
         return result;
     }
 
+    /// <summary>A copy of usage, additional counts included (<see langword="null"/> stays null).</summary>
     public static UsageDetails? Copy(UsageDetails? usage) => usage is null ? null : new UsageDetails
     {
         InputTokenCount = usage.InputTokenCount,

@@ -1,8 +1,15 @@
-namespace Upsonic.Storage;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Upsonic.Storage.Backends;
 
 /// <summary>Argument checks shared by every storage entry point, so every backend rejects the same input the same way.</summary>
-internal static class Guard
+/// <remarks>Each check throws <see cref="ArgumentException"/> (or <see cref="ArgumentNullException"/>) naming the parameter, before any I/O.
+/// <see cref="StorageBase"/> runs them for every public member; a backend that implements <see cref="IStorage"/> directly calls them itself.</remarks>
+[Experimental(StorageBase.ExperimentalDiagnosticId)]
+public static class StorageArguments
 {
+    /// <summary>Checks an id: not null, empty or only white space.</summary>
+    /// <returns>The id.</returns>
     public static string Id(string? value, string parameterName)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -13,6 +20,8 @@ internal static class Guard
         return value;
     }
 
+    /// <summary>Checks a list of ids: not null, every id valid, and not empty unless <paramref name="allowEmpty"/>.</summary>
+    /// <returns>The list.</returns>
     public static IReadOnlyCollection<string> Ids(IReadOnlyCollection<string>? values, string parameterName, bool allowEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(values, parameterName);
@@ -29,6 +38,7 @@ internal static class Guard
         return values;
     }
 
+    /// <summary>Checks a page: neither limit nor offset negative.</summary>
     public static void Paging(int? limit, int? offset, string parameterName)
     {
         if (limit is < 0)
@@ -42,6 +52,8 @@ internal static class Guard
         }
     }
 
+    /// <summary>Checks sessions to upsert: the list and every session non-null, every session id valid.</summary>
+    /// <returns>The sessions as a list (the sequence is read once).</returns>
     public static List<AgentSession> Sessions(IEnumerable<AgentSession> sessions, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(sessions, parameterName);
@@ -59,6 +71,8 @@ internal static class Guard
         return list;
     }
 
+    /// <summary>Checks a user memory to upsert: non-null, a valid user id and a profile map.</summary>
+    /// <returns>The user memory.</returns>
     public static UserMemory UserMemory(UserMemory memory, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(memory, parameterName);
@@ -71,6 +85,8 @@ internal static class Guard
         return memory;
     }
 
+    /// <summary>Checks user memories to upsert, each as <see cref="UserMemory(Storage.UserMemory, string)"/>.</summary>
+    /// <returns>The user memories as a list (the sequence is read once).</returns>
     public static List<UserMemory> UserMemories(IEnumerable<UserMemory> memories, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(memories, parameterName);
@@ -88,6 +104,7 @@ internal static class Guard
         return list;
     }
 
+    /// <summary>Checks a run append: a valid session id, a run with a valid run id and no null message.</summary>
     public static void Append(RunAppend append, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(append, parameterName);
@@ -100,6 +117,7 @@ internal static class Guard
         }
     }
 
+    /// <summary>Checks a profile update: a valid user id and a traits map.</summary>
     public static void Profile(ProfileUpdate update, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(update, parameterName);
@@ -107,6 +125,7 @@ internal static class Guard
         ArgumentNullException.ThrowIfNull(update.Traits, parameterName);
     }
 
+    /// <summary>Checks a knowledge row to upsert: a valid id and a name.</summary>
     public static void KnowledgeRow(KnowledgeRow row, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(row, parameterName);
