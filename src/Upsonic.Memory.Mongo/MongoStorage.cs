@@ -17,7 +17,7 @@ namespace Upsonic.Storage.Mongo;
 /// escaped before they become field names (<c>.</c>, a leading <c>$</c>, <c>%</c> and NUL); collection and database names are
 /// validated at construction; error messages never contain the connection string.</para>
 /// </remarks>
-public sealed partial class MongoStorage : IStorage
+public sealed partial class MongoStorage : IStorage, IDisposable
 {
     /// <summary>The server selection timeout used when the connection string does not set <c>serverSelectionTimeoutMS</c>.</summary>
     public static readonly TimeSpan DefaultServerSelectionTimeout = TimeSpan.FromSeconds(5);
@@ -157,9 +157,12 @@ public sealed partial class MongoStorage : IStorage
     /// <summary>Releases the client when this storage created it. Never erases data.</summary>
     public ValueTask DisposeAsync()
     {
-        _ownedClient?.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>: releases the client when this storage created it.</summary>
+    public void Dispose() => _ownedClient?.Dispose();
 
     /// <summary>Runs one storage operation: indexes first (once per instance), driver failures wrapped in <see cref="StorageException"/>.</summary>
     private async Task<T> RunAsync<T>(string operation, string? recordId, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ namespace Upsonic.Storage.Postgres;
 /// and always quoted; error messages never contain the connection string or password. Stored sessions and profiles are personal
 /// data: restrict access to the schema accordingly.</para>
 /// </remarks>
-public sealed partial class PostgresStorage : IStorage
+public sealed partial class PostgresStorage : IStorage, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -143,6 +143,15 @@ public sealed partial class PostgresStorage : IStorage
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>: releases the connection pool when this storage created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
         }
     }
 

@@ -22,7 +22,7 @@ namespace Upsonic.Storage.Redis;
 /// cannot change the key layout; the prefix and table names are validated at construction; error messages never contain the
 /// connection string or password.</para>
 /// </remarks>
-public sealed partial class RedisStorage : IStorage
+public sealed partial class RedisStorage : IStorage, IDisposable
 {
     /// <summary>The default key prefix.</summary>
     public const string DefaultPrefix = "upsonic";
@@ -156,6 +156,24 @@ public sealed partial class RedisStorage : IStorage
         if (_ownsClient && _client is { } client)
         {
             await client.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            client.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>: closes the connection this storage opened. Data is never erased.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_ownsClient && _client is { } client)
+        {
+            client.Close(allowCommandsToComplete: false);
             client.Dispose();
         }
 

@@ -11,6 +11,12 @@ namespace Upsonic;
 /// history and memory blocks come from a <see cref="Storage.Memory"/>, and whose new turn is saved to it.
 /// </summary>
 /// <remarks>
+/// <para>It serves one memory (one session), or, built from a <see cref="MemoryFactory"/>, every session of a shared pipeline:
+/// each call then names its session in <see cref="ChatOptions.AdditionalProperties"/>[<see cref="SessionIdKey"/>] (else
+/// <see cref="ChatOptions.ConversationId"/>) and its user in [<see cref="UserIdKey"/>], or a scope function given to
+/// <c>UseMemory(factory, scope)</c> decides. A call without a session fails with <see cref="InvalidOperationException"/>; it is
+/// never given a shared or random session. The keys, and the conversation id when it is the session, are removed from the options
+/// sent to the inner client.</para>
 /// <para>The caller sends only the new turn. The middleware loads the session (<see cref="Storage.Memory.PrepareAsync"/>),
 /// sends the history before the new messages, merges the profile, summary and metadata blocks into a clone of
 /// <see cref="ChatOptions.Instructions"/> (the caller's options are not changed), calls the inner client and saves the turn
@@ -22,13 +28,21 @@ namespace Upsonic;
 /// <para>Place it outside <see cref="FunctionInvokingChatClient"/> (<c>.UseMemory(memory).UseFunctionInvocation()</c>) so the
 /// saved turn holds the tool calls and results too.</para>
 /// <para><b>Security considerations:</b> everything the user and the model say is stored in the memory's storage, and the
-/// user profile is sent to the inner client with every call.</para>
+/// user profile is sent to the inner client with every call. In a shared pipeline the session and user ids decide whose memory a
+/// call reads: set them from the authenticated identity on the server, never from a value the client sends unchecked.</para>
 /// </remarks>
 public sealed partial class MemoryChatClient : DelegatingChatClient
 {
-    private readonly ILogger _logger;
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key that names the session of a call to a shared pipeline.</summary>
+    public const string SessionIdKey = "upsonic.session_id";
 
-    /// <summary>Creates the middleware.</summary>
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key that names the user of a call to a shared pipeline.</summary>
+    public const string UserIdKey = "upsonic.user_id";
+
+    private readonly ILogger _logger;
+    private readonly Func<IEnumerable<ChatMessage>, ChatOptions?, MemoryScope>? _scope;
+
+    /// <summary>Creates the middleware over one memory (one session).</summary>
     /// <param name="innerClient">The client to call.</param>
     /// <param name="memory">The memory that supplies history and stores turns.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
@@ -38,11 +52,31 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(memory);
         Memory = memory;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Upsonic.MemoryChatClient");
+        _logger = CreateLogger(loggerFactory);
     }
 
-    /// <summary>The memory the middleware reads and writes.</summary>
-    public Memory Memory { get; }
+    /// <summary>Creates the middleware for every session of a shared pipeline.</summary>
+    /// <param name="innerClient">The client to call.</param>
+    /// <param name="factory">Gives the memory of each call's session.</param>
+    /// <param name="scope">Decides the session and user of a call; null reads <see cref="SessionIdKey"/> (else
+    /// <see cref="ChatOptions.ConversationId"/>) and <see cref="UserIdKey"/>.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="factory"/> is null.</exception>
+    public MemoryChatClient(IChatClient innerClient, MemoryFactory factory,
+        Func<IEnumerable<ChatMessage>, ChatOptions?, MemoryScope>? scope = null, ILoggerFactory? loggerFactory = null)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Factory = factory;
+        _scope = scope;
+        _logger = CreateLogger(loggerFactory);
+    }
+
+    /// <summary>The one memory the middleware reads and writes, or null when it serves the sessions of <see cref="Factory"/>.</summary>
+    public Memory? Memory { get; }
+
+    /// <summary>The factory that gives each call's memory, or null when the middleware serves one <see cref="Memory"/>.</summary>
+    public MemoryFactory? Factory { get; }
 
     /// <summary>The agent id recorded with each run; <see langword="null"/> by default.</summary>
     public string? AgentId { get; set; }
@@ -58,13 +92,13 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = new MemoryTurn(messages.ToList());
-        var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+        var turn = BeginTurn(messages, options);
+        var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
 
         ChatResponse response;
         try
         {
-            response = await base.GetResponseAsync(turn.ToSend(context), WithMemory(options, context), cancellationToken).ConfigureAwait(false);
+            response = await base.GetResponseAsync(turn.ToSend(context), turn.Inward(options, context), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -77,7 +111,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             throw;
         }
 
-        await Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+        await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
         return response;
     }
 
@@ -86,14 +120,14 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = new MemoryTurn(messages.ToList());
-        var context = await Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+        var turn = BeginTurn(messages, options);
+        var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
 
         var received = new List<ChatResponseUpdate>();
         // Until the stream is read to its end the turn counts as cancelled: that is what a consumer that stops reading did.
         var status = RunStatus.Cancelled;
         string? error = null;
-        var updates = base.GetStreamingResponseAsync(turn.ToSend(context), WithMemory(options, context), cancellationToken)
+        var updates = base.GetStreamingResponseAsync(turn.ToSend(context), turn.Inward(options, context), cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -128,7 +162,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             await updates.DisposeAsync().ConfigureAwait(false);
             if (status == RunStatus.Completed)
             {
-                await Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+                await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -137,12 +171,21 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         }
     }
 
-    private static ChatOptions WithMemory(ChatOptions? options, MemoryContext context)
+    /// <summary>The memory of this call (the one memory, or the factory's memory of the call's scope) and its new turn.</summary>
+    private MemoryTurn BeginTurn(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var merged = options?.Clone() ?? new ChatOptions();
-        merged.Instructions = RunInstructions.Compose(options?.Instructions, context);
-        return merged;
+        var list = messages.ToList();
+        if (Memory is not null)
+        {
+            return new MemoryTurn(Memory, null, list);
+        }
+
+        var scope = _scope is null ? MemoryCallScope.Default(options) : MemoryCallScope.Checked(_scope(list, options));
+        return new MemoryTurn(Factory!.ForSession(scope), scope, list);
     }
+
+    private static ILogger CreateLogger(ILoggerFactory? loggerFactory) =>
+        (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Upsonic.MemoryChatClient");
 
     /// <summary>Saves a failed, cancelled or abandoned turn; a storage failure is logged so the caller sees the run's own outcome.</summary>
     private async Task SaveIncompleteAsync(MemoryTurn turn, List<ChatResponseUpdate> received, RunStatus status, string? error)
@@ -150,7 +193,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         try
         {
             // The caller's token may be cancelled already; the record of what happened is saved regardless.
-            await Memory.SaveRunAsync(turn.ToRun(this, received.ToChatResponse(), status, error), CancellationToken.None).ConfigureAwait(false);
+            await turn.Memory.SaveRunAsync(turn.ToRun(this, received.ToChatResponse(), status, error), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception saveError)
         {
@@ -161,10 +204,28 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Status} turn could not be stored.")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, RunStatus status);
 
-    /// <summary>The caller's new turn: what is sent and what is stored of it.</summary>
-    private sealed class MemoryTurn(List<ChatMessage> messages)
+    /// <summary>The caller's new turn: its memory, what is sent and what is stored of it.</summary>
+    /// <param name="memory">The memory of the turn's session.</param>
+    /// <param name="scope">The scope the call named in a shared pipeline (its keys are not sent inward), or null.</param>
+    /// <param name="messages">The caller's new messages.</param>
+    private sealed class MemoryTurn(Memory memory, MemoryScope? scope, List<ChatMessage> messages)
     {
         private readonly string _runId = Guid.NewGuid().ToString();
+
+        public Memory Memory => memory;
+
+        /// <summary>A clone of the caller's options with the memory blocks in the instructions and what the middleware consumed removed.</summary>
+        public ChatOptions Inward(ChatOptions? options, MemoryContext context)
+        {
+            var inward = options?.Clone() ?? new ChatOptions();
+            inward.Instructions = RunInstructions.Compose(options?.Instructions, context);
+            if (scope is { } consumed)
+            {
+                MemoryCallScope.RemoveConsumed(inward, consumed);
+            }
+
+            return inward;
+        }
 
         /// <summary>The caller's system messages first, then the history, then the rest of the new turn.</summary>
         public List<ChatMessage> ToSend(MemoryContext context) =>

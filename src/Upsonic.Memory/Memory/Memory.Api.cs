@@ -95,29 +95,29 @@ public sealed partial class Memory
     public Task<RunRecord?> LoadRunAsync(string runId, string? agentId = null, CancellationToken ct = default) =>
         FindRunAsync(runId, agentId, resumableOnly: false, ct);
 
-    /// <summary>Waits for the background summary and profile work queued before this call (returns at once when there is none).</summary>
+    /// <summary>Waits for this session's background summary and profile work queued before this call (returns at once when there is none).</summary>
     /// <param name="ct">Stops waiting (the work goes on).</param>
-    public Task FlushAsync(CancellationToken ct = default)
+    public Task FlushAsync(CancellationToken ct = default) => _runtime.Worker.FlushAsync(Scope, ct);
+
+    /// <summary>Stops accepting background work; a memory built with a constructor then waits for its queued work to finish, a memory
+    /// from a <see cref="MemoryFactory"/> returns at once (its work runs on, and is drained by, the factory). Does not dispose
+    /// <see cref="Storage"/> or <see cref="Model"/>.</summary>
+    public async ValueTask DisposeAsync()
     {
-        lock (_workerGate)
+        _disposed = true;
+        if (_ownsRuntime)
         {
-            return _worker?.FlushAsync(ct) ?? Task.CompletedTask;
+            await _runtime.Worker.DrainAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Stops accepting background work and waits for the queued work to finish. Does not dispose <see cref="Storage"/> or <see cref="Model"/>.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>, so a synchronous dependency injection scope can dispose a memory.</summary>
+    public void Dispose()
     {
-        MemoryWorker? worker;
-        lock (_workerGate)
+        _disposed = true;
+        if (_ownsRuntime)
         {
-            _disposed = true;
-            worker = _worker;
-        }
-
-        if (worker is not null)
-        {
-            await worker.DrainAsync().ConfigureAwait(false);
+            _runtime.Worker.DrainAsync().GetAwaiter().GetResult();
         }
     }
 

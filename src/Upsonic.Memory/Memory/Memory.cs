@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Upsonic.Storage;
 
@@ -16,18 +15,13 @@ namespace Upsonic.Storage;
 /// profile is injected into later system prompts. Treat the storage as holding personal data; see
 /// <see cref="IStorage.DeleteUserDataAsync"/> to forget a user.</para>
 /// </remarks>
-public sealed partial class Memory : IAsyncDisposable
+public sealed partial class Memory : IAsyncDisposable, IDisposable
 {
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly MemoryRuntime _runtime;
+    private readonly bool _ownsRuntime;
     private readonly ILogger _logger;
-    private readonly ILogger _summaryLogger;
-    private readonly ILogger _profileLogger;
     private readonly MemoryModel? _model;
-    private readonly object _workerGate = new();
-    private MemoryWorker? _worker;
-    private int _summaryWithoutModelWarned;
-    private int _profileWithoutModelWarned;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates a memory over <paramref name="storage"/>. Parameter names and defaults mirror the Python SDK.</summary>
     /// <param name="storage">The storage backend.</param>
@@ -84,23 +78,19 @@ public sealed partial class Memory : IAsyncDisposable
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
+        : this(storage, options, options?.SessionId, options?.UserId, new MemoryRuntime(model, loggerFactory), ownsRuntime: true)
+    {
+    }
+
+    /// <summary>The constructor every memory goes through; a <see cref="MemoryFactory"/> passes its shared runtime.</summary>
+    internal Memory(IStorage storage, MemoryOptions? options, string? sessionId, string? userId, MemoryRuntime runtime, bool ownsRuntime)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
-        // Upstream stores debug_level only when debug is on (else 1), so an out-of-range level only matters, and only fails, with debug.
-        if (options.Debug && options.DebugLevel is < 1 or > 3)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DebugLevel, "DebugLevel must be 1, 2 or 3 when Debug is on.");
-        }
-
-        if (!Enum.IsDefined(options.UserMemoryMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.UserMemoryMode, "UserMemoryMode must be Update or Replace.");
-        }
-
+        Limits = Validate(options);
         Storage = storage;
-        SessionId = string.IsNullOrEmpty(options.SessionId) ? Guid.NewGuid().ToString() : options.SessionId;
-        UserId = string.IsNullOrEmpty(options.UserId) ? Guid.NewGuid().ToString() : options.UserId;
+        SessionId = string.IsNullOrEmpty(sessionId) ? Guid.NewGuid().ToString() : sessionId;
+        UserId = string.IsNullOrEmpty(userId) ? Guid.NewGuid().ToString() : userId;
         FullSessionMemoryEnabled = options.FullSessionMemory;
         SummaryMemoryEnabled = options.SummaryMemory;
         UserAnalysisMemoryEnabled = options.UserAnalysisMemory;
@@ -110,22 +100,28 @@ public sealed partial class Memory : IAsyncDisposable
         UserProfileSchema = options.UserProfileSchema;
         DynamicUserProfile = options.DynamicUserProfile;
         NumLastMessages = options.NumLastMessages;
-        Model = model;
+        Model = runtime.Client;
         Debug = options.Debug;
         DebugLevel = options.Debug ? options.DebugLevel : 1;
         FeedToolCallResults = options.FeedToolCallResults;
         UserMemoryMode = options.UserMemoryMode;
         BackgroundProcessing = options.BackgroundProcessing;
-        Limits = MemoryLimits.From(options);
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<Memory>();
-        _summaryLogger = _loggerFactory.CreateLogger<SessionSummarizer>();
-        _profileLogger = _loggerFactory.CreateLogger<UserProfileAnalyzer>();
-        _model = model is null ? null : new MemoryModel(model);
-        if (DynamicUserProfile && UserProfileSchema is not null)
+        _runtime = runtime;
+        _ownsRuntime = ownsRuntime;
+        _logger = runtime.Logger;
+        _model = runtime.Model;
+        if (ownsRuntime && DynamicUserProfile && UserProfileSchema is not null)
         {
             MemoryLog.SchemaIgnored(_logger, SessionId);
         }
+    }
+
+    /// <summary>Checks the settings every memory checks; returns the model-input bounds they give.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    internal static MemoryLimits Validate(MemoryOptions options)
+    {
+        MemoryOptionsRules.ThrowIfInvalid(options);
+        return MemoryLimits.From(options);
     }
 
     /// <summary>The storage backend.</summary>
@@ -184,6 +180,9 @@ public sealed partial class Memory : IAsyncDisposable
 
     /// <summary>Whether summary and profile work runs after the run returns.</summary>
     public bool BackgroundProcessing { get; }
+
+    /// <summary>The session and user of this memory: the key its background work is ordered by.</summary>
+    internal MemoryScope Scope => new(SessionId, UserId);
 
     /// <summary>The bounds on model input, from the options.</summary>
     internal MemoryLimits Limits { get; }

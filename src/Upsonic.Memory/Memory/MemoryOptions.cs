@@ -70,4 +70,7 @@ public sealed class MemoryOptions
 
     /// <summary>The most characters of user input sent to the profile analyzer per analysis. Default 4,000.</summary>
     public int ProfileMaxInputCharacters { get; set; } = 4_000;
+
+    /// <summary>A copy, so a factory keeps the settings it was given even when the caller changes the object later.</summary>
+    internal MemoryOptions Clone() => (MemoryOptions)MemberwiseClone();
 }

@@ -22,3 +22,7 @@ public sealed class MongoConvenienceTests : MemoryConvenienceAcceptance<MongoTar
 public sealed class MongoSettingsTests : MemorySettingsAcceptance<MongoTarget>;
 
 public sealed class MongoStorageFailureTests : MemoryStorageFailureAcceptance<MongoTarget>;
+
+public sealed class MongoFactoryTests : MemoryFactoryAcceptance<MongoTarget>;
+
+public sealed class MongoSharedPipelineTests : SharedPipelineAcceptance<MongoTarget>;

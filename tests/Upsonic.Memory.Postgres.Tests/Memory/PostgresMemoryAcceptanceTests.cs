@@ -22,3 +22,7 @@ public sealed class PostgresConvenienceTests : MemoryConvenienceAcceptance<Postg
 public sealed class PostgresSettingsTests : MemorySettingsAcceptance<PostgresTarget>;
 
 public sealed class PostgresStorageFailureTests : MemoryStorageFailureAcceptance<PostgresTarget>;
+
+public sealed class PostgresFactoryTests : MemoryFactoryAcceptance<PostgresTarget>;
+
+public sealed class PostgresSharedPipelineTests : SharedPipelineAcceptance<PostgresTarget>;

@@ -22,3 +22,7 @@ public sealed class RedisConvenienceTests : MemoryConvenienceAcceptance<RedisTar
 public sealed class RedisSettingsTests : MemorySettingsAcceptance<RedisTarget>;
 
 public sealed class RedisStorageFailureTests : MemoryStorageFailureAcceptance<RedisTarget>;
+
+public sealed class RedisFactoryTests : MemoryFactoryAcceptance<RedisTarget>;
+
+public sealed class RedisSharedPipelineTests : SharedPipelineAcceptance<RedisTarget>;

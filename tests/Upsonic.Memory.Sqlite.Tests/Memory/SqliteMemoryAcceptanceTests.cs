@@ -22,3 +22,7 @@ public sealed class SqliteConvenienceTests : MemoryConvenienceAcceptance<SqliteT
 public sealed class SqliteSettingsTests : MemorySettingsAcceptance<SqliteTarget>;
 
 public sealed class SqliteStorageFailureTests : MemoryStorageFailureAcceptance<SqliteTarget>;
+
+public sealed class SqliteFactoryTests : MemoryFactoryAcceptance<SqliteTarget>;
+
+public sealed class SqliteSharedPipelineTests : SharedPipelineAcceptance<SqliteTarget>;

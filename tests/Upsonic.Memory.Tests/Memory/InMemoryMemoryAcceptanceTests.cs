@@ -23,3 +23,7 @@ public sealed class InMemoryConvenienceTests : MemoryConvenienceAcceptance<InMem
 public sealed class InMemorySettingsTests : MemorySettingsAcceptance<InMemoryTarget>;
 
 public sealed class InMemoryStorageFailureTests : MemoryStorageFailureAcceptance<InMemoryTarget>;
+
+public sealed class InMemoryFactoryTests : MemoryFactoryAcceptance<InMemoryTarget>;
+
+public sealed class InMemorySharedPipelineTests : SharedPipelineAcceptance<InMemoryTarget>;

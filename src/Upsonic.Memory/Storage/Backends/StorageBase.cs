@@ -18,7 +18,7 @@ namespace Upsonic.Storage.Backends;
 /// parameters (never as query text) and never create types named by stored data.</para>
 /// </remarks>
 [Experimental(ExperimentalDiagnosticId)]
-public abstract partial class StorageBase : IStorage
+public abstract partial class StorageBase : IStorage, IDisposable
 {
     /// <summary>The diagnostic id of the experimental backend kit (<c>UPSMEM001</c>).</summary>
     public const string ExperimentalDiagnosticId = "UPSMEM001";
@@ -82,6 +82,9 @@ public abstract partial class StorageBase : IStorage
         await DisposeAsyncCore().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>, for containers that dispose synchronously. Never erases data.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Releases what the backend holds. The default releases nothing.</summary>
     protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
