@@ -238,7 +238,7 @@ public sealed partial class Agent
             var pending = ToolCallCheckpoint.PendingCalls(run.Messages);
             saved.Status = RunStatus.Paused;
             saved.PauseReason = ConfirmationPauseReason;
-            saved.Metadata = new JsonObject { ["pending_tool_calls"] = new JsonArray([.. pending.Select(c => (JsonNode?)JsonValue.Create(c.CallId))]) };
+            saved.Metadata = ToolCallCheckpoint.PendingMetadata(pending);
             task.Status = RunStatus.Paused;
             task.PauseReason = ConfirmationPauseReason;
             task.PendingToolCalls = pending;
