@@ -25,6 +25,10 @@ namespace Upsonic;
 /// and rethrown.</para>
 /// <para>The stored user message is the caller's raw input. System messages in the new turn are sent (first) but not stored,
 /// so instructions repeated on every call do not pile up in the history.</para>
+/// <para>Tool approval: a response that carries <see cref="ToolApprovalRequestContent"/> is returned as is and saved as a
+/// <see cref="RunStatus.Paused"/> run (its id in <see cref="ChatResponse.AdditionalProperties"/>[<see cref="RunIdKey"/>]), as
+/// <see cref="Agent"/> checkpoints. A later call, in any process over the same storage and session, whose new turn carries the
+/// <see cref="ToolApprovalResponseContent"/>s continues that run under the same id.</para>
 /// <para>Place it outside <see cref="FunctionInvokingChatClient"/> (<c>.UseMemory(memory).UseFunctionInvocation()</c>) so the
 /// saved turn holds the tool calls and results too.</para>
 /// <para><b>Security considerations:</b> everything the user and the model say is stored in the memory's storage, and the
