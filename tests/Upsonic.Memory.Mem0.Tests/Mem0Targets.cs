@@ -65,50 +65,46 @@ public abstract class Mem0TargetBase : StorageTarget
     protected IReadOnlyList<Mem0Storage> Created { get { lock (_created) { return _created.ToList(); } } }
 }
 
-/// <summary>The contract against the fake Mem0 platform API on 127.0.0.1.</summary>
-public sealed class Mem0Target : Mem0TargetBase
+/// <summary>A target over its own <see cref="Mem0TestServer"/> on 127.0.0.1, stopped when the target is disposed.</summary>
+public abstract class Mem0LocalTargetBase : Mem0TargetBase
 {
-    private readonly Mem0TestServer _server = new();
+    protected Mem0TestServer Server { get; } = new(selfHostedKey: "self-key");
 
+    public override async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The contract against the fake Mem0 platform API on 127.0.0.1.</summary>
+public sealed class Mem0Target : Mem0LocalTargetBase
+{
     public override string Name => "mem0 (local platform API)";
 
     protected override Mem0StorageOptions NewOptions() => new()
     {
         Deployment = Mem0Deployment.Platform,
-        ApiKey = _server.ApiKey,
+        ApiKey = Server.ApiKey,
         OrgId = "org-test",
         ProjectId = "project-test",
-        BaseUrl = _server.BaseUrl,
+        BaseUrl = Server.BaseUrl,
         RetryDelay = TimeSpan.Zero,
     };
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await base.DisposeAsync();
-    }
 }
 
 /// <summary>The contract against the fake self-hosted Mem0 server API on 127.0.0.1.</summary>
-public sealed class Mem0SelfHostedTarget : Mem0TargetBase
+public sealed class Mem0SelfHostedTarget : Mem0LocalTargetBase
 {
-    private readonly Mem0TestServer _server = new(selfHostedKey: "self-key");
-
     public override string Name => "mem0 (local self-hosted API)";
 
     protected override Mem0StorageOptions NewOptions() => new()
     {
         Deployment = Mem0Deployment.SelfHosted,
-        ApiKey = "self-key",
-        BaseUrl = _server.BaseUrl,
+        ApiKey = Server.SelfHostedKey,
+        BaseUrl = Server.BaseUrl,
         RetryDelay = TimeSpan.Zero,
     };
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await base.DisposeAsync();
-    }
 }
 
 /// <summary>
