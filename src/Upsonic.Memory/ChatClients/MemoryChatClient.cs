@@ -26,6 +26,10 @@ namespace Upsonic;
 /// and rethrown.</para>
 /// <para>The stored user message is the caller's raw input. System messages in the new turn are sent (first) but not stored,
 /// so instructions repeated on every call do not pile up in the history.</para>
+/// <para>Tool approval: a response that carries <see cref="ToolApprovalRequestContent"/> is returned as is and saved as a
+/// <see cref="RunStatus.Paused"/> run (its id in <see cref="ChatResponse.AdditionalProperties"/>[<see cref="RunIdKey"/>]), as
+/// <see cref="Agent"/> checkpoints. A later call, in any process over the same storage and session, whose new turn carries the
+/// <see cref="ToolApprovalResponseContent"/>s continues that run under the same id.</para>
 /// <para>Place it outside <see cref="FunctionInvokingChatClient"/> (<c>.UseMemory(memory).UseFunctionInvocation()</c>) so the
 /// saved turn holds the tool calls and results too.</para>
 /// <para><b>Security considerations:</b> everything the user and the model say is stored in the memory's storage, and the
@@ -39,6 +43,13 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
 
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key that names the user of a call to a shared pipeline.</summary>
     public const string UserIdKey = "upsonic.user_id";
+
+    /// <summary>
+    /// The key of the run id: set in <see cref="ChatResponse.AdditionalProperties"/> of a response that paused for tool approval,
+    /// and optionally given in <see cref="ChatOptions.AdditionalProperties"/> of the call that answers it (without it the paused run
+    /// is found by its pending call ids among the session's recent runs).
+    /// </summary>
+    public const string RunIdKey = "upsonic.run_id";
 
     private readonly ILogger _logger;
     private readonly Func<IEnumerable<ChatMessage>, ChatOptions?, MemoryScope>? _scope;
@@ -96,6 +107,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         var turn = BeginTurn(messages, options);
         using var span = AgentTelemetry.StartTurn(this, turn.Memory);
         var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+        await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
 
         ChatResponse response;
         try
@@ -115,13 +127,19 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             throw;
         }
 
+        var run = turn.ToRun(this, response, status: null, error: null);
         try
         {
-            await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, response, RunStatus.Completed, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+            await turn.Memory.SaveRunCoreAsync(run, storedBefore: turn.Resumed, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (span.Fail(ex))
         {
             throw;
+        }
+
+        if (run.Status == RunStatus.Paused)
+        {
+            (response.AdditionalProperties ??= [])[RunIdKey] = run.RunId;
         }
 
         return response;
@@ -135,6 +153,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         var turn = BeginTurn(messages, options);
         using var span = AgentTelemetry.StartTurn(this, turn.Memory);
         var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+        await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
 
         var received = new List<ChatResponseUpdate>();
         // Until the stream is read to its end the turn counts as cancelled: that is what a consumer that stops reading did.
@@ -178,7 +197,7 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
             Activity.Current = span.Activity ?? Activity.Current;
             if (status == RunStatus.Completed)
             {
-                await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status, null), storedBefore: false, cancellationToken).ConfigureAwait(false);
+                await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status: null, error: null), storedBefore: turn.Resumed, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -226,9 +245,61 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
     /// <param name="messages">The caller's new messages.</param>
     private sealed class MemoryTurn(Memory memory, MemoryScope? scope, List<ChatMessage> messages)
     {
-        private readonly string _runId = Guid.NewGuid().ToString();
+        /// <summary>How many of the session's most recent runs are searched for the paused run a call answers.</summary>
+        private const int RecentRuns = 20;
+
+        private string _runId = Guid.NewGuid().ToString();
+        private RunRecord? _resumed;
+        private Dictionary<string, ToolApproval> _decisions = [];
 
         public Memory Memory => memory;
+
+        /// <summary>Whether this call continues a paused run (it answers the run's approval requests).</summary>
+        public bool Resumed => _resumed is not null;
+
+        /// <summary>
+        /// When the new turn carries <see cref="ToolApprovalResponseContent"/>s, loads the paused run they answer (named by
+        /// <see cref="RunIdKey"/>, else the most recent of the session's last runs that waits on those calls) so the call continues it.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">No paused run waits on the answered calls, or a pending call has no answer.</exception>
+        public async Task ResumeAsync(ChatOptions? options, CancellationToken ct)
+        {
+            var answers = messages.SelectMany(m => m.Contents).OfType<ToolApprovalResponseContent>()
+                .Where(a => a.ToolCall is FunctionCallContent).ToList();
+            if (answers.Count == 0)
+            {
+                return;
+            }
+
+            var decisions = new Dictionary<string, ToolApproval>(StringComparer.Ordinal);
+            foreach (var answer in answers)
+            {
+                var callId = ((FunctionCallContent)answer.ToolCall).CallId;
+                decisions[callId] = new ToolApproval(callId, answer.Approved, answer.Reason);
+            }
+
+            var named = options?.AdditionalProperties?.TryGetValue(RunIdKey, out var value) == true ? value as string : null;
+            var record = named is not null
+                ? await memory.LoadResumableRunAsync(named, null, ct).ConfigureAwait(false)
+                : (await memory.Storage.GetRunsAfterAsync(memory.SessionId, 0, RecentRuns, ct).ConfigureAwait(false))
+                    .LastOrDefault(r => r.Status == RunStatus.Paused && decisions.Keys.All(ToolCallCheckpoint.CallIds(r.Messages).Contains));
+            if (record is null)
+            {
+                throw new InvalidOperationException(
+                    $"No paused run of session '{memory.SessionId}' waits on tool call(s) {string.Join(", ", decisions.Keys.Select(k => $"'{k}'"))}: answer the approval requests of a response this pipeline paused, or name its run with ChatOptions.AdditionalProperties[\"{RunIdKey}\"].");
+            }
+
+            var pending = ToolCallCheckpoint.PendingCalls(record.Messages);
+            var missing = pending.Where(c => !decisions.ContainsKey(c.CallId)).Select(c => $"'{c.CallId}' ({c.Name})").ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException($"Run '{record.RunId}' also waits on tool call(s) {string.Join(", ", missing)}: send a ToolApprovalResponseContent for each.");
+            }
+
+            _runId = record.RunId;
+            _resumed = record;
+            _decisions = pending.ToDictionary(c => c.CallId, c => decisions[c.CallId], StringComparer.Ordinal);
+        }
 
         /// <summary>A clone of the caller's options with the memory blocks in the instructions and what the middleware consumed removed.</summary>
         public ChatOptions Inward(ChatOptions? options, MemoryContext context)
@@ -240,28 +311,56 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
                 MemoryCallScope.RemoveConsumed(inward, consumed);
             }
 
+            if (inward.AdditionalProperties is { } properties && properties.Remove(RunIdKey) && properties.Count == 0)
+            {
+                inward.AdditionalProperties = null;
+            }
+
             return inward;
         }
 
-        /// <summary>The caller's system messages first, then the history, then the rest of the new turn.</summary>
-        public List<ChatMessage> ToSend(MemoryContext context) =>
-        [
-            .. messages.Where(m => m.Role == ChatRole.System),
-            .. context.MessageHistory,
-            .. messages.Where(m => m.Role != ChatRole.System),
-        ];
+        /// <summary>The caller's system messages first, then the history, then the rest of the new turn; when continuing a paused
+        /// run, its stored messages with the approval requests and the caller's answers instead of the new turn.</summary>
+        public List<ChatMessage> ToSend(MemoryContext context) => _resumed is { } run
+            ?
+            [
+                .. messages.Where(m => m.Role == ChatRole.System),
+                .. ToolCallCheckpoint.WithoutRun(context.MessageHistory, run.Messages),
+                .. ToolCallCheckpoint.WithApprovals(run.Messages, _decisions),
+            ]
+            :
+            [
+                .. messages.Where(m => m.Role == ChatRole.System),
+                .. context.MessageHistory,
+                .. messages.Where(m => m.Role != ChatRole.System),
+            ];
 
-        public AgentRun ToRun(MemoryChatClient owner, ChatResponse response, RunStatus status, string? error) => new()
+        /// <summary>The run to save. Without an explicit <paramref name="status"/>, a response that asks for tool approval pauses the
+        /// run (a checkpoint another process can continue) and any other completes it. Approval protocol is never stored.</summary>
+        public AgentRun ToRun(MemoryChatClient owner, ChatResponse response, RunStatus? status, string? error)
         {
-            RunId = _runId,
-            AgentId = owner.AgentId,
-            AgentName = owner.AgentName,
-            Status = status,
-            Input = string.Join("\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).Where(t => t.Length > 0)),
-            Messages = [.. messages.Where(m => m.Role != ChatRole.System), .. response.Messages],
-            Output = status == RunStatus.Completed ? response.Text : null,
-            Usage = response.Usage,
-            Error = error,
-        };
+            List<ChatMessage> before = _resumed is { } run ? [.. run.Messages] : [.. messages.Where(m => m.Role != ChatRole.System)];
+            var paused = status is null && ToolCallCheckpoint.HasApprovalRequests(response.Messages);
+            var saved = new AgentRun
+            {
+                RunId = _runId,
+                AgentId = owner.AgentId,
+                AgentName = owner.AgentName,
+                Status = status ?? (paused ? RunStatus.Paused : RunStatus.Completed),
+                Input = _resumed?.Input ?? string.Join("\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).Where(t => t.Length > 0)),
+                Messages = [.. before, .. ToolCallCheckpoint.ToStoredForm(response.Messages, ToolCallCheckpoint.CallIds(before))],
+                Output = status is null && !paused ? response.Text : null,
+                Usage = _resumed is null ? response.Usage : UsageMath.ApplyRunDelta(_resumed.Usage, response.Usage, runBefore: null),
+                Error = error,
+            };
+            if (paused)
+            {
+                var pending = ToolCallCheckpoint.PendingCalls(saved.Messages);
+                saved.PauseReason = Agent.ConfirmationPauseReason;
+                saved.Metadata = ToolCallCheckpoint.PendingMetadata(pending);
+            }
+
+            return saved;
+        }
     }
 }

@@ -21,7 +21,15 @@ public sealed partial class Memory
     /// <para>A failed read is logged as a warning with the session id and leaves that part empty: a run can go on without memory.</para>
     /// </remarks>
     public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) =>
-        PrepareCoreAsync(MemoryParts.All, agentMetadata, ct);
+        PrepareCoreAsync(agentMetadata, feedToolCallResults: null, ct);
+
+    /// <summary>
+    /// <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> with a caller's own tool-results setting:
+    /// an <c>Agent</c> created with <c>feedToolCallResults</c> uses it for its runs without changing <see cref="FeedToolCallResults"/>
+    /// for other users of this memory.
+    /// </summary>
+    internal Task<MemoryContext> PrepareCoreAsync(IReadOnlyDictionary<string, object?>? agentMetadata, bool? feedToolCallResults, CancellationToken ct) =>
+        PreparePartsAsync(MemoryParts.All, agentMetadata, feedToolCallResults, ct);
 
     /// <summary>
     /// Loads one part of what the next run needs, or both: the history only (no profile read, no blocks), the blocks only (the
@@ -41,10 +49,10 @@ public sealed partial class Memory
             throw new ArgumentOutOfRangeException(nameof(parts), parts, "Name MemoryParts.History, MemoryParts.Blocks or MemoryParts.All.");
         }
 
-        return PrepareCoreAsync(parts, agentMetadata, ct);
+        return PreparePartsAsync(parts, agentMetadata, feedToolCallResults: null, ct);
     }
 
-    private async Task<MemoryContext> PrepareCoreAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata, CancellationToken ct)
+    private async Task<MemoryContext> PreparePartsAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata, bool? feedToolCallResults, CancellationToken ct)
     {
         using var step = MemoryTelemetry.StartStep(TelemetryNames.Prepare, MemoryTelemetry.PrepareDuration, SessionId, UserId);
         var includeHistory = parts.HasFlag(MemoryParts.History);
@@ -58,7 +66,7 @@ public sealed partial class Memory
         var profile = await profileTask.ConfigureAwait(false);
 
         List<ChatMessage> history = loadHistory && window is not null
-            ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
+            ? HistoryWindow.Build(window.Turns, feedToolCallResults ?? FeedToolCallResults)
             : [];
         var context = new MemoryContext
         {

@@ -38,7 +38,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     /// <param name="numLastMessages">How many recent turns of history to load; null, 0 or negative loads all.</param>
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="debug">Raise log verbosity.</param>
-    /// <param name="debugLevel">1 to 3 (forced to 1 without <paramref name="debug"/>).</param>
+    /// <param name="debugLevel">1 to 3 when <paramref name="debug"/> is on; ignored (treated as 1) without it.</param>
     /// <param name="feedToolCallResults">Keep tool calls and results in loaded history.</param>
     /// <param name="userMemoryMode">How new traits combine with the stored profile.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
@@ -162,6 +162,9 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
 
     /// <summary>Whether the model proposes the profile fields.</summary>
     public bool DynamicUserProfile { get; }
+
+    /// <summary>The same as <see cref="DynamicUserProfile"/>: upstream's legacy name <c>is_profile_dynamic</c>.</summary>
+    public bool IsProfileDynamic => DynamicUserProfile;
 
     /// <summary>How new traits combine with the stored profile.</summary>
     public UserMemoryMode UserMemoryMode { get; }

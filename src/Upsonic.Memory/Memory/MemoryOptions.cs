@@ -41,7 +41,7 @@ public sealed class MemoryOptions
     /// <summary>Log at Debug level (raising verbosity) instead of Information/Warning only.</summary>
     public bool Debug { get; set; }
 
-    /// <summary>1 to 3; levels above 1 add detailed logs of what memory prepared. Forced to 1 when <see cref="Debug"/> is off.</summary>
+    /// <summary>1 to 3; levels above 1 add detailed logs of what memory prepared. Checked only when <see cref="Debug"/> is on; without it any value is ignored (treated as 1), as upstream.</summary>
     public int DebugLevel { get; set; } = 1;
 
     /// <summary>Keep tool calls and tool results in loaded history.</summary>

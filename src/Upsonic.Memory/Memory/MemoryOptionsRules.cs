@@ -9,9 +9,10 @@ internal static class MemoryOptionsRules
     /// <summary>Every broken rule, in the order of the settings.</summary>
     public static IEnumerable<Problem> Problems(MemoryOptions options)
     {
-        if (options.DebugLevel is < 1 or > 3)
+        // Upstream stores debug_level only when debug is on (else 1), so an out-of-range level only matters, and only fails, with debug.
+        if (options.Debug && options.DebugLevel is < 1 or > 3)
         {
-            yield return new(nameof(options.DebugLevel), options.DebugLevel, "must be 1, 2 or 3");
+            yield return new(nameof(options.DebugLevel), options.DebugLevel, "must be 1, 2 or 3 when Debug is on");
         }
 
         if (!Enum.IsDefined(options.UserMemoryMode))

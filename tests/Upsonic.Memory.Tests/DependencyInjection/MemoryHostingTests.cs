@@ -53,7 +53,6 @@ public sealed class MemoryHostingTests
 
     [Theory]
     [InlineData("Upsonic:Memory:SummaryMaxRuns", "0")]
-    [InlineData("Upsonic:Memory:DebugLevel", "7")]
     [InlineData("Upsonic:Memory:FullSesionMemory", "true")]
     [InlineData("Upsonic:Memory:SessionId", "everyone")]
     public async Task A_bad_setting_fails_start_up_with_a_message_naming_its_key(string key, string value)
@@ -63,6 +62,19 @@ public sealed class MemoryHostingTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_debug_level_outside_1_to_3_fails_start_up_only_when_debug_is_on()
+    {
+        using var quiet = Build(new() { ["Upsonic:Memory:DebugLevel"] = "7" });
+        using var debugging = Build(new() { ["Upsonic:Memory:DebugLevel"] = "7", ["Upsonic:Memory:Debug"] = "true" });
+
+        await quiet.StartAsync(Ct);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => debugging.StartAsync(Ct));
+
+        Assert.Contains("Upsonic:Memory:DebugLevel", error.Message, StringComparison.Ordinal);
+        await quiet.StopAsync(Ct);
     }
 
     [Fact]
