@@ -70,7 +70,8 @@ public sealed partial class OfflineSampleModel : IChatClient
 
         if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
         {
-            return new ChatMessage(ChatRole.Assistant, StructuredReply(schema, facts));
+            // Like a model told to fill "only what the user explicitly stated": facts from the user's new text, when the prompt marks it.
+            return new ChatMessage(ChatRole.Assistant, StructuredReply(schema, StatedFacts(everything) ?? facts));
         }
 
         if (options?.Instructions?.Contains("summary", StringComparison.OrdinalIgnoreCase) == true && messages.Count == 1
@@ -103,6 +104,23 @@ public sealed partial class OfflineSampleModel : IChatClient
 
         var said = UserFacts.Find(question);
         return new ChatMessage(ChatRole.Assistant, said.IsEmpty ? "Noted." : $"Nice to meet you{(said.Name is null ? "" : ", " + said.Name)}! I will remember that.");
+    }
+
+    /// <summary>The facts in the user's conversation section of a profile prompt, or null when the prompt has no such section.</summary>
+    private static UserFacts? StatedFacts(string prompt)
+    {
+        foreach (var marker in (string[])["User's Conversation:", "=== USER CONVERSATION ==="])
+        {
+            var start = prompt.IndexOf(marker, StringComparison.Ordinal);
+            if (start >= 0)
+            {
+                var section = prompt[(start + marker.Length)..];
+                var end = section.IndexOf("\n\n", StringComparison.Ordinal);
+                return UserFacts.Find(end < 0 ? section : section[..end]);
+            }
+        }
+
+        return null;
     }
 
     private static string AnswerAbout(UserFacts facts)

@@ -129,11 +129,7 @@ public sealed partial class MongoStorage : StorageBase
     public string KnowledgeCollection => _collections.KnowledgeName;
 
     /// <summary>Releases the client when this storage created it. Never erases data.</summary>
-    protected override ValueTask DisposeAsyncCore()
-    {
-        _ownedClient?.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    protected override void DisposeCore() => _ownedClient?.Dispose();
 
     /// <inheritdoc />
     protected override string DbSystemName => "mongodb";

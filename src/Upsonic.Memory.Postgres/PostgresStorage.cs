@@ -122,6 +122,15 @@ public sealed partial class PostgresStorage : StorageBase
         }
     }
 
+    /// <summary>Sync twin of <see cref="DisposeAsyncCore"/>: releases the connection pool when this storage created it.</summary>
+    protected override void DisposeCore()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
     private static (PostgresSchema, PostgresStatements) Layout(string dbSchema, string sessionTable, string userMemoryTable, string knowledgeTable)
     {
         var schema = new PostgresSchema(StorageNames.Validate(dbSchema, "public", nameof(dbSchema)), sessionTable, userMemoryTable, knowledgeTable);

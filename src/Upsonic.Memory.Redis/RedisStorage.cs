@@ -53,7 +53,7 @@ public sealed partial class RedisStorage : StorageBase
     /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
     /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
-    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <remarks>Calls fail with <see cref="StorageException"/> within a few seconds while the server is unreachable, and work again
     /// after it comes back, without recreating the storage.</remarks>
@@ -80,7 +80,7 @@ public sealed partial class RedisStorage : StorageBase
     /// <param name="expire">TTL in seconds for every key, refreshed on each write; null = keys never expire.</param>
     /// <param name="sessionTable">The key segment of sessions (default <c>sessions</c>).</param>
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
-    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>knowledge</c>).</param>
+    /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
@@ -176,15 +176,23 @@ public sealed partial class RedisStorage : StorageBase
     /// <summary>Closes the connection this storage opened (a connection passed in is left open). Data is never erased.</summary>
     protected override async ValueTask DisposeAsyncCore()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
         _disposed = true;
         if (_ownsClient && _client is { } client)
         {
             await client.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            client.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Sync twin of <see cref="DisposeAsyncCore"/>: closes the connection this storage opened. Data is never erased.</summary>
+    protected override void DisposeCore()
+    {
+        _disposed = true;
+        if (_ownsClient && _client is { } client)
+        {
+            client.Close(allowCommandsToComplete: false);
             client.Dispose();
         }
 

@@ -141,14 +141,10 @@ public sealed partial class SqliteStorage : StorageBase
     protected override string DbSystemName => "sqlite";
 
     /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
-    protected override ValueTask DisposeAsyncCore()
+    protected override void DisposeCore()
     {
-        using (var connection = new SqliteConnection(_connectionString))
-        {
-            SqliteConnection.ClearPool(connection);
-        }
-
-        return ValueTask.CompletedTask;
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <summary>Creates the tables: WAL mode first (outside any transaction), then the DDL in one write transaction.</summary>

@@ -113,7 +113,7 @@ public sealed class RedisStorageConstructionTests
         Assert.Null(storage.Expire);
         Assert.Equal("sessions", storage.SessionTable);
         Assert.Equal("user_memories", storage.UserMemoryTable);
-        Assert.Equal("knowledge", storage.KnowledgeTable);
+        Assert.Equal("upsonic_knowledge", storage.KnowledgeTable);
     }
 
     [Fact]

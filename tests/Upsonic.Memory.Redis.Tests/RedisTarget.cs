@@ -15,7 +15,7 @@ public sealed class RedisTarget : StorageTarget
     public override string Name => "redis";
 
     /// <summary>Upstream's Redis storage defaults (not the SQL backends' <c>upsonic_*</c> names).</summary>
-    public override (string Sessions, string UserMemories, string Knowledge) DefaultTableNames => ("sessions", "user_memories", "knowledge");
+    public override (string Sessions, string UserMemories, string Knowledge) DefaultTableNames => ("sessions", "user_memories", "upsonic_knowledge");
 
     /// <summary>A new unique prefix, deleted when the target is disposed.</summary>
     public string NewPrefix()

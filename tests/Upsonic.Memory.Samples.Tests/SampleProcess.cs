@@ -64,7 +64,7 @@ public sealed class SampleProcess : IDisposable
         }
     }
 
-    private static string SampleDll(string sample)
+    internal static string SampleDll(string sample)
     {
         // The test assembly sits in tests/<project>/bin/<Configuration>/<tfm>/; the samples are built with the same configuration.
         var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

@@ -108,12 +108,8 @@ public sealed partial class Agent
         }
 
         task.RunId = runId;
-        task.Status = RunStatus.Running;
-        task.Response = null;
-        task.PauseReason = null;
-        task.PendingToolCalls = [];
-
-        var context = await Memory.PrepareAsync(Metadata, ct).ConfigureAwait(false);
+        ResetOutcome(task);
+        var context = await PrepareAsync(ct).ConfigureAwait(false);
 
         // The checkpoint is part of the loaded history (incomplete runs are stored in it); it is sent once, as this run.
         var history = ToolCallCheckpoint.WithoutRun(context.MessageHistory, stored);

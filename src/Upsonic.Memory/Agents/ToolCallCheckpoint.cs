@@ -115,6 +115,12 @@ internal static class ToolCallCheckpoint
         return result;
     }
 
+    /// <summary>The run metadata of a paused run: <c>pending_tool_calls</c>, the ids of the calls it waits on.</summary>
+    public static System.Text.Json.Nodes.JsonObject PendingMetadata(IEnumerable<FunctionCallContent> pending) => new()
+    {
+        ["pending_tool_calls"] = new System.Text.Json.Nodes.JsonArray([.. pending.Select(c => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(c.CallId))]),
+    };
+
     /// <summary>A new message id, so a run's stored messages can be told apart in a later history.</summary>
     public static string NewMessageId() => "upsonic-" + Guid.NewGuid().ToString("N");
 

@@ -32,14 +32,14 @@ internal static class AgentTelemetry
     }
 
     /// <summary>Starts the <c>memory.turn</c> span of one middleware call (the caller disposes it when the turn is saved).</summary>
-    public static TelemetryScope StartTurn(MemoryChatClient client)
+    public static TelemetryScope StartTurn(MemoryChatClient client, Memory memory)
     {
         var scope = TelemetryScope.Start(TelemetryNames.Turn, ActivityKind.Internal, duration: null);
         if (scope.Activity is { } activity)
         {
             activity.SetTag(TelemetryNames.AgentName, client.AgentName);
             activity.SetTag(TelemetryNames.AgentId, client.AgentId);
-            MemoryTelemetry.TagConversation(activity, client.Memory.SessionId, client.Memory.UserId);
+            MemoryTelemetry.TagConversation(activity, memory.SessionId, memory.UserId);
         }
 
         return scope;

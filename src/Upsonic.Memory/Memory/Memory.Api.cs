@@ -6,11 +6,15 @@ namespace Upsonic.Storage;
 // The conveniences of the Python SDK's Memory (get_session, set_metadata, load_run, ...), plus flushing and disposal.
 public sealed partial class Memory
 {
+    /// <summary>The most raw user inputs a session read through this memory lists in <c>SessionData["user_prompts"]</c> (the most recent ones).</summary>
+    public const int MaxSessionUserPrompts = 100;
+
     /// <summary>Reads the whole session (<see cref="SessionType.Agent"/>), or null when it does not exist.</summary>
     /// <param name="ct">Cancels the read.</param>
-    /// <remarks>This reads every message and run of the session; a run uses <see cref="PrepareAsync"/>, which reads only a window.</remarks>
-    public Task<AgentSession?> GetSessionAsync(CancellationToken ct = default) =>
-        Storage.GetSessionAsync(SessionId, SessionType.Agent, cancellationToken: ct);
+    /// <remarks>This reads every message and run of the session; a run uses <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/>, which reads only a window.
+    /// <see cref="AgentSession.SessionData"/> carries upstream's <c>user_prompts</c>: the raw inputs of the session's runs, oldest
+    /// first, one per run, at most <see cref="MaxSessionUserPrompts"/> (the most recent).</remarks>
+    public Task<AgentSession?> GetSessionAsync(CancellationToken ct = default) => FindSessionAsync(null, ct);
 
     /// <summary>Reads the session's stored history, unfiltered and unlimited; empty when the session does not exist.</summary>
     /// <param name="ct">Cancels the read.</param>
@@ -55,14 +59,20 @@ public sealed partial class Memory
         }
 
         var page = await Storage.GetSessionsAsync(new SessionQuery { UserId = userId ?? UserId, SessionType = SessionType.Agent }, ct).ConfigureAwait(false);
+        foreach (var session in page.Items)
+        {
+            SessionUserPrompts.Fill(session);
+        }
+
         return page.Items;
     }
 
     /// <summary>Reads an agent session by id (default: this memory's session), or null.</summary>
     /// <param name="sessionId">The session; null means <see cref="SessionId"/>.</param>
     /// <param name="ct">Cancels the read.</param>
-    public Task<AgentSession?> FindSessionAsync(string? sessionId = null, CancellationToken ct = default) =>
-        Storage.GetSessionAsync(sessionId ?? SessionId, SessionType.Agent, cancellationToken: ct);
+    /// <remarks>Its <see cref="AgentSession.SessionData"/> carries <c>user_prompts</c>, as <see cref="GetSessionAsync"/> describes.</remarks>
+    public async Task<AgentSession?> FindSessionAsync(string? sessionId = null, CancellationToken ct = default) =>
+        SessionUserPrompts.Fill(await Storage.GetSessionAsync(sessionId ?? SessionId, SessionType.Agent, cancellationToken: ct).ConfigureAwait(false));
 
     /// <summary>Deletes a session (default: this memory's) with its messages and runs; the user's profile stays. Returns whether it existed.</summary>
     /// <param name="sessionId">The session; null means <see cref="SessionId"/>.</param>
@@ -85,29 +95,29 @@ public sealed partial class Memory
     public Task<RunRecord?> LoadRunAsync(string runId, string? agentId = null, CancellationToken ct = default) =>
         FindRunAsync(runId, agentId, resumableOnly: false, ct);
 
-    /// <summary>Waits for the background summary and profile work queued before this call (returns at once when there is none).</summary>
+    /// <summary>Waits for this session's background summary and profile work queued before this call (returns at once when there is none).</summary>
     /// <param name="ct">Stops waiting (the work goes on).</param>
-    public Task FlushAsync(CancellationToken ct = default)
+    public Task FlushAsync(CancellationToken ct = default) => _runtime.Worker.FlushAsync(Scope, ct);
+
+    /// <summary>Stops accepting background work; a memory built with a constructor then waits for its queued work to finish, a memory
+    /// from a <see cref="MemoryFactory"/> returns at once (its work runs on, and is drained by, the factory). Does not dispose
+    /// <see cref="Storage"/> or <see cref="Model"/>.</summary>
+    public async ValueTask DisposeAsync()
     {
-        lock (_workerGate)
+        _disposed = true;
+        if (_ownsRuntime)
         {
-            return _worker?.FlushAsync(ct) ?? Task.CompletedTask;
+            await _runtime.Worker.DrainAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Stops accepting background work and waits for the queued work to finish. Does not dispose <see cref="Storage"/> or <see cref="Model"/>.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Sync twin of <see cref="DisposeAsync"/>, so a synchronous dependency injection scope can dispose a memory.</summary>
+    public void Dispose()
     {
-        MemoryWorker? worker;
-        lock (_workerGate)
+        _disposed = true;
+        if (_ownsRuntime)
         {
-            _disposed = true;
-            worker = _worker;
-        }
-
-        if (worker is not null)
-        {
-            await worker.DrainAsync().ConfigureAwait(false);
+            _runtime.Worker.DrainAsync().GetAwaiter().GetResult();
         }
     }
 

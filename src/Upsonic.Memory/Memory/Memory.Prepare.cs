@@ -24,25 +24,61 @@ public sealed partial class Memory
     /// (the session's history, summary and metadata, or the profile) empty, so one damaged record does not stop a user's every run.</para>
     /// </remarks>
     /// <exception cref="StorageException">The storage failed (not a corrupt record).</exception>
-    public async Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    public Task<MemoryContext> PrepareAsync(IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default) =>
+        PrepareCoreAsync(agentMetadata, feedToolCallResults: null, ct);
+
+    /// <summary>
+    /// <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> with a caller's own tool-results setting:
+    /// an <c>Agent</c> created with <c>feedToolCallResults</c> uses it for its runs without changing <see cref="FeedToolCallResults"/>
+    /// for other users of this memory.
+    /// </summary>
+    internal Task<MemoryContext> PrepareCoreAsync(IReadOnlyDictionary<string, object?>? agentMetadata, bool? feedToolCallResults, CancellationToken ct) =>
+        PreparePartsAsync(MemoryParts.All, agentMetadata, feedToolCallResults, ct);
+
+    /// <summary>
+    /// Loads one part of what the next run needs, or both: the history only (no profile read, no blocks), the blocks only (the
+    /// session head without turns, and the profile), or everything (the same as <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="parts">The parts to load; the parts left out are empty in the result.</param>
+    /// <param name="agentMetadata">The agent's metadata, injected as an <c>&lt;AgentMetadata&gt;</c> block when <see cref="MemoryParts.Blocks"/> is loaded.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    /// <returns>The loaded parts; the load flags of this memory still apply to each.</returns>
+    /// <remarks>For callers that hand history and instructions to different places, such as the Agent Framework providers of
+    /// <c>Upsonic.Memory.AgentFramework</c>. Failures follow the rule of the other overload: a storage failure throws, only a corrupt record is a warning that leaves its part empty.</remarks>
+    /// <exception cref="StorageException">The storage failed (not a corrupt record).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> names no part, or a value that is not a <see cref="MemoryParts"/> flag.</exception>
+    public Task<MemoryContext> PrepareAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata = null, CancellationToken ct = default)
+    {
+        if (parts == 0 || (parts & ~MemoryParts.All) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parts), parts, "Name MemoryParts.History, MemoryParts.Blocks or MemoryParts.All.");
+        }
+
+        return PreparePartsAsync(parts, agentMetadata, feedToolCallResults: null, ct);
+    }
+
+    private async Task<MemoryContext> PreparePartsAsync(MemoryParts parts, IReadOnlyDictionary<string, object?>? agentMetadata, bool? feedToolCallResults, CancellationToken ct)
     {
         using var step = MemoryTelemetry.StartStep(TelemetryNames.Prepare, MemoryTelemetry.PrepareDuration, SessionId, UserId);
-        int? historyTurns = !LoadFullSessionMemoryEnabled ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
+        var includeHistory = parts.HasFlag(MemoryParts.History);
+        var includeBlocks = parts.HasFlag(MemoryParts.Blocks);
+        var loadHistory = includeHistory && LoadFullSessionMemoryEnabled;
+        int? historyTurns = !loadHistory ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
         var sessionTask = LoadWindowAsync(historyTurns, ct);
-        var profileTask = LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
+        var profileTask = includeBlocks && LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
         await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
         var window = await sessionTask.ConfigureAwait(false);
         var profile = await profileTask.ConfigureAwait(false);
 
-        List<ChatMessage> history = LoadFullSessionMemoryEnabled && window is not null
-            ? HistoryWindow.Build(window.Turns, FeedToolCallResults)
+        List<ChatMessage> history = loadHistory && window is not null
+            ? HistoryWindow.Build(window.Turns, feedToolCallResults ?? FeedToolCallResults)
             : [];
         var context = new MemoryContext
         {
             MessageHistory = history,
-            ContextInjection = LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
+            ContextInjection = includeBlocks && LoadSummaryMemoryEnabled ? MemoryBlocks.Summary(window?.Session.Summary) : "",
             SystemPromptInjection = MemoryBlocks.Profile(profile),
-            MetadataInjection = MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata),
+            MetadataInjection = includeBlocks ? MemoryBlocks.Metadata(MemoryBlocks.ToJson(agentMetadata), window?.Session.Metadata) : "",
         };
 
         MemoryTelemetry.MessagesLoaded.Add(history.Count);

@@ -112,7 +112,7 @@ public sealed partial class Memory
         if (batch.Any(w => w.Summary))
         {
             await MemoryTelemetry.TraceStepAsync(TelemetryNames.Summary, MemoryTelemetry.SummaryDuration, SessionId, UserId,
-                () => new SessionSummarizer(Storage, SessionId, _model, Limits, _summaryLogger, InfoLevel).RunAsync(ct)).ConfigureAwait(false);
+                () => new SessionSummarizer(Storage, SessionId, _model, Limits, _runtime.SummaryLogger, InfoLevel).RunAsync(ct)).ConfigureAwait(false);
         }
 
         var profileWork = batch.Where(w => w.ProfilePrompts is not null).ToList();
@@ -120,26 +120,17 @@ public sealed partial class Memory
         {
             var prompts = profileWork.SelectMany(w => w.ProfilePrompts!).ToList();
             await MemoryTelemetry.TraceStepAsync(TelemetryNames.Profile, MemoryTelemetry.ProfileDuration, SessionId, UserId,
-                () => new UserProfileAnalyzer(this, _model, _profileLogger, InfoLevel).RunAsync(prompts, profileWork[^1].AgentId, ct)).ConfigureAwait(false);
+                () => new UserProfileAnalyzer(this, _model, _runtime.ProfileLogger, InfoLevel).RunAsync(prompts, profileWork[^1].AgentId, ct)).ConfigureAwait(false);
         }
     }
 
     private void EnqueueBackground(MemoryWork work)
     {
-        lock (_workerGate)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_runtime.Worker.TryEnqueue(Scope, work, ProcessAsync))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_worker is null)
-            {
-                // The loop outlives the run that starts it: it must not carry that run's context (its span would become the
-                // parent of every later summary and profile span).
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _worker = new MemoryWorker(ProcessAsync, _logger, SessionId);
-                }
-            }
-
-            _worker.TryEnqueue(work);
+            // Only a factory's worker can be drained while its memories live: the factory has been disposed.
+            throw new ObjectDisposedException(nameof(MemoryFactory), "The MemoryFactory that made this memory has been disposed; the run was saved, its summary and profile work was not queued.");
         }
     }
 
@@ -150,11 +141,11 @@ public sealed partial class Memory
             return true;
         }
 
-        if (summary && Interlocked.Exchange(ref _summaryWithoutModelWarned, 1) == 0)
+        if (summary && _runtime.FirstWithoutModel(summary: true))
         {
             MemoryLog.SummaryWithoutModel(_logger, SessionId);
         }
-        else if (!summary && Interlocked.Exchange(ref _profileWithoutModelWarned, 1) == 0)
+        else if (!summary && _runtime.FirstWithoutModel(summary: false))
         {
             MemoryLog.ProfileWithoutModel(_logger, SessionId);
         }

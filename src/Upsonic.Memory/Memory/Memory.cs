@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Upsonic.Storage;
 
@@ -10,24 +9,19 @@ namespace Upsonic.Storage;
 /// and a load flag, over any <see cref="IStorage"/>.
 /// </summary>
 /// <remarks>
-/// <para>Each run calls <see cref="PrepareAsync"/> (one storage round trip for the session part) and then
+/// <para>Each run calls <see cref="PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> (one storage round trip for the session part) and then
 /// <see cref="SaveRunAsync"/> (the turn is written first, atomically; summary and profile work follows).</para>
 /// <para><b>Security considerations:</b> stored user content is sent to <see cref="Model"/> for summaries and profiles, and the
 /// profile is injected into later system prompts. Treat the storage as holding personal data; see
 /// <see cref="IStorage.DeleteUserDataAsync"/> to forget a user.</para>
 /// </remarks>
-public sealed partial class Memory : IAsyncDisposable
+public sealed partial class Memory : IAsyncDisposable, IDisposable
 {
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly MemoryRuntime _runtime;
+    private readonly bool _ownsRuntime;
     private readonly ILogger _logger;
-    private readonly ILogger _summaryLogger;
-    private readonly ILogger _profileLogger;
     private readonly MemoryModel? _model;
-    private readonly object _workerGate = new();
-    private MemoryWorker? _worker;
-    private int _summaryWithoutModelWarned;
-    private int _profileWithoutModelWarned;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates a memory over <paramref name="storage"/>. Parameter names and defaults mirror the Python SDK.</summary>
     /// <param name="storage">The storage backend.</param>
@@ -44,11 +38,11 @@ public sealed partial class Memory : IAsyncDisposable
     /// <param name="numLastMessages">How many recent turns of history to load; null, 0 or negative loads all.</param>
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="debug">Raise log verbosity.</param>
-    /// <param name="debugLevel">1 to 3 (forced to 1 without <paramref name="debug"/>).</param>
+    /// <param name="debugLevel">1 to 3 when <paramref name="debug"/> is on; ignored (treated as 1) without it.</param>
     /// <param name="feedToolCallResults">Keep tool calls and results in loaded history.</param>
     /// <param name="userMemoryMode">How new traits combine with the stored profile.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
-    /// <exception cref="ArgumentException">An id is white space or ill-formed UTF-16, <paramref name="debugLevel"/> is not 1-3, or
+    /// <exception cref="ArgumentException">An id is white space or ill-formed UTF-16, <paramref name="debugLevel"/> is not 1-3 with debug on, or
     /// <paramref name="userMemoryMode"/> is undefined. Checked here, so a run never starts with settings no storage accepts.</exception>
     public Memory(IStorage storage,
         string? sessionId = null, string? userId = null,
@@ -73,7 +67,7 @@ public sealed partial class Memory : IAsyncDisposable
             DynamicUserProfile = dynamicUserProfile,
             NumLastMessages = numLastMessages,
             Debug = debug,
-            DebugLevel = CheckedDebugLevel(debugLevel, nameof(debugLevel)),
+            DebugLevel = CheckedDebugLevel(debugLevel, debug, nameof(debugLevel)),
             FeedToolCallResults = feedToolCallResults,
             UserMemoryMode = CheckedMode(userMemoryMode, nameof(userMemoryMode)),
         }, model, loggerFactory)
@@ -86,16 +80,21 @@ public sealed partial class Memory : IAsyncDisposable
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <exception cref="ArgumentException">An id in <paramref name="options"/> is white space or ill-formed UTF-16, its debug level is
-    /// not 1-3, or its user memory mode is undefined (reported as <paramref name="options"/>).</exception>
+    /// not 1-3 with debug on, or its user memory mode is undefined (reported as <paramref name="options"/>).</exception>
     public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
+        : this(storage, options, options?.SessionId, options?.UserId, new MemoryRuntime(model, loggerFactory), ownsRuntime: true)
+    {
+    }
+
+    /// <summary>The constructor every memory goes through; a <see cref="MemoryFactory"/> passes its shared runtime.</summary>
+    internal Memory(IStorage storage, MemoryOptions? options, string? sessionId, string? userId, MemoryRuntime runtime, bool ownsRuntime)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
-        CheckedDebugLevel(options.DebugLevel, nameof(options));
-        CheckedMode(options.UserMemoryMode, nameof(options));
+        Limits = Validate(options);
         Storage = storage;
-        SessionId = CheckedId(options.SessionId, nameof(options)) is { Length: > 0 } session ? session : Guid.NewGuid().ToString();
-        UserId = CheckedId(options.UserId, nameof(options)) is { Length: > 0 } user ? user : Guid.NewGuid().ToString();
+        SessionId = CheckedId(sessionId, nameof(options)) is { Length: > 0 } session ? session : Guid.NewGuid().ToString();
+        UserId = CheckedId(userId, nameof(options)) is { Length: > 0 } user ? user : Guid.NewGuid().ToString();
         FullSessionMemoryEnabled = options.FullSessionMemory;
         SummaryMemoryEnabled = options.SummaryMemory;
         UserAnalysisMemoryEnabled = options.UserAnalysisMemory;
@@ -105,19 +104,17 @@ public sealed partial class Memory : IAsyncDisposable
         UserProfileSchema = options.UserProfileSchema;
         DynamicUserProfile = options.DynamicUserProfile;
         NumLastMessages = options.NumLastMessages;
-        Model = model;
+        Model = runtime.Client;
         Debug = options.Debug;
         DebugLevel = options.Debug ? options.DebugLevel : 1;
         FeedToolCallResults = options.FeedToolCallResults;
         UserMemoryMode = options.UserMemoryMode;
         BackgroundProcessing = options.BackgroundProcessing;
-        Limits = MemoryLimits.From(options);
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<Memory>();
-        _summaryLogger = _loggerFactory.CreateLogger<SessionSummarizer>();
-        _profileLogger = _loggerFactory.CreateLogger<UserProfileAnalyzer>();
-        _model = model is null ? null : new MemoryModel(model);
-        if (DynamicUserProfile && UserProfileSchema is not null)
+        _runtime = runtime;
+        _ownsRuntime = ownsRuntime;
+        _logger = runtime.Logger;
+        _model = runtime.Model;
+        if (ownsRuntime && DynamicUserProfile && UserProfileSchema is not null)
         {
             MemoryLog.SchemaIgnored(_logger, SessionId);
         }
@@ -126,11 +123,20 @@ public sealed partial class Memory : IAsyncDisposable
     // Null or empty ids mean "a new GUID" (upstream); anything else must be a usable id (not white space, well-formed UTF-16).
     private static string? CheckedId(string? id, string parameterName) => string.IsNullOrEmpty(id) ? id : StorageArguments.Id(id, parameterName);
 
-    private static int CheckedDebugLevel(int level, string parameterName) =>
-        level is >= 1 and <= 3 ? level : throw new ArgumentOutOfRangeException(parameterName, level, "DebugLevel must be 1, 2 or 3.");
+    // Upstream's rule: the level matters only with debug on; without it any value is ignored (treated as 1).
+    private static int CheckedDebugLevel(int level, bool debug, string parameterName) =>
+        !debug || level is >= 1 and <= 3 ? level : throw new ArgumentOutOfRangeException(parameterName, level, "DebugLevel must be 1, 2 or 3 when debug is on.");
 
     private static UserMemoryMode CheckedMode(UserMemoryMode mode, string parameterName) =>
         Enum.IsDefined(mode) ? mode : throw new ArgumentOutOfRangeException(parameterName, mode, "UserMemoryMode must be Update or Replace.");
+
+    /// <summary>Checks the settings every memory checks; returns the model-input bounds they give.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    internal static MemoryLimits Validate(MemoryOptions options)
+    {
+        MemoryOptionsRules.ThrowIfInvalid(options);
+        return MemoryLimits.From(options);
+    }
 
     /// <summary>The storage backend.</summary>
     public IStorage Storage { get; }
@@ -171,6 +177,9 @@ public sealed partial class Memory : IAsyncDisposable
     /// <summary>Whether the model proposes the profile fields.</summary>
     public bool DynamicUserProfile { get; }
 
+    /// <summary>The same as <see cref="DynamicUserProfile"/>: upstream's legacy name <c>is_profile_dynamic</c>.</summary>
+    public bool IsProfileDynamic => DynamicUserProfile;
+
     /// <summary>How new traits combine with the stored profile.</summary>
     public UserMemoryMode UserMemoryMode { get; }
 
@@ -185,6 +194,9 @@ public sealed partial class Memory : IAsyncDisposable
 
     /// <summary>Whether summary and profile work runs after the run returns.</summary>
     public bool BackgroundProcessing { get; }
+
+    /// <summary>The session and user of this memory: the key its background work is ordered by.</summary>
+    internal MemoryScope Scope => new(SessionId, UserId);
 
     /// <summary>The bounds on model input, from the options.</summary>
     internal MemoryLimits Limits { get; }

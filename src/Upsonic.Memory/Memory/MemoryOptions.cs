@@ -41,7 +41,7 @@ public sealed class MemoryOptions
     /// <summary>Log at Debug level (raising verbosity) instead of Information/Warning only.</summary>
     public bool Debug { get; set; }
 
-    /// <summary>1 to 3; levels above 1 add detailed logs of what memory prepared. Forced to 1 when <see cref="Debug"/> is off.</summary>
+    /// <summary>1 to 3; levels above 1 add detailed logs of what memory prepared. Checked only when <see cref="Debug"/> is on; without it any value is ignored (treated as 1), as upstream.</summary>
     public int DebugLevel { get; set; } = 1;
 
     /// <summary>Keep tool calls and tool results in loaded history.</summary>
@@ -70,4 +70,7 @@ public sealed class MemoryOptions
 
     /// <summary>The most characters of user input sent to the profile analyzer per analysis. Default 4,000.</summary>
     public int ProfileMaxInputCharacters { get; set; } = 4_000;
+
+    /// <summary>A copy, so a factory keeps the settings it was given even when the caller changes the object later.</summary>
+    internal MemoryOptions Clone() => (MemoryOptions)MemberwiseClone();
 }

@@ -1,83 +1,131 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Upsonic.Storage;
 
 /// <summary>
-/// The background worker of one <see cref="Memory"/>: runs summary and profile work after <see cref="Memory.SaveRunAsync"/>
-/// returns, one batch at a time in the order the runs were saved, coalescing the runs queued meanwhile into one batch.
+/// Runs summary and profile work after <see cref="Memory.SaveRunAsync"/> returns, for one <see cref="Memory"/> or for every
+/// memory of a <see cref="MemoryFactory"/>: per session in the order the runs were saved, coalescing the runs queued while a
+/// batch waits into that batch, several sessions at a time.
 /// </summary>
-/// <remarks>A failure is logged as a warning and never reaches a caller. Flush markers complete after the batch they arrived with.</remarks>
-internal sealed class MemoryWorker
+/// <remarks>
+/// <para>There is no loop thread: each session has a chain of batches, a batch runs on the thread pool once the previous batch
+/// of its session has finished and one of <see cref="MaxConcurrentBatches"/> slots is free, and an idle session holds nothing.
+/// A failure is logged as a warning and never reaches a caller.</para>
+/// </remarks>
+internal sealed class MemoryWorker(ILogger logger)
 {
-    private readonly Channel<(MemoryWork? Work, TaskCompletionSource? Flushed)> _channel =
-        Channel.CreateUnbounded<(MemoryWork?, TaskCompletionSource?)>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How many sessions' batches run at once: enough to keep up with many users, few enough not to flood the model.</summary>
+    internal const int MaxConcurrentBatches = 4;
 
-    private readonly Func<IReadOnlyList<MemoryWork>, CancellationToken, Task> _process;
-    private readonly ILogger _logger;
-    private readonly string _sessionId;
-    private readonly Task _loop;
+    private readonly object _gate = new();
+    private readonly Dictionary<MemoryScope, SessionQueue> _queues = [];
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentBatches);
+    private bool _closed;
 
-    public MemoryWorker(Func<IReadOnlyList<MemoryWork>, CancellationToken, Task> process, ILogger logger, string sessionId)
+    /// <summary>Queues work for a session; false when the worker has been drained (no more work is accepted).</summary>
+    /// <param name="scope">The session (and user) the work belongs to: batches of one scope run in order.</param>
+    /// <param name="work">The work.</param>
+    /// <param name="process">Runs a batch; every memory of one scope passes the same behaviour.</param>
+    public bool TryEnqueue(MemoryScope scope, MemoryWork work, Func<IReadOnlyList<MemoryWork>, CancellationToken, Task> process)
     {
-        _process = process;
-        _logger = logger;
-        _sessionId = sessionId;
-        _loop = Task.Run(LoopAsync);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            if (!_queues.TryGetValue(scope, out var queue))
+            {
+                queue = new SessionQueue();
+                _queues[scope] = queue;
+            }
+
+            if (queue.Waiting is { } waiting)
+            {
+                waiting.Add(work);
+                return true;
+            }
+
+            var batch = new List<MemoryWork> { work };
+            var previous = queue.Tail;
+            queue.Waiting = batch;
+            queue.Outstanding++;
+            // Task.Run: the batch never starts on the caller's thread, so a save returns without waiting for model work. The batch
+            // must not carry the enqueuing run's context either (its span would become the parent of the summary and profile spans).
+            using (ExecutionContext.SuppressFlow())
+            {
+                queue.Tail = Task.Run(() => RunAfterAsync(previous, scope, queue, batch, process));
+            }
+
+            return true;
+        }
     }
 
-    public bool TryEnqueue(MemoryWork work) => _channel.Writer.TryWrite((work, null));
-
-    /// <summary>Completes when everything queued before the call has been processed.</summary>
-    public Task FlushAsync(CancellationToken ct)
+    /// <summary>Completes when the work queued before the call (for one scope, or for all) has been processed.</summary>
+    public Task FlushAsync(MemoryScope? scope, CancellationToken ct)
     {
-        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _channel.Writer.TryWrite((null, flushed)) ? flushed.Task.WaitAsync(ct) : _loop.WaitAsync(ct);
+        Task[] tails;
+        lock (_gate)
+        {
+            tails = scope is { } one
+                ? _queues.TryGetValue(one, out var queue) ? [queue.Tail] : []
+                : _queues.Values.Select(q => q.Tail).ToArray();
+        }
+
+        return tails.Length == 0 ? Task.CompletedTask : Task.WhenAll(tails).WaitAsync(ct);
     }
 
-    /// <summary>Stops accepting work and waits for what is queued.</summary>
+    /// <summary>Stops accepting work and waits for everything queued.</summary>
     public Task DrainAsync()
     {
-        _channel.Writer.TryComplete();
-        return _loop;
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        return FlushAsync(null, CancellationToken.None);
     }
 
-    private async Task LoopAsync()
+    private async Task RunAfterAsync(Task previous, MemoryScope scope, SessionQueue queue, List<MemoryWork> batch,
+        Func<IReadOnlyList<MemoryWork>, CancellationToken, Task> process)
     {
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        await previous.ConfigureAwait(false);
+        await _slots.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var batch = new List<MemoryWork>();
-            var flushes = new List<TaskCompletionSource>();
-            while (reader.TryRead(out var item))
+            lock (_gate)
             {
-                if (item.Work is not null)
-                {
-                    batch.Add(item.Work);
-                }
-
-                if (item.Flushed is not null)
-                {
-                    flushes.Add(item.Flushed);
-                }
+                // From here on, new work for the session starts the next batch.
+                queue.Waiting = null;
             }
 
-            if (batch.Count > 0)
+            await process(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            MemoryLog.BackgroundFailed(logger, ex, scope.SessionId);
+        }
+        finally
+        {
+            _slots.Release();
+            lock (_gate)
             {
-                try
+                if (--queue.Outstanding == 0)
                 {
-                    await _process(batch, CancellationToken.None).ConfigureAwait(false);
+                    _queues.Remove(scope);
                 }
-                catch (Exception ex)
-                {
-                    MemoryLog.BackgroundFailed(_logger, ex, _sessionId);
-                }
-            }
-
-            foreach (var flushed in flushes)
-            {
-                flushed.TrySetResult();
             }
         }
+    }
+
+    /// <summary>One session's chain: the last batch started, the batch still open to coalescing, how many batches are unfinished.</summary>
+    private sealed class SessionQueue
+    {
+        public Task Tail { get; set; } = Task.CompletedTask;
+
+        public List<MemoryWork>? Waiting { get; set; }
+
+        public int Outstanding { get; set; }
     }
 }

@@ -104,6 +104,40 @@ public abstract class MemorySaveAcceptance<TTarget> : MemoryPrepareAcceptance<TT
     }
 
     [Fact]
+    public async Task Session_data_user_prompts_holds_the_raw_inputs_once_per_run()
+    {
+        var memory = NewMemory(new() { FullSessionMemory = true });
+        var messages = new List<ChatMessage> { User("book it"), ToolCall("c1", "book") };
+        await memory.SaveRunAsync(new AgentRun { RunId = "r1", Status = RunStatus.Paused, Input = "book it", Messages = messages }, Ct);
+        messages.Add(ToolResult("c1", "booked"));
+        messages.Add(Assistant("Done."));
+        await memory.SaveRunAsync(new AgentRun { RunId = "r1", Input = "book it", Messages = messages, Output = "Done." }, Ct);
+        await TurnAsync(memory, "thanks");
+
+        var session = await memory.GetSessionAsync(Ct);
+        var listed = Assert.Single(await memory.ListSessionsAsync(ct: Ct));
+
+        Assert.Equal(["book it", "thanks"], session!.SessionData!["user_prompts"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(["book it", "thanks"], listed.SessionData!["user_prompts"]!.AsArray().Select(p => (string?)p));
+    }
+
+    [Fact]
+    public async Task Session_data_user_prompts_keeps_only_the_most_recent_inputs()
+    {
+        var memory = NewMemory(new() { FullSessionMemory = true });
+        for (var i = 0; i < Memory.MaxSessionUserPrompts + 3; i++)
+        {
+            await memory.SaveRunAsync(new AgentRun { Input = $"prompt {i}", Messages = [User($"prompt {i}")] }, Ct);
+        }
+
+        var prompts = (await memory.GetSessionAsync(Ct))!.SessionData!["user_prompts"]!.AsArray();
+
+        Assert.Equal(Memory.MaxSessionUserPrompts, prompts.Count);
+        Assert.Equal("prompt 3", (string?)prompts[0]);
+        Assert.Equal($"prompt {Memory.MaxSessionUserPrompts + 2}", (string?)prompts[^1]);
+    }
+
+    [Fact]
     public async Task Usage_of_a_run_is_counted_once_over_pause_and_completion()
     {
         var memory = NewMemory(new() { FullSessionMemory = true });

@@ -24,6 +24,7 @@ public abstract class MemorySettingsAcceptance<TTarget> : MemoryConvenienceAccep
         Assert.False(memory.FeedToolCallResults);
         Assert.Null(memory.UserProfileSchema);
         Assert.False(memory.DynamicUserProfile);
+        Assert.False(memory.IsProfileDynamic);
         Assert.Equal(UserMemoryMode.Update, memory.UserMemoryMode);
         Assert.False(memory.BackgroundProcessing);
     }
@@ -96,6 +97,23 @@ public abstract class MemorySettingsAcceptance<TTarget> : MemoryConvenienceAccep
     public void Debug_level_is_forced_to_one_without_debug()
     {
         Assert.Equal(1, new Memory(Storage, debug: false, debugLevel: 3).DebugLevel);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void An_out_of_range_debug_level_is_ignored_without_debug_and_rejected_with_it(int level)
+    {
+        Assert.Equal(1, new Memory(Storage, debug: false, debugLevel: level).DebugLevel);
+        Assert.Equal(1, new Memory(Storage, new MemoryOptions { DebugLevel = level }).DebugLevel);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Memory(Storage, debug: true, debugLevel: level));
+    }
+
+    [Fact]
+    public void IsProfileDynamic_is_the_legacy_name_of_DynamicUserProfile()
+    {
+        Assert.True(new Memory(Storage, dynamicUserProfile: true, userProfileSchema: typeof(PersonProfile)).IsProfileDynamic);
+        Assert.False(new Memory(Storage).IsProfileDynamic);
     }
 
     [Fact]

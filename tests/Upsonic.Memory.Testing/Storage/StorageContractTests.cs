@@ -3,7 +3,8 @@ namespace Upsonic.Storage.Testing;
 /// <summary>
 /// Every shared suite in one class: the storage contract (session records and listings, user memories, knowledge, bad input, the
 /// hot path, lifecycle, corrupt data, concurrency) and the Memory acceptance suites (prepare, save, summaries, profiles, background
-/// work, diagnostics, boundedness, conveniences, settings, storage failures). A backend's test project runs them all with one line:
+/// work, diagnostics, boundedness, conveniences, settings, storage failures, the
+/// MemoryFactory, the shared UseMemory pipeline). A backend's test project runs them all with one line:
 /// <code>public sealed class SqliteStorageTests : StorageContractTests&lt;SqliteTarget&gt;;</code>
 /// </summary>
 /// <remarks>
@@ -12,5 +13,5 @@ namespace Upsonic.Storage.Testing;
 /// without a change to its test project. Each test gets a new <typeparamref name="TTarget"/> and fresh storages.
 /// </remarks>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class StorageContractTests<TTarget> : MemoryStorageFailureAcceptance<TTarget>
+public abstract class StorageContractTests<TTarget> : SharedPipelineAcceptance<TTarget>
     where TTarget : StorageTarget, new();

@@ -156,8 +156,9 @@ public sealed class MemoryChatClientTests
     [Fact]
     public void UseMemory_rejects_missing_arguments()
     {
-        Assert.Throws<ArgumentNullException>(() => new ScriptedChatClient().AsBuilder().UseMemory(null!));
-        Assert.Throws<ArgumentNullException>(() => new MemoryChatClient(new ScriptedChatClient(), null!));
+        Assert.Throws<ArgumentNullException>(() => new ScriptedChatClient().AsBuilder().UseMemory((Memory)null!));
+        Assert.Throws<ArgumentNullException>(() => new ScriptedChatClient().AsBuilder().UseMemory((MemoryFactory)null!));
+        Assert.Throws<ArgumentNullException>(() => new MemoryChatClient(new ScriptedChatClient(), (Memory)null!));
     }
 
     [Fact]

@@ -19,13 +19,14 @@ namespace Upsonic.Storage.Backends;
 /// parameters (never as query text) and never create types named by stored data.</para>
 /// </remarks>
 [Experimental(ExperimentalDiagnosticId)]
-public abstract partial class StorageBase : IStorage
+public abstract partial class StorageBase : IStorage, IDisposable
 {
     /// <summary>The diagnostic id of the experimental backend kit (<c>UPSMEM001</c>).</summary>
     public const string ExperimentalDiagnosticId = "UPSMEM001";
 
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
+    private int _disposed;
 
     /// <summary>Validates the table names (see <see cref="StorageNames"/>) and sets the id.</summary>
     /// <param name="sessionTable">The session table name; <c>upsonic_sessions</c> when null or empty.</param>
@@ -77,9 +78,14 @@ public abstract partial class StorageBase : IStorage
             return true;
         }, cancellationToken);
 
-    /// <summary>Releases what the backend holds (connections, pools). Never erases data.</summary>
+    /// <summary>Releases what the backend holds (connections, pools). Never erases data. A second call (or a call after <see cref="Dispose"/>) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await DisposeAsyncCore().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
@@ -102,8 +108,39 @@ public abstract partial class StorageBase : IStorage
     {
     }
 
-    /// <summary>Releases what the backend holds. The default releases nothing.</summary>
-    protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Sync twin of <see cref="DisposeAsync"/>: releases what the backend holds without blocking on asynchronous work. Never
+    /// erases data. A second call (or a call after <see cref="DisposeAsync"/>) does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Releases what the backend holds, asynchronously; called at most once, and never together with <see cref="DisposeCore"/>.
+    /// The default runs <see cref="DisposeCore"/>: a backend whose release is synchronous overrides only that.
+    /// </summary>
+    protected virtual ValueTask DisposeAsyncCore()
+    {
+        DisposeCore();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Releases what the backend holds, synchronously (from <see cref="Dispose"/>); called at most once, and never together with
+    /// <see cref="DisposeAsyncCore"/>. A backend that overrides <see cref="DisposeAsyncCore"/> with asynchronous work overrides
+    /// this with the synchronous equivalent. The default releases nothing.
+    /// </summary>
+    protected virtual void DisposeCore()
+    {
+    }
 
     /// <summary>Whether the named table exists, without creating anything. The default (backends without tables) is <see langword="true"/>.</summary>
     protected virtual Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) => Task.FromResult(true);

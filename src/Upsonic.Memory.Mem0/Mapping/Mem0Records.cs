@@ -1,0 +1,86 @@
+namespace Upsonic.Storage.Mem0;
+
+/// <summary>A record read from Mem0: its main memory, the chunk memories found under it, and its JSON.</summary>
+internal sealed record Mem0StoredRecord(Mem0Memory Main, IReadOnlyList<Mem0Memory> Chunks, string Json);
+
+/// <summary>Reads and writes the records of one kind in one table through <see cref="Mem0Envelope"/>.</summary>
+internal sealed class Mem0Records(Mem0Client client, string kind, string table)
+{
+    public string Kind { get; } = kind;
+
+    public string MemoryId(string id) => Mem0Envelope.MemoryId(Kind, table, id);
+
+    /// <summary>Reads one record, or null.</summary>
+    public async Task<Mem0StoredRecord?> GetAsync(string id, CancellationToken ct)
+    {
+        var memoryId = MemoryId(id);
+        var mains = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.UpsonicIdKey] = memoryId, [Mem0Envelope.TypeKey] = Kind }, ct).ConfigureAwait(false);
+        if (mains.Count == 0)
+        {
+            return null;
+        }
+
+        var chunks = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.ParentKey] = memoryId, [Mem0Envelope.TypeKey] = Kind + "_chunk" }, ct).ConfigureAwait(false);
+        return new Mem0StoredRecord(mains[0], chunks, Mem0Envelope.Read(mains[0], chunks));
+    }
+
+    /// <summary>Reads every record of the kind in the table (two list calls).</summary>
+    public async Task<IReadOnlyList<Mem0StoredRecord>> ListAsync(CancellationToken ct)
+    {
+        var mains = await client.ListAsync(Mem0Envelope.KindFilter(Kind, table), ct).ConfigureAwait(false);
+        IReadOnlyList<Mem0Memory> chunks = mains.Any(m => m.Metadata.ContainsKey(Mem0Envelope.VersionKey))
+            ? await client.ListAsync(Mem0Envelope.ChunkFilter(Kind, table), ct).ConfigureAwait(false)
+            : [];
+        var byParent = chunks.ToLookup(c => Mem0Envelope.Text(c.Metadata[Mem0Envelope.ParentKey]));
+        return mains.GroupBy(m => m.UpsonicId).Select(g => g.First())
+            .Select(m => new Mem0StoredRecord(m, byParent[m.UpsonicId].ToList(), Mem0Envelope.Read(m, byParent[m.UpsonicId]))).ToList();
+    }
+
+    /// <summary>Writes a record: new chunks first, then the main memory (updated in place when it exists), then the old chunks go.</summary>
+    public async Task PutAsync(string id, IEnumerable<KeyValuePair<string, string?>> fields, string json, Mem0StoredRecord? existing, CancellationToken ct)
+    {
+        var written = Mem0Envelope.Write(Kind, table, id, fields, json);
+        foreach (var (content, metadata) in written.Chunks)
+        {
+            await client.AddAsync(content, metadata, ct).ConfigureAwait(false);
+        }
+
+        if (existing is null)
+        {
+            await client.AddAsync(written.Content, written.Metadata, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await client.UpdateAsync(existing.Main.Id, written.Content, written.Metadata, ct).ConfigureAwait(false);
+            foreach (var chunk in existing.Chunks)
+            {
+                await client.DeleteAsync(chunk.Id, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Deletes a record with its chunks; whether it existed.</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        var memoryId = MemoryId(id);
+        var mains = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.UpsonicIdKey] = memoryId, [Mem0Envelope.TypeKey] = Kind }, ct).ConfigureAwait(false);
+        var chunks = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.ParentKey] = memoryId, [Mem0Envelope.TypeKey] = Kind + "_chunk" }, ct).ConfigureAwait(false);
+        foreach (var memory in mains.Concat(chunks))
+        {
+            await client.DeleteAsync(memory.Id, ct).ConfigureAwait(false);
+        }
+
+        return mains.Count > 0;
+    }
+
+    /// <summary>Deletes every record of the kind in the table, with their chunks.</summary>
+    public async Task ClearAsync(CancellationToken ct)
+    {
+        var all = (await client.ListAsync(Mem0Envelope.KindFilter(Kind, table), ct).ConfigureAwait(false))
+            .Concat(await client.ListAsync(Mem0Envelope.ChunkFilter(Kind, table), ct).ConfigureAwait(false));
+        foreach (var memory in all)
+        {
+            await client.DeleteAsync(memory.Id, ct).ConfigureAwait(false);
+        }
+    }
+}

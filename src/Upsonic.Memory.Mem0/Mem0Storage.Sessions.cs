@@ -1,0 +1,104 @@
+namespace Upsonic.Storage.Mem0;
+
+// The session record API and forgetting a user: whole sessions as one Mem0 record each.
+public sealed partial class Mem0Storage
+{
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<AgentSession>> UpsertSessionsCoreAsync(IReadOnlyList<AgentSession> sessions, CancellationToken cancellationToken)
+    {
+        var stored = new List<AgentSession>(sessions.Count);
+        foreach (var session in sessions)
+        {
+            stored.Add(await UnderGateAsync(_sessions, session.SessionId, async () =>
+            {
+                var (existing, record) = await LoadSessionAsync(session.SessionId, cancellationToken).ConfigureAwait(false);
+                var now = StorageClock.Now();
+                var head = SessionRows.CopyHead(session);
+                head.CreatedAt = existing?.Head.CreatedAt ?? (session.CreatedAt is { } created ? StorageClock.Truncate(created) : now);
+                head.UpdatedAt = now;
+                var document = Mem0SessionDocument.FromLayout(head, SessionRows.Flatten(session));
+                await SaveSessionAsync(document, record, cancellationToken).ConfigureAwait(false);
+                return document.ReadWhole();
+            }, cancellationToken).ConfigureAwait(false));
+        }
+
+        return stored;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        var documents = await AllSessionsAsync(cancellationToken).ConfigureAwait(false);
+        var page = RecordOrdering.Page(
+            documents.Where(d => RecordOrdering.Matches(d.Head, query)),
+            d => RecordOrdering.SessionKey(d.Head, query.SortBy), d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
+        return new PagedResult<AgentSession>(page.Items.Select(d => d.ReadWhole()).ToList(), page.Total);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var id in sessionIds.Distinct(StringComparer.Ordinal))
+        {
+            if (await UnderGateAsync(_sessions, id, () => _sessions.DeleteAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
+    {
+        var ids = (await AllSessionsAsync(cancellationToken).ConfigureAwait(false)).Where(d => d.Head.UserId == userId).Select(d => d.Head.SessionId).ToList();
+        var deleted = ids.Count == 0 ? 0 : await DeleteSessionsCoreAsync(ids, cancellationToken).ConfigureAwait(false);
+        await DeleteUserMemoriesCoreAsync([userId], cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>Rewrites a stored session record through <paramref name="edit"/>, bypassing the storage rules (tests of corrupt data).</summary>
+    internal Task RewriteSessionAsync(string sessionId, Action<Mem0SessionDocument> edit, CancellationToken ct) =>
+        UnderGateAsync(_sessions, sessionId, async () =>
+        {
+            var (document, record) = await LoadSessionAsync(sessionId, ct).ConfigureAwait(false);
+            if (document is null)
+            {
+                throw new InvalidOperationException($"Session '{sessionId}' does not exist.");
+            }
+
+            edit(document);
+            await SaveSessionAsync(document, record, ct).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    private async Task<(Mem0SessionDocument? Document, Mem0StoredRecord? Record)> LoadSessionAsync(string sessionId, CancellationToken ct)
+    {
+        var record = await _sessions.GetAsync(sessionId, ct).ConfigureAwait(false);
+        return record is null ? (null, null) : (Mem0SessionDocument.FromJson(record.Json, sessionId), record);
+    }
+
+    private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(CancellationToken ct) =>
+        (await _sessions.ListAsync(ct).ConfigureAwait(false))
+            .Select(r => Mem0SessionDocument.FromJson(r.Json, Mem0Envelope.Text(r.Main.Metadata["session_id"]) ?? r.Main.UpsonicId ?? r.Main.Id))
+            .ToList();
+
+    private Task SaveSessionAsync(Mem0SessionDocument document, Mem0StoredRecord? existing, CancellationToken ct)
+    {
+        var head = document.Head;
+        KeyValuePair<string, string?>[] fields =
+        [
+            new("session_id", head.SessionId),
+            new("session_type", head.SessionType.ToString().ToLowerInvariant()),
+            new("agent_id", head.AgentId),
+            new("team_id", head.TeamId),
+            new("workflow_id", head.WorkflowId),
+            new("user_id", head.UserId),
+            new("created_at", Iso(head.CreatedAt)),
+            new("updated_at", Iso(head.UpdatedAt)),
+        ];
+        return _sessions.PutAsync(head.SessionId, fields, document.ToJson(), existing, ct);
+    }
+}

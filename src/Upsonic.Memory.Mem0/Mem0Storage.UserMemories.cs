@@ -1,0 +1,84 @@
+namespace Upsonic.Storage.Mem0;
+
+// User profiles: one Mem0 record per user.
+public sealed partial class Mem0Storage
+{
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<UserMemory>> UpsertUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken)
+    {
+        var stored = new List<UserMemory>(userMemories.Count);
+        foreach (var memory in userMemories)
+        {
+            stored.Add(await UnderGateAsync(_userMemories, memory.UserId, async () =>
+            {
+                var record = await _userMemories.GetAsync(memory.UserId, cancellationToken).ConfigureAwait(false);
+                return await PutUserMemoryAsync(memory, record, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false));
+        }
+
+        return stored;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
+    {
+        var all = (await _userMemories.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Deserialize<UserMemory>);
+        return RecordOrdering.Page(all.Where(m => RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> DeleteUserMemoriesCoreAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var id in userIds.Distinct(StringComparer.Ordinal))
+        {
+            if (await UnderGateAsync(_userMemories, id, () => _userMemories.DeleteAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    protected override Task<UserMemory> UpdateUserProfileCoreAsync(ProfileUpdate update, CancellationToken cancellationToken) =>
+        UnderGateAsync(_userMemories, update.UserId, async () =>
+        {
+            var record = await _userMemories.GetAsync(update.UserId, cancellationToken).ConfigureAwait(false);
+            var current = record is null ? null : Deserialize<UserMemory>(record);
+            var merged = new UserMemory
+            {
+                UserId = update.UserId,
+                Profile = ProfileMerge.Apply(current?.Profile, update.Traits, update.Mode),
+                AgentId = update.AgentId,
+                TeamId = update.TeamId,
+            };
+            return await PutUserMemoryAsync(merged, record, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task<UserMemory> PutUserMemoryAsync(UserMemory memory, Mem0StoredRecord? existing, CancellationToken ct)
+    {
+        var now = StorageClock.Now();
+        var stored = new UserMemory
+        {
+            UserId = memory.UserId,
+            Profile = (System.Text.Json.Nodes.JsonObject)memory.Profile.DeepClone(),
+            AgentId = memory.AgentId,
+            TeamId = memory.TeamId,
+            CreatedAt = (existing is null ? null : Deserialize<UserMemory>(existing).CreatedAt)
+                ?? (memory.CreatedAt is { } created ? StorageClock.Truncate(created) : now),
+            UpdatedAt = now,
+        };
+        KeyValuePair<string, string?>[] fields =
+        [
+            new("user_id", stored.UserId),
+            new("agent_id", stored.AgentId),
+            new("team_id", stored.TeamId),
+            new("created_at", Iso(stored.CreatedAt)),
+            new("updated_at", Iso(stored.UpdatedAt)),
+        ];
+        await _userMemories.PutAsync(stored.UserId, fields, Serialize(stored), existing, ct).ConfigureAwait(false);
+        return stored;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Upsonic.Storage;
+using Upsonic.Storage.Mem0;
+using static Upsonic.Storage.Testing.TestData;
+
+namespace Upsonic.Memory.Mem0.Tests;
+
+public sealed class Mem0StorageTests : IAsyncLifetime
+{
+    private readonly Mem0TestServer _server = new(selfHostedKey: "self-key");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private Mem0Storage Platform(int maxRetries = 3) => new(new Mem0StorageOptions
+    {
+        ApiKey = _server.ApiKey, OrgId = "org-1", ProjectId = "project-1", BaseUrl = _server.BaseUrl, MaxRetries = maxRetries, RetryDelay = TimeSpan.Zero,
+    });
+
+    [Fact]
+    public async Task A_session_is_one_memory_in_the_python_sdks_layout_stored_without_inference()
+    {
+        await using var storage = Platform();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello", "u1")), Ct);
+
+        var memory = Assert.Single(_server.Memories);
+        Assert.Equal("upsonic_default", memory.UserId);
+        Assert.Equal("Upsonic session s1", memory.Content);
+        Assert.Equal("session__upsonic_sessions__s1", (string?)memory.Metadata["_upsonic_memory_id"]);
+        Assert.Equal("session", (string?)memory.Metadata["_type"]);
+        Assert.Equal("upsonic_sessions", (string?)memory.Metadata["_table"]);
+        Assert.Equal("s1", (string?)memory.Metadata["session_id"]);
+        Assert.Equal("u1", (string?)memory.Metadata["user_id"]);
+        Assert.Equal("agent", (string?)memory.Metadata["session_type"]);
+        Assert.True((bool?)memory.Metadata["_compressed"]);
+        Assert.False((bool?)memory.Metadata["_chunked"]);
+        var payload = JsonNode.Parse(Mem0Envelope.Decompress((string)memory.Metadata["_data"]!))!;
+        Assert.Equal("s1", (string?)payload["head"]!["session_id"]);
+        var add = _server.Requests.First(r => r.Method == "POST" && r.PathAndQuery == "/v1/memories/");
+        Assert.False((bool?)add.Body["infer"]);
+        Assert.Equal("org-1", (string?)add.Body["org_id"]);
+        Assert.Equal("project-1", (string?)add.Body["project_id"]);
+        Assert.All(_server.Requests, r => Assert.Equal("Token " + _server.ApiKey, r.Headers["authorization"]));
+    }
+
+    [Fact]
+    public async Task A_profile_is_one_user_memory_record_keyed_by_user()
+    {
+        await using var storage = Platform();
+        await storage.UpsertUserMemoryAsync(new UserMemory { UserId = "u1", Profile = new JsonObject { ["name"] = "Alice" } }, Ct);
+
+        var memory = Assert.Single(_server.Memories);
+        Assert.Equal("user_memory__upsonic_user_memories__u1", (string?)memory.Metadata["_upsonic_memory_id"]);
+        Assert.Equal("user_memory", (string?)memory.Metadata["_type"]);
+        Assert.Equal("u1", (string?)memory.Metadata["user_id"]);
+        Assert.Equal("Alice", (string?)(await storage.GetUserMemoryAsync("u1", cancellationToken: Ct))!.Profile["name"]);
+    }
+
+    [Fact]
+    public async Task A_large_session_is_split_into_chunks_within_the_metadata_limit_and_reads_back_whole()
+    {
+        await using var storage = Platform();
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"{i * 7919 % 10007:x}-"));
+        await storage.AppendRunAsync(Append("big", Turn("r1", text)), Ct);
+        await storage.AppendRunAsync(Append("big", Turn("r2", text + "again")), Ct);
+
+        var main = Assert.Single(_server.Memories, m => (string?)m.Metadata["_type"] == "session");
+        var chunks = _server.Memories.Where(m => (string?)m.Metadata["_type"] == "session_chunk").ToList();
+        Assert.True((bool?)main.Metadata["_chunked"]);
+        Assert.True(chunks.Count > 1);
+        Assert.Equal((int)main.Metadata["_chunk_count"]!, chunks.Count);
+        Assert.All(chunks, c => Assert.Equal("session__upsonic_sessions__big", (string?)c.Metadata["_parent_id"]));
+        Assert.All(_server.Memories, m => Assert.True(Mem0TestServer.Size(m.Metadata) <= Mem0TestServer.MetadataLimit));
+        var session = await storage.GetSessionAsync("big", cancellationToken: Ct);
+        Assert.Equal([text, "answer to " + text, text + "again", "answer to " + text + "again"], session!.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_429_and_a_503_are_retried_and_the_call_then_succeeds()
+    {
+        await using var storage = Platform();
+        _server.FailNext(HttpStatusCode.TooManyRequests, retryAfter: "0");
+        _server.FailNext(HttpStatusCode.ServiceUnavailable);
+
+        Assert.Null(await storage.GetSessionAsync("missing", cancellationToken: Ct));
+
+        Assert.Equal(3, _server.Requests.Count(r => r.PathAndQuery.StartsWith("/v2/memories/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Server_errors_that_outlast_the_retries_fail_as_a_storage_exception_naming_the_operation()
+    {
+        await using var storage = Platform(maxRetries: 2);
+        _server.FailNext(HttpStatusCode.InternalServerError, times: 3);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => storage.LoadSessionWindowAsync("s1", null, Ct));
+
+        Assert.Equal("LoadSessionWindow", error.Operation);
+        Assert.Contains("500", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_rejected_key_is_not_retried_and_is_not_repeated_in_the_message()
+    {
+        await using var storage = new Mem0Storage(new Mem0StorageOptions { ApiKey = "wrong-secret", BaseUrl = _server.BaseUrl, RetryDelay = TimeSpan.Zero });
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => storage.GetSessionAsync("s1", cancellationToken: Ct));
+
+        Assert.Contains("401", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task A_self_hosted_server_is_called_on_its_own_paths_with_the_api_key_header()
+    {
+        await using var storage = new Mem0Storage(new Mem0StorageOptions
+        {
+            Deployment = Mem0Deployment.SelfHosted, BaseUrl = _server.BaseUrl, ApiKey = "self-key", RetryDelay = TimeSpan.Zero,
+        });
+
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "hello")), Ct);
+        var window = await storage.LoadSessionWindowAsync("s1", null, Ct);
+
+        Assert.Equal(["hello", "answer to hello"], window!.Turns.Single().Messages.Select(m => m.Text));
+        Assert.All(_server.Requests, r => Assert.StartsWith("/memories", r.PathAndQuery, StringComparison.Ordinal));
+        Assert.All(_server.Requests, r => Assert.Equal("self-key", r.Headers["x-api-key"]));
+        Assert.DoesNotContain(_server.Requests, r => r.Headers.ContainsKey("authorization"));
+    }
+
+    [Fact]
+    public void Incomplete_options_fail_at_construction_with_what_to_set()
+    {
+        var saved = Environment.GetEnvironmentVariable("MEM0_API_KEY");
+        Environment.SetEnvironmentVariable("MEM0_API_KEY", null);
+        try
+        {
+            Assert.Contains("API key", Assert.Throws<ArgumentException>(() => new Mem0Storage(new Mem0StorageOptions())).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MEM0_API_KEY", saved);
+        }
+
+        Assert.Contains("BaseUrl", Assert.Throws<ArgumentException>(() => new Mem0Storage(new Mem0StorageOptions { Deployment = Mem0Deployment.SelfHosted })).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Mem0Storage(new Mem0StorageOptions { ApiKey = "k", MaxRetries = 11 }));
+        Assert.Throws<ArgumentException>(() => new Mem0Storage(new Mem0StorageOptions { ApiKey = "k", BaseUrl = new Uri("ftp://example.org") }));
+        Assert.Throws<ArgumentNullException>(() => new Mem0Storage((Mem0StorageOptions)null!));
+    }
+
+    [Fact]
+    public void The_upstream_style_constructor_targets_the_platform_with_upstreams_defaults()
+    {
+        var storage = new Mem0Storage(apiKey: "k", orgId: "o", projectId: "p");
+
+        Assert.Equal(Mem0Deployment.Platform, storage.Deployment);
+        Assert.Equal(new Uri("https://api.mem0.ai"), storage.BaseUrl);
+        Assert.Equal("upsonic_default", storage.DefaultUserId);
+        Assert.Equal("upsonic_sessions", storage.SessionTable);
+        Assert.Equal("upsonic_knowledge", storage.KnowledgeTable);
+    }
+}

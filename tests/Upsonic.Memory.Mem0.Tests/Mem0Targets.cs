@@ -1,0 +1,155 @@
+using Upsonic.Storage;
+using Upsonic.Storage.Mem0;
+using Upsonic.Storage.Testing;
+
+namespace Upsonic.Memory.Mem0.Tests;
+
+/// <summary>
+/// What the Mem0 targets share: every storage gets its own Mem0 user (so storages never see each other's records), "another
+/// process" is a second <see cref="Mem0Storage"/> with the same settings, and a message is corrupted by rewriting the stored
+/// session record.
+/// </summary>
+public abstract class Mem0TargetBase : StorageTarget
+{
+    private readonly List<Mem0Storage> _created = [];
+
+    protected abstract Mem0StorageOptions NewOptions();
+
+    public override Task<IStorage> CreateAsync() => CreateNamedAsync(null, null, null, null);
+
+    public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
+    {
+        var options = NewOptions();
+        options.DefaultUserId = "upsonic_test_" + Guid.NewGuid().ToString("N");
+        options.SessionTable = sessionTable;
+        options.UserMemoryTable = userMemoryTable;
+        options.KnowledgeTable = knowledgeTable;
+        options.Id = id;
+        return Task.FromResult<IStorage>(Track(new Mem0Storage(options)));
+    }
+
+    public override Task<IStorage> OpenAnotherAsync(IStorage storage)
+    {
+        var mem0 = (Mem0Storage)storage;
+        var options = NewOptions();
+        options.DefaultUserId = mem0.DefaultUserId;
+        options.SessionTable = mem0.SessionTable;
+        options.UserMemoryTable = mem0.UserMemoryTable;
+        options.KnowledgeTable = mem0.KnowledgeTable;
+        return Task.FromResult<IStorage>(Track(new Mem0Storage(options)));
+    }
+
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        ((Mem0Storage)storage).RewriteSessionAsync(sessionId, document =>
+        {
+            var index = document.Messages.FindIndex(m => m.Seq == sequence);
+            if (index < 0)
+            {
+                throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be corrupted.");
+            }
+
+            document.Messages[index] = document.Messages[index] with { Message = "{ not json" };
+        }, CancellationToken.None);
+
+    private Mem0Storage Track(Mem0Storage storage)
+    {
+        lock (_created)
+        {
+            _created.Add(storage);
+        }
+
+        return storage;
+    }
+
+    /// <summary>The storages this target created (a live target clears their records when it is disposed).</summary>
+    protected IReadOnlyList<Mem0Storage> Created { get { lock (_created) { return _created.ToList(); } } }
+}
+
+/// <summary>A target over its own <see cref="Mem0TestServer"/> on 127.0.0.1, stopped when the target is disposed.</summary>
+public abstract class Mem0LocalTargetBase : Mem0TargetBase
+{
+    protected Mem0TestServer Server { get; } = new(selfHostedKey: "self-key");
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The contract against the fake Mem0 platform API on 127.0.0.1.</summary>
+public sealed class Mem0Target : Mem0LocalTargetBase
+{
+    public override string Name => "mem0 (local platform API)";
+
+    protected override Mem0StorageOptions NewOptions() => new()
+    {
+        Deployment = Mem0Deployment.Platform,
+        ApiKey = Server.ApiKey,
+        OrgId = "org-test",
+        ProjectId = "project-test",
+        BaseUrl = Server.BaseUrl,
+        RetryDelay = TimeSpan.Zero,
+    };
+}
+
+/// <summary>The contract against the fake self-hosted Mem0 server API on 127.0.0.1.</summary>
+public sealed class Mem0SelfHostedTarget : Mem0LocalTargetBase
+{
+    public override string Name => "mem0 (local self-hosted API)";
+
+    protected override Mem0StorageOptions NewOptions() => new()
+    {
+        Deployment = Mem0Deployment.SelfHosted,
+        ApiKey = Server.SelfHostedKey,
+        BaseUrl = Server.BaseUrl,
+        RetryDelay = TimeSpan.Zero,
+    };
+}
+
+/// <summary>
+/// The contract against the real Mem0 platform, when <c>MEM0_API_KEY</c> is set (with <c>MEM0_ORG_ID</c>, <c>MEM0_PROJECT_ID</c>
+/// and <c>MEM0_HOST</c> when needed). Without a key the live tests skip: the one skip allowed under CI, because the service
+/// needs an account.
+/// </summary>
+public sealed class Mem0LiveTarget : Mem0TargetBase
+{
+    public override string Name => "mem0 (live platform)";
+
+    protected override Mem0StorageOptions NewOptions()
+    {
+        var key = Environment.GetEnvironmentVariable("MEM0_API_KEY");
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            Assert.Skip("MEM0_API_KEY is not set: the live Mem0 contract needs a Mem0 platform account (the only test allowed to skip under CI=true; the local-server contract covers the same code).");
+        }
+
+        var host = Environment.GetEnvironmentVariable("MEM0_HOST");
+        return new Mem0StorageOptions
+        {
+            ApiKey = key,
+            OrgId = Environment.GetEnvironmentVariable("MEM0_ORG_ID"),
+            ProjectId = Environment.GetEnvironmentVariable("MEM0_PROJECT_ID"),
+            BaseUrl = string.IsNullOrWhiteSpace(host) ? null : new Uri(host),
+        };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var storage in Created)
+        {
+            try
+            {
+                await storage.ClearAllAsync();
+            }
+            catch (StorageException)
+            {
+                // Leftover test records under a throwaway Mem0 user are harmless; the test's result is what matters.
+            }
+
+            await storage.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
