@@ -57,15 +57,12 @@ public sealed class MemoryFactory : IAsyncDisposable, IDisposable
     /// <param name="sessionId">The session key.</param>
     /// <param name="userId">The user key (the profile's owner); null gives the memory a new GUID user, so no profile is shared.</param>
     /// <returns>A memory; disposing it is optional and returns at once.</returns>
-    /// <exception cref="ArgumentException"><paramref name="sessionId"/> is null, empty or white space, or <paramref name="userId"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sessionId"/> is null, empty, white space or ill-formed UTF-16, or <paramref name="userId"/> is empty, white space or ill-formed UTF-16.</exception>
     /// <exception cref="ObjectDisposedException">The factory has been disposed.</exception>
     public Memory ForSession(string sessionId, string? userId = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
-        if (userId is not null && string.IsNullOrWhiteSpace(userId))
-        {
-            throw new ArgumentException("The user id must be null (a new user) or a non-empty string.", nameof(userId));
-        }
+        StorageArguments.Id(sessionId, nameof(sessionId));
+        StorageArguments.OptionalNonBlankId(userId, nameof(userId));
 
         ObjectDisposedException.ThrowIf(_disposed, this);
         return new Memory(Storage, _options, sessionId, userId, _runtime, ownsRuntime: false);

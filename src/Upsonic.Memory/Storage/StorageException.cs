@@ -28,7 +28,7 @@ public sealed class StorageException : Exception
     /// Whether the engine worked but a stored record could not be read (corrupt, edited by hand, or written by an incompatible
     /// version), as opposed to the engine being unreachable or refusing the operation.
     /// </summary>
-    /// <remarks><see cref="Memory.PrepareAsync"/> treats only this kind as a warning that leaves that part of the context empty;
+    /// <remarks><see cref="Memory.PrepareAsync(IReadOnlyDictionary{string, object?}?, CancellationToken)"/> treats only this kind as a warning that leaves that part of the context empty;
     /// every other storage failure fails the run before the model is called.</remarks>
     public bool IsCorruptData { get; private init; }
 
