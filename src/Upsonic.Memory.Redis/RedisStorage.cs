@@ -59,7 +59,7 @@ public sealed partial class RedisStorage : StorageBase
     /// after it comes back, without recreating the storage.</remarks>
     /// <exception cref="ArgumentException"><paramref name="dbUrl"/> is missing or cannot be parsed, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(string dbUrl, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), Or(knowledgeTable, "knowledge"), id)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
         {
@@ -84,7 +84,7 @@ public sealed partial class RedisStorage : StorageBase
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
     /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
     public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), Or(knowledgeTable, "knowledge"), id)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id)
     {
         if (redisClient is null)
         {

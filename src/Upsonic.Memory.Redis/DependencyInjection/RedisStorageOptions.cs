@@ -21,7 +21,7 @@ public sealed class RedisStorageOptions
     /// <summary>The key segment of profiles; default <c>user_memories</c>.</summary>
     public string? UserMemoryTable { get; set; }
 
-    /// <summary>The key segment of knowledge rows; default <c>knowledge</c>.</summary>
+    /// <summary>The key segment of knowledge rows; default <c>upsonic_knowledge</c> (as upstream).</summary>
     public string? KnowledgeTable { get; set; }
 
     /// <summary>The storage id; default derived from the prefix and the endpoints.</summary>
