@@ -61,6 +61,7 @@ public sealed class MemoryFactory : IAsyncDisposable, IDisposable
     /// <exception cref="ObjectDisposedException">The factory has been disposed.</exception>
     public Memory ForSession(string sessionId, string? userId = null)
     {
+        ArgumentNullException.ThrowIfNull(sessionId);
         StorageArguments.Id(sessionId, nameof(sessionId));
         StorageArguments.OptionalNonBlankId(userId, nameof(userId));
 

@@ -147,6 +147,6 @@ public abstract class MemorySettingsAcceptance<TTarget> : MemoryConvenienceAccep
     {
         Assert.Equal("debugLevel", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, debug: true, debugLevel: 0)).ParamName);
         Assert.Equal("userMemoryMode", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, userMemoryMode: (UserMemoryMode)7)).ParamName);
-        Assert.Equal("options", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, new MemoryOptions { DebugLevel = 9 })).ParamName);
+        Assert.Equal("options", Assert.ThrowsAny<ArgumentException>(() => new Memory(Storage, new MemoryOptions { Debug = true, DebugLevel = 9 })).ParamName);
     }
 }
