@@ -44,7 +44,18 @@ public sealed partial class Agent
 
     private async IAsyncEnumerable<string> StreamCoreAsync(AgentTask task, [EnumeratorCancellation] CancellationToken ct)
     {
-        var (context, run) = await StartAsync(task, ct).ConfigureAwait(false);
+        using var span = AgentTelemetry.StartInvoke(this);
+        MemoryContext context;
+        RunProgress run;
+        try
+        {
+            (context, run) = await StartAsync(task, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
+
         var history = context.MessageHistory;
         var toSend = run.Messages.ToList();
         var options = OptionsFor(run, context, history.Count + toSend.Count);
@@ -65,7 +76,10 @@ public sealed partial class Agent
                 catch (Exception ex)
                 {
                     ended = true;
+                    span.Fail(ex);
+                    AgentTelemetry.Resume(span);
                     await FailAsync(task, run, ex, ct).ConfigureAwait(false);
+                    AgentTelemetry.Ended(span, task);
                     throw;
                 }
 
@@ -87,10 +101,22 @@ public sealed partial class Agent
             {
                 // The consumer stopped reading: the run did not complete, and is kept as a resumable checkpoint.
                 task.Status = RunStatus.Cancelled;
+                AgentTelemetry.Resume(span);
+                AgentTelemetry.Ended(span, task);
                 await SaveCheckpointAsync(run, RunStatus.Cancelled, error: null).ConfigureAwait(false);
             }
         }
 
-        await FinishAsync(task, run, updates.ToChatResponse(), ct).ConfigureAwait(false);
+        AgentTelemetry.Resume(span);
+        try
+        {
+            await FinishAsync(task, run, updates.ToChatResponse(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
+
+        AgentTelemetry.Ended(span, task);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -193,11 +192,17 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         finally
         {
             await updates.DisposeAsync().ConfigureAwait(false);
-            // Between yields the consumer's context is current: the save belongs under this turn's span.
-            Activity.Current = span.Activity ?? Activity.Current;
+            AgentTelemetry.Resume(span);
             if (status == RunStatus.Completed)
             {
-                await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status: null, error: null), storedBefore: turn.Resumed, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await turn.Memory.SaveRunCoreAsync(turn.ToRun(this, received.ToChatResponse(), status: null, error: null), storedBefore: turn.Resumed, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (span.Fail(ex))
+                {
+                    throw;
+                }
             }
             else
             {

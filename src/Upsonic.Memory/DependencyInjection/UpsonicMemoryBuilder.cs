@@ -7,7 +7,7 @@ using Upsonic.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Chooses the storage and the model of the memory registered by <c>AddUpsonicMemory</c>.</summary>
-/// <remarks>Backend packages add their own <c>Use&lt;Backend&gt;</c> extensions (<c>UseSqlite</c>, <c>UsePostgres</c>, <c>UseRedis</c>,
+/// <remarks>The core package has <see cref="UseInMemory"/> and <see cref="UseJson"/>; backend packages add their own <c>Use&lt;Backend&gt;</c> extensions (<c>UseSqlite</c>, <c>UsePostgres</c>, <c>UseRedis</c>,
 /// <c>UseMongo</c>); the last storage chosen wins.</remarks>
 public sealed class UpsonicMemoryBuilder
 {
@@ -27,6 +27,16 @@ public sealed class UpsonicMemoryBuilder
     /// <summary>Stores memory in process (<see cref="InMemoryStorage"/>): for tests and demos; everything is lost when the process ends.</summary>
     /// <returns>This builder.</returns>
     public UpsonicMemoryBuilder UseInMemory() => UseStorage(_ => new InMemoryStorage());
+
+    /// <summary>Stores memory as files in one directory (<see cref="JsonStorage"/>), with settings from the <c>Storage:Json</c>
+    /// configuration subsection (for example <c>Upsonic:Memory:Storage:Json:DbPath</c>) and then <paramref name="configure"/>.</summary>
+    /// <param name="configure">Changes the settings after binding; null keeps what configuration says.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks><b>Security considerations:</b> the files hold conversations and profiles verbatim, unencrypted; keep the directory
+    /// private and out of web roots. Several processes may share it (see <see cref="JsonStorage"/>).</remarks>
+    public UpsonicMemoryBuilder UseJson(Action<JsonStorageOptions>? configure = null) =>
+        UseStorage<JsonStorageOptions>("Json", configure, (_, o) =>
+            new JsonStorage(o.DbPath, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.Expire));
 
     /// <summary>Uses the storage <paramref name="create"/> makes (once, as a singleton the container disposes).</summary>
     /// <param name="create">Creates the storage from the application's services.</param>

@@ -72,7 +72,7 @@ public static class UpsonicMemoryServiceCollectionExtensions
     private static MemoryFactory CreateFactory(IServiceProvider services)
     {
         var storage = services.GetService<IStorage>() ?? throw new InvalidOperationException(
-            "Upsonic memory has no storage: call UseInMemory(), UseSqlite(), UsePostgres(), UseRedis(), UseMongo() or UseStorage(...) on the builder AddUpsonicMemory returns.");
+            "Upsonic memory has no storage: call UseInMemory(), UseJson(), UseSqlite(), UsePostgres(), UseRedis(), UseMongo() or UseStorage(...) on the builder AddUpsonicMemory returns.");
         var model = services.GetService<MemoryModelSource>()?.Create(services);
         return new MemoryFactory(storage, services.GetRequiredService<IOptions<MemoryOptions>>().Value, model, services.GetService<ILoggerFactory>());
     }

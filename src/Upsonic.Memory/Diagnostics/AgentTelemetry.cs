@@ -9,7 +9,23 @@ internal static class AgentTelemetry
     /// <summary>Runs one agent invocation (a new run or a continuation) under an <c>invoke_agent</c> span.</summary>
     public static async Task<string?> InvokeAsync(Agent agent, AgentTask task, Func<Task<string?>> run)
     {
-        using var scope = TelemetryScope.Start(
+        using var scope = StartInvoke(agent);
+        try
+        {
+            var text = await run().ConfigureAwait(false);
+            Ended(scope, task);
+            return text;
+        }
+        catch (Exception ex) when (scope.Fail(ex))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>Starts the <c>invoke_agent</c> span of one run (the caller disposes it when the run is saved).</summary>
+    public static TelemetryScope StartInvoke(Agent agent)
+    {
+        var scope = TelemetryScope.Start(
             agent.Name is { Length: > 0 } name ? $"{TelemetryNames.InvokeAgent} {name}" : TelemetryNames.InvokeAgent, ActivityKind.Internal, duration: null);
         if (scope.Activity is { } activity)
         {
@@ -19,15 +35,21 @@ internal static class AgentTelemetry
             MemoryTelemetry.TagConversation(activity, agent.SessionId, agent.UserId);
         }
 
-        try
+        return scope;
+    }
+
+    /// <summary>Records how the run of <paramref name="task"/> ended on its <c>invoke_agent</c> span.</summary>
+    public static void Ended(TelemetryScope scope, AgentTask task) => scope.Activity?.SetTag(TelemetryNames.RunStatus, task.Status.ToString());
+
+    /// <summary>
+    /// Makes <paramref name="scope"/>'s span current again inside a streaming method after it has yielded: between yields the
+    /// consumer's context is current, and what the stream does next (the save) belongs under the run's span.
+    /// </summary>
+    public static void Resume(TelemetryScope scope)
+    {
+        if (scope.Activity is { } activity)
         {
-            var text = await run().ConfigureAwait(false);
-            scope.Activity?.SetTag(TelemetryNames.RunStatus, task.Status.ToString());
-            return text;
-        }
-        catch (Exception ex) when (scope.Fail(ex))
-        {
-            throw;
+            Activity.Current = activity;
         }
     }
 

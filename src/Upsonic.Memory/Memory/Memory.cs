@@ -82,7 +82,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     /// <exception cref="ArgumentException">An id in <paramref name="options"/> is white space or ill-formed UTF-16, its debug level is
     /// not 1-3 with debug on, or its user memory mode is undefined (reported as <paramref name="options"/>).</exception>
     public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
-        : this(storage, options, options?.SessionId, options?.UserId, new MemoryRuntime(model, loggerFactory), ownsRuntime: true)
+        : this(storage, options, options?.SessionId, options?.UserId, OwnRuntime(options, model, loggerFactory), ownsRuntime: true)
     {
     }
 
@@ -118,6 +118,14 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
         {
             MemoryLog.SchemaIgnored(_logger, SessionId);
         }
+    }
+
+    // The runtime is made before the constructor body runs, so the settings it reads are checked first.
+    private static MemoryRuntime OwnRuntime(MemoryOptions? options, IChatClient? model, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        MemoryOptionsRules.ThrowIfInvalid(options);
+        return new MemoryRuntime(model, loggerFactory, options);
     }
 
     // Null or empty ids mean "a new GUID" (upstream); anything else must be a usable id (not white space, well-formed UTF-16).

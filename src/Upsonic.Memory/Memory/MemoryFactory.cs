@@ -11,7 +11,7 @@ namespace Upsonic.Storage;
 /// <para>Create one factory per application (dependency injection registers it as a singleton) and one memory per request or
 /// conversation. A factory-made memory is cheap to create and returns from dispose at once: with
 /// <see cref="MemoryOptions.BackgroundProcessing"/> on, its work runs on the factory's worker (per session in the order the runs
-/// were saved, coalescing runs queued meanwhile, a few sessions at a time), and <see cref="FlushAsync"/> or
+/// were saved, coalescing runs queued meanwhile, <see cref="MemoryOptions.BackgroundConcurrency"/> sessions at a time), and <see cref="FlushAsync"/> or
 /// <see cref="DisposeAsync"/> drain the work of every session.</para>
 /// <para>The options are copied when the factory is created. Their <see cref="MemoryOptions.SessionId"/> and
 /// <see cref="MemoryOptions.UserId"/> are not used: every memory gets the ids given to <see cref="ForSession(string, string?)"/>.</para>
@@ -39,7 +39,7 @@ public sealed class MemoryFactory : IAsyncDisposable, IDisposable
         _options.SessionId = null;
         _options.UserId = null;
         Memory.Validate(_options);
-        _runtime = new MemoryRuntime(model, loggerFactory);
+        _runtime = new MemoryRuntime(model, loggerFactory, _options);
         Storage = storage;
         if (_options.DynamicUserProfile && _options.UserProfileSchema is not null)
         {

@@ -4,6 +4,9 @@ namespace Upsonic.Storage;
 /// <remarks>Names and defaults match the <see cref="Memory"/> constructor parameters.</remarks>
 public sealed class MemoryOptions
 {
+    /// <summary>The default <see cref="BackgroundConcurrency"/>: enough to keep up with many users, few enough not to flood the model.</summary>
+    public const int DefaultBackgroundConcurrency = 4;
+
     /// <summary>The session key; null or empty gives a new GUID string.</summary>
     public string? SessionId { get; set; }
 
@@ -52,6 +55,13 @@ public sealed class MemoryOptions
 
     /// <summary>Run summary and profile work after the run returns (in order per session, coalescing runs) instead of before.</summary>
     public bool BackgroundProcessing { get; set; }
+
+    /// <summary>How many sessions' background summary and profile batches run at once. Default <see cref="DefaultBackgroundConcurrency"/> (4).</summary>
+    /// <remarks>It bounds the model calls that background work makes in parallel: a <see cref="MemoryFactory"/> shares one worker
+    /// among all its sessions, so this is the most sessions whose work runs at the same time (each session's batches still run one
+    /// after the other, in order). A memory built with a constructor serves one session, so it never runs more than one batch.
+    /// Only used with <see cref="BackgroundProcessing"/> on; must be greater than 0.</remarks>
+    public int BackgroundConcurrency { get; set; } = DefaultBackgroundConcurrency;
 
     /// <summary>The most runs one summary pass reads (the most recent ones not yet summarized). Default 20.</summary>
     public int SummaryMaxRuns { get; set; } = 20;

@@ -28,6 +28,7 @@ internal static class MemoryOptionsRules
             (nameof(options.SummaryMaxTurnCharacters), options.SummaryMaxTurnCharacters),
             (nameof(options.ProfileMaxCharacters), options.ProfileMaxCharacters),
             (nameof(options.ProfileMaxInputCharacters), options.ProfileMaxInputCharacters),
+            (nameof(options.BackgroundConcurrency), options.BackgroundConcurrency),
         })
         {
             if (value <= 0)

@@ -13,7 +13,10 @@ internal sealed class MemoryRuntime
     private int _summaryWithoutModelWarned;
     private int _profileWithoutModelWarned;
 
-    public MemoryRuntime(IChatClient? model, ILoggerFactory? loggerFactory)
+    /// <param name="model">The model for summaries and profiles, or null.</param>
+    /// <param name="loggerFactory">Where logs go, or null.</param>
+    /// <param name="options">Settings already checked by <see cref="MemoryOptionsRules"/>; the worker's concurrency comes from them.</param>
+    public MemoryRuntime(IChatClient? model, ILoggerFactory? loggerFactory, MemoryOptions options)
     {
         Client = model;
         Model = model is null ? null : new MemoryModel(model);
@@ -21,7 +24,7 @@ internal sealed class MemoryRuntime
         Logger = LoggerFactory.CreateLogger<Memory>();
         SummaryLogger = LoggerFactory.CreateLogger<SessionSummarizer>();
         ProfileLogger = LoggerFactory.CreateLogger<UserProfileAnalyzer>();
-        Worker = new MemoryWorker(Logger);
+        Worker = new MemoryWorker(Logger, options.BackgroundConcurrency);
     }
 
     public IChatClient? Client { get; }

@@ -9,17 +9,16 @@ namespace Upsonic.Storage;
 /// </summary>
 /// <remarks>
 /// <para>There is no loop thread: each session has a chain of batches, a batch runs on the thread pool once the previous batch
-/// of its session has finished and one of <see cref="MaxConcurrentBatches"/> slots is free, and an idle session holds nothing.
+/// of its session has finished and one of <c>maxConcurrentBatches</c> slots (<see cref="MemoryOptions.BackgroundConcurrency"/>) is free, and an idle session holds nothing.
 /// A failure is logged as a warning and never reaches a caller.</para>
 /// </remarks>
-internal sealed class MemoryWorker(ILogger logger)
+/// <param name="logger">Where failures are logged.</param>
+/// <param name="maxConcurrentBatches">How many sessions' batches run at once (greater than 0).</param>
+internal sealed class MemoryWorker(ILogger logger, int maxConcurrentBatches)
 {
-    /// <summary>How many sessions' batches run at once: enough to keep up with many users, few enough not to flood the model.</summary>
-    internal const int MaxConcurrentBatches = 4;
-
     private readonly object _gate = new();
     private readonly Dictionary<MemoryScope, SessionQueue> _queues = [];
-    private readonly SemaphoreSlim _slots = new(MaxConcurrentBatches);
+    private readonly SemaphoreSlim _slots = new(maxConcurrentBatches);
     private bool _closed;
 
     /// <summary>Queues work for a session; false when the worker has been drained (no more work is accepted).</summary>

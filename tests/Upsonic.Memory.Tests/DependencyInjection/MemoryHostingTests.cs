@@ -55,6 +55,7 @@ public sealed class MemoryHostingTests
     [InlineData("Upsonic:Memory:SummaryMaxRuns", "0")]
     [InlineData("Upsonic:Memory:FullSesionMemory", "true")]
     [InlineData("Upsonic:Memory:SessionId", "everyone")]
+    [InlineData("Upsonic:Memory:BackgroundConcurrency", "0")]
     public async Task A_bad_setting_fails_start_up_with_a_message_naming_its_key(string key, string value)
     {
         using var host = Build(new() { [key] = value });
@@ -117,6 +118,71 @@ public sealed class MemoryHostingTests
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal("Drained on shutdown.", (await storage.GetSessionAsync("s" + i, cancellationToken: Ct))!.Summary);
+        }
+    }
+
+    [Fact]
+    public async Task The_background_concurrency_from_configuration_bounds_how_many_sessions_summarize_at_once()
+    {
+        const int Concurrency = 2;
+        var running = 0;
+        var most = 0;
+        using var bothRunning = new ManualResetEventSlim(false);
+        using var released = new ManualResetEventSlim(false);
+        var memoryModel = new ScriptedChatClient().Summaries(_ =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            if (now == Concurrency)
+            {
+                bothRunning.Set();
+            }
+
+            // Held until the bound is reached: a third session's summary starting meanwhile would exceed it.
+            released.Wait(TestContext.Current.CancellationToken);
+            Interlocked.Decrement(ref running);
+            return "Summarized.";
+        });
+        using var host = Build(
+            new()
+            {
+                ["Upsonic:Memory:FullSessionMemory"] = "true",
+                ["Upsonic:Memory:SummaryMemory"] = "true",
+                ["Upsonic:Memory:BackgroundProcessing"] = "true",
+                ["Upsonic:Memory:BackgroundConcurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            m => m.UseInMemory().UseModel(memoryModel));
+        await host.StartAsync(Ct);
+        var client = host.Services.GetRequiredService<IChatClient>();
+        for (var i = 0; i < 4; i++)
+        {
+            await client.GetResponseAsync("hello", For("s" + i, "u" + i), Ct);
+        }
+
+        bothRunning.Wait(Ct);
+        var whileHeld = Volatile.Read(ref running);
+        released.Set();
+        await host.Services.GetRequiredService<MemoryFactory>().FlushAsync(Ct);
+
+        Assert.Equal(Concurrency, whileHeld);
+        Assert.Equal(Concurrency, most);
+        Assert.Equal(4, memoryModel.CallCount);
+        Assert.Equal(Concurrency, host.Services.GetRequiredService<IOptions<MemoryOptions>>().Value.BackgroundConcurrency);
+        await host.StopAsync(Ct);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
         }
     }
 

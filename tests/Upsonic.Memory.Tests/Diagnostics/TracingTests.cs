@@ -71,6 +71,80 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task A_streamed_agent_run_is_an_invoke_agent_span_with_prepare_the_model_call_and_save_as_children()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var agent = new Agent(Traced(new ScriptedChatClient("Hi there.")), NewMemory("s-agent-stream"), name: "streamer", agentId: "agent-8");
+
+        var chunks = new List<string>();
+        await foreach (var chunk in agent.StreamAsync("Hello", Ct))
+        {
+            chunks.Add(chunk);
+        }
+
+        Assert.Equal("Hi there.", string.Concat(chunks));
+        var invoke = telemetry.Single("invoke_agent streamer");
+        Assert.Equal(telemetry.Root.SpanId, invoke.ParentSpanId);
+        Assert.Equal("invoke_agent", invoke.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("agent-8", invoke.GetTagItem("gen_ai.agent.id"));
+        Assert.Equal("s-agent-stream", invoke.GetTagItem("gen_ai.conversation.id"));
+        Assert.Equal("Completed", invoke.GetTagItem("upsonic.memory.run_status"));
+        Assert.Equal(["memory.prepare", "chat scripted", "memory.save"], telemetry.ChildrenOf(invoke).Select(a => a.DisplayName));
+        Assert.All(telemetry.Activities, a => Assert.NotEqual(ActivityStatusCode.Error, a.Status));
+    }
+
+    [Fact]
+    public async Task A_streamed_agent_run_the_consumer_stops_reading_is_tagged_cancelled_on_its_invoke_agent_span()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var agent = new Agent(new ScriptedChatClient("Hi there, this is long."), NewMemory("s-agent-stop"), name: "stopped");
+
+        await foreach (var _ in agent.StreamAsync("Hello", Ct))
+        {
+            break;
+        }
+
+        var invoke = telemetry.Single("invoke_agent stopped");
+        Assert.Equal("Cancelled", invoke.GetTagItem("upsonic.memory.run_status"));
+        Assert.Contains(telemetry.ChildrenOf(invoke), a => a.DisplayName == "memory.save");
+    }
+
+    [Fact]
+    public async Task A_failed_save_at_the_end_of_a_stream_gives_the_turn_and_agent_spans_error_status_and_an_exception_event()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var chat = new ScriptedChatClient("Hi there.").AsBuilder()
+            .UseMemory(new Memory(FaultyStorage.Wrap(new InMemoryStorage(), nameof(IStorage.AppendRunAsync)), sessionId: "s-save-fail", fullSessionMemory: true))
+            .Build();
+        var agent = new Agent(new ScriptedChatClient("Hi there."),
+            new Memory(FaultyStorage.Wrap(new InMemoryStorage(), nameof(IStorage.AppendRunAsync)), sessionId: "s-save-fail-agent", fullSessionMemory: true),
+            name: "saving");
+
+        await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            await foreach (var _ in chat.GetStreamingResponseAsync("Hello", cancellationToken: Ct))
+            {
+            }
+        });
+        await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            await foreach (var _ in agent.StreamAsync("Hello", Ct))
+            {
+            }
+        });
+
+        foreach (var span in new[] { telemetry.Single("memory.turn"), telemetry.Single("invoke_agent saving") })
+        {
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Equal(typeof(StorageException).FullName, span.GetTagItem("error.type"));
+            var exception = Assert.Single(span.Events, e => e.Name == "exception");
+            Assert.Contains(exception.Tags, t => t.Key == "exception.type" && Equals(t.Value, typeof(StorageException).FullName));
+            var save = Assert.Single(telemetry.ChildrenOf(span), a => a.DisplayName == "memory.save");
+            Assert.Equal(ActivityStatusCode.Error, save.Status);
+        }
+    }
+
+    [Fact]
     public async Task A_failed_model_call_gives_the_turn_and_agent_spans_error_status_and_an_exception_event()
     {
         using var telemetry = new TelemetryRecorder();
