@@ -3,6 +3,8 @@
 //   dotnet run --project samples/WebChat
 //   curl -s localhost:5000/chat -H 'Content-Type: application/json' \
 //        -d '{"userId":"alice","conversationId":"c1","message":"My name is Alice"}'
+//   curl -sN localhost:5000/chat/stream -H 'Content-Type: application/json' \
+//        -d '{"userId":"alice","conversationId":"c1","message":"What is my name?"}'      (server-sent events)
 //
 // Storage is SQLite (webchat.db) unless configuration names another backend, for example
 //   Upsonic__Memory__Storage__Postgres__DbUrl=postgresql://user:pw@localhost/db   (or ...__Redis__DbUrl, ...__Mongo__DbUrl)
@@ -46,21 +48,28 @@ var app = builder.Build();
 
 app.MapPost("/chat", async (ChatRequest request, IChatClient chat, CancellationToken cancellationToken) =>
 {
-    if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.ConversationId) || string.IsNullOrWhiteSpace(request.Message))
+    if (Invalid(request) is { } problem)
     {
-        return Results.BadRequest("userId, conversationId and message are required.");
+        return problem;
     }
 
     var response = await chat.GetResponseAsync(request.Message, Scope(request.UserId, request.ConversationId), cancellationToken);
     return Results.Ok(new ChatReply(response.Text));
 });
 
+// The same turn streamed as server-sent events, one text chunk per event as the model produces it; the turn is saved when it ends.
 app.MapPost("/chat/stream", (ChatRequest request, IChatClient chat, CancellationToken cancellationToken) =>
-    chat.GetStreamingResponseAsync(request.Message, Scope(request.UserId, request.ConversationId), cancellationToken).Select(u => u.Text));
+    Invalid(request) ?? TypedResults.ServerSentEvents(
+        chat.GetStreamingResponseAsync(request.Message, Scope(request.UserId, request.ConversationId), cancellationToken).Select(u => u.Text)));
 
 app.MapHealthChecks("/health");
 
 app.Run();
+
+static IResult? Invalid(ChatRequest request) =>
+    string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.ConversationId) || string.IsNullOrWhiteSpace(request.Message)
+        ? Results.BadRequest("userId, conversationId and message are required.")
+        : null;
 
 // The memory scope of a call. A real app takes the user from the authenticated identity (HttpContext.User), never from the
 // request body; the session is prefixed with the user so nobody can continue someone else's conversation by guessing its id.

@@ -1,7 +1,6 @@
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Upsonic.Storage;
 using AgentSession = Microsoft.Agents.AI.AgentSession;
 
@@ -39,9 +38,7 @@ public sealed class MemoryChatHistoryProvider : ChatHistoryProvider
     /// <summary>The default <see cref="MemoryChatHistoryProviderOptions.StateKey"/>.</summary>
     public const string DefaultStateKey = nameof(MemoryChatHistoryProvider);
 
-    private readonly MemoryFactory _factory;
-    private readonly AgentSessionScope _scope;
-    private readonly ILogger _logger;
+    private readonly ProviderMemory _memory;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="factory">The memory configuration: storage, options and the model for summaries and profiles.</param>
@@ -50,42 +47,33 @@ public sealed class MemoryChatHistoryProvider : ChatHistoryProvider
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is null.</exception>
     /// <exception cref="ArgumentException"><see cref="MemoryChatHistoryProviderOptions.StateKey"/> is empty or white space.</exception>
     public MemoryChatHistoryProvider(MemoryFactory factory, MemoryChatHistoryProviderOptions? options = null, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        _factory = factory;
-        _scope = new AgentSessionScope(options?.ScopeResolver, options?.StateKey, DefaultStateKey, nameof(options));
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MemoryChatHistoryProvider>();
-    }
+        => _memory = ProviderMemory.Create<MemoryChatHistoryProvider>(factory, options?.ScopeResolver, options?.StateKey, DefaultStateKey, loggerFactory);
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> StateKeys => _scope.StateKeys;
+    public override IReadOnlyList<string> StateKeys => _memory.Scope.StateKeys;
 
     /// <summary>The memory scope of <paramref name="session"/>; chosen (and stored in the session) now if no run has chosen it yet.</summary>
     /// <param name="session">The agent session.</param>
     /// <returns>The session id and user id the agent session's history belongs to.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
-    public MemoryScope GetScope(AgentSession session) => _scope.GetRequired(session);
+    public MemoryScope GetScope(AgentSession session) => _memory.Scope.GetRequired(session);
 
     /// <summary>Sets the memory scope of <paramref name="session"/>, for example before its first run to continue a known conversation.</summary>
     /// <param name="session">The agent session.</param>
     /// <param name="scope">The session id (required) and user id (null: a new GUID user, chosen now and kept).</param>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
     /// <exception cref="ArgumentException">The scope's session id is empty, or its user id is empty or white space.</exception>
-    public void SetScope(AgentSession session, MemoryScope scope) => _scope.Set(session, scope);
+    public void SetScope(AgentSession session, MemoryScope scope) => _memory.Scope.Set(session, scope);
 
     /// <inheritdoc />
     protected override async ValueTask<IEnumerable<ChatMessage>> ProvideChatHistoryAsync(InvokingContext context, CancellationToken cancellationToken = default)
     {
-        await using var memory = _factory.ForSession(_scope.Get(context.Session));
-        var prepared = await memory.PrepareAsync(MemoryParts.History, null, cancellationToken).ConfigureAwait(false);
+        var prepared = await _memory.PrepareAsync(_memory.Scope.Get(context.Session), MemoryParts.History, null, cancellationToken).ConfigureAwait(false);
         return prepared.MessageHistory;
     }
 
     /// <inheritdoc />
-    protected override async ValueTask InvokedCoreAsync(InvokedContext context, CancellationToken cancellationToken = default)
-    {
-        await using var memory = _factory.ForSession(_scope.Get(context.Session));
-        await AgentRunRecorder.SaveAsync(memory, context.Agent, context.RequestMessages, context.ResponseMessages, context.InvokeException,
-            _logger, cancellationToken).ConfigureAwait(false);
-    }
+    protected override ValueTask InvokedCoreAsync(InvokedContext context, CancellationToken cancellationToken = default) =>
+        _memory.SaveAsync(_memory.Scope.Get(context.Session), context.Agent, context.RequestMessages, context.ResponseMessages, context.InvokeException,
+            cancellationToken);
 }

@@ -1,6 +1,5 @@
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Upsonic.Storage;
 using AgentSession = Microsoft.Agents.AI.AgentSession;
 
@@ -34,11 +33,9 @@ public sealed class MemoryContextProvider : AIContextProvider
     /// <summary>The default <see cref="MemoryContextProviderOptions.StateKey"/>.</summary>
     public const string DefaultStateKey = nameof(MemoryContextProvider);
 
-    private readonly MemoryFactory _factory;
-    private readonly AgentSessionScope _scope;
+    private readonly ProviderMemory _memory;
     private readonly bool _hasResolver;
     private readonly IReadOnlyDictionary<string, object?>? _agentMetadata;
-    private readonly ILogger _logger;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="factory">The memory configuration: storage, options and the model for summaries and profiles.</param>
@@ -48,36 +45,33 @@ public sealed class MemoryContextProvider : AIContextProvider
     /// <exception cref="ArgumentException"><see cref="MemoryContextProviderOptions.StateKey"/> is empty or white space.</exception>
     public MemoryContextProvider(MemoryFactory factory, MemoryContextProviderOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(factory);
-        _factory = factory;
-        _scope = new AgentSessionScope(options?.ScopeResolver, options?.StateKey, DefaultStateKey, nameof(options));
+        _memory = ProviderMemory.Create<MemoryContextProvider>(factory, options?.ScopeResolver, options?.StateKey, DefaultStateKey, loggerFactory);
         _hasResolver = options?.ScopeResolver is not null;
         _agentMetadata = options?.AgentMetadata;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MemoryContextProvider>();
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> StateKeys => _scope.StateKeys;
+    public override IReadOnlyList<string> StateKeys => _memory.Scope.StateKeys;
 
     /// <summary>The memory scope this provider keeps for <paramref name="session"/>; chosen (and stored in the session) now if not chosen yet.</summary>
     /// <param name="session">The agent session.</param>
     /// <returns>The session id and user id whose summary and profile this provider injects.</returns>
     /// <remarks>On an agent with a <see cref="MemoryChatHistoryProvider"/> and no resolver of its own, runs use that provider's scope instead.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
-    public MemoryScope GetScope(AgentSession session) => _scope.GetRequired(session);
+    public MemoryScope GetScope(AgentSession session) => _memory.Scope.GetRequired(session);
 
     /// <summary>Sets the memory scope of <paramref name="session"/>; it wins over a resolver and over a history provider's scope.</summary>
     /// <param name="session">The agent session.</param>
     /// <param name="scope">The session id (required) and user id (null: a new GUID user, chosen now and kept).</param>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
     /// <exception cref="ArgumentException">The scope's session id is empty, or its user id is empty or white space.</exception>
-    public void SetScope(AgentSession session, MemoryScope scope) => _scope.Set(session, scope);
+    public void SetScope(AgentSession session, MemoryScope scope) => _memory.Scope.Set(session, scope);
 
     /// <inheritdoc />
     protected override async ValueTask<AIContext> ProvideAIContextAsync(InvokingContext context, CancellationToken cancellationToken = default)
     {
-        await using var memory = _factory.ForSession(ScopeOf(context.Agent, context.Session));
-        var prepared = await memory.PrepareAsync(MemoryParts.Blocks, _agentMetadata, cancellationToken).ConfigureAwait(false);
+        var prepared = await _memory.PrepareAsync(ScopeOf(context.Agent, context.Session), MemoryParts.Blocks, _agentMetadata, cancellationToken)
+            .ConfigureAwait(false);
         return new AIContext { Instructions = prepared.ToInstructions(null) };
     }
 
@@ -90,15 +84,14 @@ public sealed class MemoryContextProvider : AIContextProvider
             return;
         }
 
-        await using var memory = _factory.ForSession(ScopeOf(context.Agent, context.Session));
-        await AgentRunRecorder.SaveAsync(memory, context.Agent, context.RequestMessages, context.ResponseMessages, context.InvokeException,
-            _logger, cancellationToken).ConfigureAwait(false);
+        await _memory.SaveAsync(ScopeOf(context.Agent, context.Session), context.Agent, context.RequestMessages, context.ResponseMessages,
+            context.InvokeException, cancellationToken).ConfigureAwait(false);
     }
 
     private MemoryScope ScopeOf(AIAgent agent, AgentSession? session) =>
-        !_hasResolver && !_scope.IsChosen(session) && HistoryProviderOf(agent) is { } history && session is not null
+        !_hasResolver && !_memory.Scope.IsChosen(session) && HistoryProviderOf(agent) is { } history && session is not null
             ? history.GetScope(session)
-            : _scope.Get(session);
+            : _memory.Scope.Get(session);
 
     private static MemoryChatHistoryProvider? HistoryProviderOf(AIAgent agent) => agent.GetService<MemoryChatHistoryProvider>();
 }

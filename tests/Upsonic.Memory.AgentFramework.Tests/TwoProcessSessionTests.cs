@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Upsonic.Memory.Tests.Shared;
 
 namespace Upsonic.Memory.AgentFramework.Tests;
 
@@ -38,30 +38,7 @@ public sealed class TwoProcessSessionTests : IDisposable
 
     private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToList();
 
-    private async Task<JsonElement> RunHostAsync(string message)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Upsonic.Memory.AgentFramework.SessionHost", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name,
-            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name,
-            "Upsonic.Memory.AgentFramework.SessionHost.dll");
-        Assert.True(File.Exists(dll), $"The session host is not built at {dll}; build tests/Upsonic.Memory.AgentFramework.Tests first.");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { dll, Path.Combine(_directory, "memory.db"), Path.Combine(_directory, "session.json"), message })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{output}{await stderr}");
-        return JsonDocument.Parse(output).RootElement.Clone();
-    }
+    private Task<JsonElement> RunHostAsync(string message) =>
+        HostProcess.RunJsonAsync("Upsonic.Memory.AgentFramework.SessionHost", _directory,
+            Path.Combine(_directory, "memory.db"), Path.Combine(_directory, "session.json"), message);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Upsonic.Memory.Samples.Tests;
 
 /// <summary>
@@ -42,6 +44,24 @@ public sealed class WebChatSampleTests : IDisposable
         AssertOnly("Python", "Rust", again[2]);
         Assert.Contains("don't know anything about you", again[3], StringComparison.Ordinal);
         Assert.Equal(0, await restarted.StopAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_streamed_turn_arrives_in_chunks_and_is_remembered_by_the_next_call_of_that_user_only()
+    {
+        await using var server = await WebChatServer.StartAsync(_samples.WorkingDirectory, Ct);
+
+        var told = await server.StreamAsync("alice", "c1", "My name is Alice and I am a Python developer", Ct);
+        var streamedAnswer = await server.StreamAsync("alice", "c1", "What is my name?", Ct);
+        var plainAnswer = await server.ChatAsync("alice", "c1", "What is my name?", Ct);
+        var otherUser = await server.StreamAsync("bob", "c1", "What is my name?", Ct);
+
+        Assert.True(told.Count > 1, $"one turn arrives as several events: [{string.Join("|", told)}]");
+        AssertOnly("Alice", "Bob", string.Concat(streamedAnswer));
+        AssertOnly("Alice", "Bob", plainAnswer);
+        Assert.DoesNotContain("Alice", string.Concat(otherUser), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, await server.PostStatusAsync("/chat/stream", new { conversationId = "c1", message = "Who am I?" }, Ct));
+        Assert.Equal(0, await server.StopAsync(Ct));
     }
 
     private static void AssertOnly(string own, string other, string answer)

@@ -76,6 +76,43 @@ public sealed class WebChatServer : IAsyncDisposable
         return reply!.Text;
     }
 
+    /// <summary>Sends one chat turn to <c>/chat/stream</c> and returns the text chunks of its server-sent events, in order.</summary>
+    public async Task<List<string>> StreamAsync(string userId, string conversationId, string message, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = JsonContent.Create(new { userId, conversationId, message }) };
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}\n{Output}");
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var chunks = new List<string>();
+        var data = new List<string>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        // An event is its "data:" lines (one space after the colon is not data), ended by a blank line.
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (data.Count > 0)
+                {
+                    chunks.Add(string.Join("\n", data));
+                    data.Clear();
+                }
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                data.Add(line.StartsWith("data: ", StringComparison.Ordinal) ? line["data: ".Length..] : line["data:".Length..]);
+            }
+        }
+
+        return chunks;
+    }
+
+    /// <summary>Posts <paramref name="body"/> to <paramref name="path"/> and returns the status code.</summary>
+    public async Task<HttpStatusCode> PostStatusAsync(string path, object body, CancellationToken ct)
+    {
+        using var response = await Client.PostAsJsonAsync(path, body, ct);
+        return response.StatusCode;
+    }
+
     /// <summary>Asks the process to shut down as a service manager would (SIGTERM) and waits for it to exit.</summary>
     public async Task<int> StopAsync(CancellationToken ct)
     {

@@ -1,31 +1,41 @@
 using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Upsonic.Storage.Sqlite;
+using Upsonic.Memory.Tests.Shared;
 using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Sqlite.Tests.Agents;
 
 using Memory = Upsonic.Storage.Memory;
 
-// The UseMemory middleware and tool approval over one SQLite file: a response that asks for approval is saved as a paused run
-// by one "process" (its own storage, memory, model and pipeline, all disposed), and a second one that shares only the file and
-// the session id answers the approval request and completes the run.
+// The UseMemory middleware and tool approval over one SQLite file, across two OS processes: the first (the MiddlewareHost
+// program, started with dotnet) gets a response that asks for approval, saved as a paused run; the second process shares only
+// the file, the session id, the run id (MemoryChatClient.RunIdKey) and the approval request, and completes the run.
 public sealed class MiddlewareApprovalAcrossProcessesTests : IDisposable
 {
-    private readonly string _dbFile = Path.Combine(Path.GetTempPath(), $"upsonic-mw-hitl-{Guid.NewGuid():N}.db");
+    private const string Host = "Upsonic.Memory.Sqlite.MiddlewareHost";
+    private readonly string _directory = Directory.CreateTempSubdirectory("upsonic-mw-hitl-").FullName;
     private int _toolCalls;
+
+    private string DbFile => Path.Combine(_directory, "memory.db");
+
+    private string RequestFile => Path.Combine(_directory, "request.json");
 
     public void Dispose()
     {
-        foreach (var file in new[] { _dbFile, _dbFile + "-wal", _dbFile + "-shm" })
+        try
         {
-            File.Delete(file);
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
         }
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ScriptedChatClient Model() => new ScriptedChatClient { UsagePerReply = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5, TotalTokenCount = 15 } }
+    private static ScriptedChatClient Model() => new ScriptedChatClient()
         .When(r => r.Messages.Any(m => m.Contents.OfType<FunctionResultContent>().Any()),
             r => "Done: " + r.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Last().Result)
         .When(_ => true, _ => new ChatResponse(new ChatMessage(ChatRole.Assistant,
@@ -36,26 +46,20 @@ public sealed class MiddlewareApprovalAcrossProcessesTests : IDisposable
         Tools = [new ApprovalRequiredAIFunction(AIFunctionFactory.Create((string path) => { _toolCalls++; return $"deleted {path}"; }, "delete_file"))],
     };
 
-    private static IChatClient Pipeline(IChatClient model, Memory memory) =>
-        model.AsBuilder().UseMemory(memory).UseFunctionInvocation().Build();
-
-    private async Task<(ChatResponse Response, ToolApprovalRequestContent Request)> PauseAsync()
+    /// <summary>The first process: the call that pauses. Returns the paused run's id.</summary>
+    private async Task<string> PauseInAProcessAsync()
     {
-        await using var storage = new SqliteStorage(dbFile: _dbFile);
-        await using var memory = new Memory(storage, sessionId: "s1", fullSessionMemory: true);
-        using var pipeline = Pipeline(Model(), memory);
-        var response = await pipeline.GetResponseAsync("Delete a.txt", Options(), Ct);
-        return (response, response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().Single());
+        var paused = await HostProcess.RunJsonAsync(Host, _directory, "pause", DbFile, "s1", RequestFile);
+        Assert.Equal(0, paused.GetProperty("toolCalls").GetInt32());
+        return paused.GetProperty("runId").GetString()!;
     }
 
     [Fact]
     public async Task A_response_asking_for_approval_is_saved_as_a_paused_run_and_another_process_completes_it()
     {
-        var (paused, request) = await PauseAsync();
-        var runId = Assert.IsType<string>(paused.AdditionalProperties![MemoryChatClient.RunIdKey]);
-        Assert.Equal(0, _toolCalls);
+        var runId = await PauseInAProcessAsync();
 
-        await using (var storage = new SqliteStorage(dbFile: _dbFile))
+        await using (var storage = new SqliteStorage(dbFile: DbFile))
         {
             var checkpoint = await storage.GetRunAsync("s1", runId, Ct);
             Assert.Equal(RunStatus.Paused, checkpoint!.Status);
@@ -66,21 +70,14 @@ public sealed class MiddlewareApprovalAcrossProcessesTests : IDisposable
             Assert.IsType<FunctionCallContent>(Assert.Single(checkpoint.Messages[1].Contents));
         }
 
-        // The second "process": only the file and the session id are shared; the caller sends just the approval.
-        var secondModel = Model();
-        await using (var storage = new SqliteStorage(dbFile: _dbFile))
-        await using (var memory = new Memory(storage, sessionId: "s1", fullSessionMemory: true))
-        {
-            using var pipeline = Pipeline(secondModel, memory);
-            var answer = await pipeline.GetResponseAsync(new ChatMessage(ChatRole.User, [request.CreateResponse(approved: true)]), Options(), Ct);
+        // The second process: only the file, the session id, the run id and the approval request are handed over.
+        var resumed = await HostProcess.RunJsonAsync(Host, _directory, "resume", DbFile, "s1", RequestFile, runId, "approve");
 
-            Assert.Equal("Done: deleted a.txt", answer.Text);
-        }
-
-        Assert.Equal(1, _toolCalls);
-        var sent = Assert.Single(secondModel.Requests);
-        Assert.Equal("Delete a.txt", sent.Messages[0].Text);
-        await using (var storage = new SqliteStorage(dbFile: _dbFile))
+        Assert.Equal("Done: deleted a.txt", resumed.GetProperty("text").GetString());
+        Assert.Equal(1, resumed.GetProperty("toolCalls").GetInt32());
+        Assert.Equal(1, resumed.GetProperty("modelCalls").GetInt32());
+        Assert.Equal("Delete a.txt", resumed.GetProperty("firstSent").GetString());
+        await using (var storage = new SqliteStorage(dbFile: DbFile))
         {
             var run = await storage.GetRunAsync("s1", runId, Ct);
             Assert.Equal(RunStatus.Completed, run!.Status);
@@ -94,26 +91,25 @@ public sealed class MiddlewareApprovalAcrossProcessesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_rejected_approval_completes_the_run_without_running_the_tool()
+    public async Task A_rejected_approval_in_another_process_completes_the_run_without_running_the_tool()
     {
-        var (_, request) = await PauseAsync();
+        var runId = await PauseInAProcessAsync();
 
-        await using var storage = new SqliteStorage(dbFile: _dbFile);
-        await using var memory = new Memory(storage, sessionId: "s1", fullSessionMemory: true);
-        using var pipeline = Pipeline(Model(), memory);
-        await pipeline.GetResponseAsync(new ChatMessage(ChatRole.User, [request.CreateResponse(approved: false, reason: "not allowed")]), Options(), Ct);
+        var rejected = await HostProcess.RunJsonAsync(Host, _directory, "resume", DbFile, "s1", RequestFile, runId, "reject");
 
-        Assert.Equal(0, _toolCalls);
+        Assert.Equal(0, rejected.GetProperty("toolCalls").GetInt32());
+        await using var storage = new SqliteStorage(dbFile: DbFile);
         var run = Assert.Single((await storage.GetSessionAsync("s1", cancellationToken: Ct))!.Runs);
         Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(runId, run.RunId);
     }
 
     [Fact]
     public async Task An_approval_that_no_paused_run_waits_on_fails_naming_the_call()
     {
-        await using var storage = new SqliteStorage(dbFile: _dbFile);
+        await using var storage = new SqliteStorage(dbFile: DbFile);
         await using var memory = new Memory(storage, sessionId: "s1", fullSessionMemory: true);
-        using var pipeline = Pipeline(Model(), memory);
+        using var pipeline = Model().AsBuilder().UseMemory(memory).UseFunctionInvocation().Build();
         var stray = new ToolApprovalRequestContent("req-x", new FunctionCallContent("call-x", "delete_file"));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
