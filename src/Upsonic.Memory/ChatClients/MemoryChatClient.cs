@@ -105,8 +105,16 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var turn = BeginTurn(messages, options);
         using var span = AgentTelemetry.StartTurn(this, turn.Memory);
-        var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
-        await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
+        MemoryContext context;
+        try
+        {
+            context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+            await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
 
         ChatResponse response;
         try
@@ -151,8 +159,16 @@ public sealed partial class MemoryChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var turn = BeginTurn(messages, options);
         using var span = AgentTelemetry.StartTurn(this, turn.Memory);
-        var context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
-        await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
+        MemoryContext context;
+        try
+        {
+            context = await turn.Memory.PrepareAsync(Metadata, cancellationToken).ConfigureAwait(false);
+            await turn.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
 
         var received = new List<ChatResponseUpdate>();
         // Until the stream is read to its end the turn counts as cancelled: that is what a consumer that stops reading did.

@@ -66,7 +66,15 @@ public sealed partial class Memory
         int? historyTurns = !loadHistory ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
         var sessionTask = LoadWindowAsync(historyTurns, ct);
         var profileTask = includeBlocks && LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
-        await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (step.Fail(ex))
+        {
+            throw;
+        }
+
         var window = await sessionTask.ConfigureAwait(false);
         var profile = await profileTask.ConfigureAwait(false);
 

@@ -166,6 +166,29 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task A_failed_read_in_prepare_gives_the_prepare_agent_and_turn_spans_error_status_and_an_exception_event()
+    {
+        using var telemetry = new TelemetryRecorder();
+        var memory = new Memory(FaultyStorage.Wrap(new InMemoryStorage(), nameof(IStorage.LoadSessionWindowAsync)), sessionId: "s-prepare-fail", fullSessionMemory: true);
+        var agent = new Agent(new ScriptedChatClient("never"), memory, name: "reading");
+        var chat = new ScriptedChatClient("never").AsBuilder().UseMemory(memory).Build();
+
+        await Assert.ThrowsAsync<StorageException>(() => agent.DoAsync("Hello", Ct));
+        await Assert.ThrowsAsync<StorageException>(() => chat.GetResponseAsync("Hello", cancellationToken: Ct));
+
+        var invoke = telemetry.Single("invoke_agent reading");
+        var turn = telemetry.Single("memory.turn");
+        var prepares = new[] { invoke, turn }.Select(parent => Assert.Single(telemetry.ChildrenOf(parent))).ToList();
+        Assert.All(prepares, p => Assert.Equal("memory.prepare", p.DisplayName));
+        foreach (var span in prepares.Append(invoke).Append(turn))
+        {
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Equal(typeof(StorageException).FullName, span.GetTagItem("error.type"));
+            Assert.Single(span.Events, e => e.Name == "exception");
+        }
+    }
+
+    [Fact]
     public async Task The_user_id_is_on_no_span_by_default_and_on_the_run_spans_when_opted_in()
     {
         using (var telemetry = new TelemetryRecorder())
