@@ -54,7 +54,7 @@ public sealed partial class MongoStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// Four commands, five when the run has usage (see <see cref="AppendRunPlan"/> for the list and what a crash between them leaves).
+    /// Four commands, five when the run has usage (see <see cref="RunAppendWrites"/> for the list and what a crash between them leaves).
     /// No multi-document transaction: sequence numbers come from an atomic <c>$inc</c> on the head, and the usage update carries an
     /// optimistic version check with retry, so concurrent writers never lose a run, a message or a usage delta.
     /// </remarks>
@@ -64,14 +64,14 @@ public sealed partial class MongoStorage
         var now = StorageClock.Now();
         var previousRun = await _collections.Runs.Find(RunDefinitions.ByKey(append.SessionId, append.Run.RunId))
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var newMessages = Math.Max(0, serialized.Count - AppendRunPlan.StoredMessages(previousRun));
+        var newMessages = Math.Max(0, serialized.Count - RunAppendWrites.StoredMessages(previousRun));
         var before = await MongoFailure.RetryUpsertAsync(() => _collections.Sessions.FindOneAndUpdateAsync(
             HeadAllocation.Filter(append.SessionId),
             HeadAllocation.Update(append, newMessages, previousRun is null, now),
             HeadAllocation.Options(), cancellationToken)).ConfigureAwait(false);
-        var plan = AppendRunPlan.Build(append, serialized, previousRun, HeadAllocation.Read(before, append.SessionId), now);
+        var plan = RunAppendWrites.Build(append, serialized, previousRun, HeadAllocation.Read(before, append.SessionId), now);
         var inserted = await InsertNewMessagesAsync(plan.NewMessages, cancellationToken).ConfigureAwait(false);
-        await MongoFailure.RetryUpsertAsync(() => _collections.Runs.ReplaceOneAsync(plan.RunFilter, plan.RunDocument, AppendRunPlan.ReplaceOptions(), cancellationToken))
+        await MongoFailure.RetryUpsertAsync(() => _collections.Runs.ReplaceOneAsync(plan.RunFilter, plan.RunDocument, RunAppendWrites.ReplaceOptions(), cancellationToken))
             .ConfigureAwait(false);
         if (plan.Usage is not null)
         {
@@ -91,7 +91,7 @@ public sealed partial class MongoStorage
 
         try
         {
-            await _collections.Messages.InsertManyAsync(messages, AppendRunPlan.InsertOptions(), ct).ConfigureAwait(false);
+            await _collections.Messages.InsertManyAsync(messages, RunAppendWrites.InsertOptions(), ct).ConfigureAwait(false);
             return messages.Count;
         }
         catch (MongoBulkWriteException ex) when (MongoFailure.OnlyDuplicatesOn(ex, MongoIndexes.RunPositionIndex))

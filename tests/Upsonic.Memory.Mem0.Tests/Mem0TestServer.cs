@@ -1,19 +1,15 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mem0.Tests;
-
-/// <summary>A request the fake Mem0 server received.</summary>
-public sealed record Mem0Request(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, JsonObject Body);
 
 /// <summary>A memory the fake Mem0 server holds.</summary>
 public sealed record Mem0Stored(string Id, string UserId, string Content, JsonObject Metadata);
 
 /// <summary>
-/// A small HTTP server on 127.0.0.1 that implements the documented subset of the Mem0 REST API that Mem0Storage uses, for both
-/// deployments: the platform's <c>POST /v1/memories/</c> (add), <c>POST /v2/memories/?page=&amp;page_size=</c> (list with
+/// A fake Mem0 service on a <see cref="LoopbackHttpServer"/> (127.0.0.1) that implements the documented subset of the Mem0
+/// REST API that Mem0Storage uses, for both deployments: the platform's <c>POST /v1/memories/</c> (add), <c>POST /v2/memories/?page=&amp;page_size=</c> (list with
 /// <c>{"AND": [{"user_id"}, {"metadata": {k: v}}]}</c> filters), <c>GET|PUT|DELETE /v1/memories/{id}/</c> with
 /// <c>Authorization: Token</c>; and a self-hosted server's <c>POST /memories</c>, <c>GET /memories?user_id=</c>,
 /// <c>GET|PUT|DELETE /memories/{id}</c> with an optional <c>X-API-Key</c>.
@@ -26,11 +22,9 @@ public sealed class Mem0TestServer : IAsyncDisposable
 {
     public const int MetadataLimit = 2000;
 
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _http;
     private readonly Lock _gate = new();
     private readonly List<Mem0Stored> _memories = [];
-    private readonly List<Mem0Request> _requests = [];
     private readonly Queue<(HttpStatusCode Status, string? RetryAfter)> _failures = new();
     private long _nextId;
 
@@ -38,13 +32,10 @@ public sealed class Mem0TestServer : IAsyncDisposable
     {
         ApiKey = apiKey;
         SelfHostedKey = selfHostedKey;
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-        _listener.Prefixes.Add(BaseUrl.ToString());
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _http = new LoopbackHttpServer(Answer);
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _http.BaseUrl;
 
     public string ApiKey { get; }
 
@@ -52,7 +43,7 @@ public sealed class Mem0TestServer : IAsyncDisposable
 
     public IReadOnlyList<Mem0Stored> Memories { get { lock (_gate) { return _memories.ToList(); } } }
 
-    public IReadOnlyList<Mem0Request> Requests { get { lock (_gate) { return _requests.ToList(); } } }
+    public IReadOnlyList<LoopbackRequest> Requests => _http.Requests;
 
     /// <summary>Answers the next <paramref name="times"/> requests with <paramref name="status"/> (and a Retry-After header when given).</summary>
     public void FailNext(HttpStatusCode status, int times = 1, string? retryAfter = null)
@@ -66,69 +57,27 @@ public sealed class Mem0TestServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _http.DisposeAsync();
 
-    private async Task ServeAsync()
+    private LoopbackResponse Answer(LoopbackRequest request)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!.ToLowerInvariant(), k => context.Request.Headers[k] ?? "");
-        var request = new Mem0Request(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers,
-            JsonNode.Parse(text.Length == 0 ? "{}" : text) as JsonObject ?? []);
         (int Status, JsonNode? Body, string? RetryAfter) reply;
         lock (_gate)
         {
-            _requests.Add(request);
             reply = _failures.TryDequeue(out var failure)
                 ? ((int)failure.Status, new JsonObject { ["detail"] = "injected failure" }, failure.RetryAfter)
-                : Route(request, context.Request.Url!);
+                : Route(request);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(reply.Body?.ToJsonString() ?? "");
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
-        if (reply.RetryAfter is not null)
+        return new LoopbackResponse(reply.Status, reply.Body?.ToJsonString() ?? "")
         {
-            context.Response.Headers["Retry-After"] = reply.RetryAfter;
-        }
-
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
+            Headers = reply.RetryAfter is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Retry-After"] = reply.RetryAfter },
+        };
     }
 
-    private (int, JsonNode?, string?) Route(Mem0Request request, Uri url)
+    private (int, JsonNode?, string?) Route(LoopbackRequest request)
     {
-        var path = url.AbsolutePath;
+        var path = request.Path;
         var platform = path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal);
         var authorized = platform
             ? request.Headers.GetValueOrDefault("authorization") == "Token " + ApiKey
@@ -138,7 +87,7 @@ public sealed class Mem0TestServer : IAsyncDisposable
             return Error(401, "Invalid API key");
         }
 
-        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
         var segments = path.Trim('/').Split('/');
         return (request.Method, platform, segments) switch
         {
@@ -228,11 +177,4 @@ public sealed class Mem0TestServer : IAsyncDisposable
     // The length of the metadata as JSON text, measured the way a Python service would (no escaping of '+' and the like).
     public static int Size(JsonObject metadata) =>
         metadata.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Length;
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

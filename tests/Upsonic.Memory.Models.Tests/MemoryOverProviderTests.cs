@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Upsonic.Models;
 using Upsonic.Storage;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Models.Tests;
 
@@ -16,7 +17,7 @@ public sealed class MemoryOverProviderTests
 
     private const string ProfileJson = """{"detected_expertise":"Python developer","detected_tone":null,"inferred_interests":["Python"],"current_goal":null,"session_sentiment":null,"communication_style":null,"key_entities":null,"long_term_objective_summary":null}""";
 
-    private static string Reply(ReceivedRequest request, Func<string, string> wrap)
+    private static string Reply(LoopbackRequest request, Func<string, string> wrap)
     {
         var body = request.Body.ToJsonString();
         return wrap(body.Contains("keep a profile of the user", StringComparison.Ordinal) ? ProfileJson
@@ -30,15 +31,15 @@ public sealed class MemoryOverProviderTests
     [MemberData(nameof(Providers))]
     public async Task An_agent_run_saves_history_summary_and_a_structured_profile_through_the_provider_sdk(string provider)
     {
-        await using var server = new ProviderServer(request => provider == "openai"
+        await using var server = new LoopbackHttpServer(request => LoopbackResponse.Ok(provider == "openai"
             ? Reply(request, text => ProviderReplies.OpenAiChat("gpt-4o-mini", text))
-            : Reply(request, text => ProviderReplies.AnthropicMessage("claude-sonnet-4-5", text)));
+            : Reply(request, text => ProviderReplies.AnthropicMessage("claude-sonnet-4-5", text))));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OPENAI_API_KEY"] = "sk-test",
-            ["OPENAI_BASE_URL"] = server.BaseUrl + "/v1",
+            ["OPENAI_BASE_URL"] = server.BaseUrl + "v1",
             ["ANTHROPIC_API_KEY"] = "sk-ant-test",
-            ["ANTHROPIC_BASE_URL"] = server.BaseUrl,
+            ["ANTHROPIC_BASE_URL"] = server.BaseUrl.ToString(),
         }).Build();
         var model = ModelFactory.Create(provider == "openai" ? "openai/gpt-4o-mini" : "anthropic/claude-sonnet-4-5", configuration);
         var storage = new InMemoryStorage();

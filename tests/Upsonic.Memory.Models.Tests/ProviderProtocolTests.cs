@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Upsonic.Models;
+using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Models.Tests;
 
@@ -19,9 +20,9 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task OpenAI_chat_completions_round_trip_through_the_real_sdk()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.OpenAiChat("gpt-4o-mini", "Hello Alice!"));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.OpenAiChat("gpt-4o-mini", "Hello Alice!")));
         var client = ModelFactory.Create("openai/gpt-4o-mini",
-            Config(("OPENAI_API_KEY", "sk-test-key"), ("OPENAI_BASE_URL", server.BaseUrl + "/v1")));
+            Config(("OPENAI_API_KEY", "sk-test-key"), ("OPENAI_BASE_URL", server.BaseUrl + "v1")));
 
         var response = await client.GetResponseAsync(Turn("Hi, I am Alice"), new ChatOptions { Instructions = "Be friendly." }, Ct);
 
@@ -40,9 +41,9 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task OpenAI_structured_output_sends_a_json_schema_and_parses_the_reply()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.OpenAiChat("gpt-4o-mini", """{"name":"Alice","expertise":"Python"}"""));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.OpenAiChat("gpt-4o-mini", """{"name":"Alice","expertise":"Python"}""")));
         var client = ModelFactory.Create("openai/gpt-4o-mini",
-            Config(("OPENAI_API_KEY", "sk-test-key"), ("OPENAI_BASE_URL", server.BaseUrl + "/v1")));
+            Config(("OPENAI_API_KEY", "sk-test-key"), ("OPENAI_BASE_URL", server.BaseUrl + "v1")));
 
         var response = await client.GetResponseAsync<Profile>("Extract the profile: I am Alice, a Python developer.", cancellationToken: Ct);
 
@@ -56,9 +57,9 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task Anthropic_messages_round_trip_through_the_real_sdk()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.AnthropicMessage("claude-sonnet-4-5", "Hello Alice!"));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.AnthropicMessage("claude-sonnet-4-5", "Hello Alice!")));
         var client = ModelFactory.Create("anthropic/claude-sonnet-4-5",
-            Config(("ANTHROPIC_API_KEY", "sk-ant-test"), ("ANTHROPIC_BASE_URL", server.BaseUrl)));
+            Config(("ANTHROPIC_API_KEY", "sk-ant-test"), ("ANTHROPIC_BASE_URL", server.BaseUrl.ToString())));
 
         var response = await client.GetResponseAsync(Turn("Hi, I am Alice"), new ChatOptions { Instructions = "Be friendly." }, Ct);
 
@@ -79,9 +80,9 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task Anthropic_structured_output_returns_the_typed_profile()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.AnthropicMessage("claude-sonnet-4-5", """{"name":"Alice","expertise":"Python"}"""));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.AnthropicMessage("claude-sonnet-4-5", """{"name":"Alice","expertise":"Python"}""")));
         var client = ModelFactory.Create("anthropic/claude-sonnet-4-5",
-            Config(("ANTHROPIC_API_KEY", "sk-ant-test"), ("ANTHROPIC_BASE_URL", server.BaseUrl)));
+            Config(("ANTHROPIC_API_KEY", "sk-ant-test"), ("ANTHROPIC_BASE_URL", server.BaseUrl.ToString())));
 
         var response = await client.GetResponseAsync<Profile>("Extract the profile: I am Alice, a Python developer.", cancellationToken: Ct);
 
@@ -95,8 +96,8 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task Ollama_models_use_the_openai_protocol_at_the_configured_local_endpoint()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.OpenAiChat("llama3.2", "Hi from Ollama"));
-        var client = ModelFactory.Create("ollama/llama3.2", Config(("OLLAMA_BASE_URL", server.BaseUrl + "/v1")));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.OpenAiChat("llama3.2", "Hi from Ollama")));
+        var client = ModelFactory.Create("ollama/llama3.2", Config(("OLLAMA_BASE_URL", server.BaseUrl + "v1")));
 
         var response = await client.GetResponseAsync(Turn("hello"), cancellationToken: Ct);
 
@@ -109,9 +110,9 @@ public sealed class ProviderProtocolTests
     [Fact]
     public async Task Openai_compatible_models_use_the_configured_endpoint_and_key()
     {
-        await using var server = new ProviderServer(_ => ProviderReplies.OpenAiChat("qwen3", "Hi from LM Studio"));
+        await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Ok(ProviderReplies.OpenAiChat("qwen3", "Hi from LM Studio")));
         var client = ModelFactory.Create("openai-compatible/qwen3",
-            Config(("UPSONIC_OPENAI_COMPATIBLE_ENDPOINT", server.BaseUrl + "/v1"), ("UPSONIC_OPENAI_COMPATIBLE_API_KEY", "lm-key")));
+            Config(("UPSONIC_OPENAI_COMPATIBLE_ENDPOINT", server.BaseUrl + "v1"), ("UPSONIC_OPENAI_COMPATIBLE_API_KEY", "lm-key")));
 
         var response = await client.GetResponseAsync(Turn("hello"), cancellationToken: Ct);
 

@@ -4,37 +4,21 @@ using Npgsql;
 namespace Upsonic.Storage.Postgres;
 
 /// <summary>
-/// Maps rows to records and records to parameters, in the column orders fixed by <see cref="PostgresStatements"/>. Text and
-/// jsonb values are decoded with <see cref="PostgresText"/>; timestamps are UTC epoch milliseconds.
+/// Maps rows to records and records to parameters, in the column orders fixed by <see cref="PostgresStatements"/>: heads, user
+/// memories and knowledge rows through the kit's <see cref="RecordRowReader"/> (with <see cref="PostgresRowReader"/>'s
+/// decoding), runs and parameters here. Text and jsonb values pass through <see cref="PostgresText"/>; timestamps are UTC epoch
+/// milliseconds.
 /// </summary>
 internal static class PostgresMapping
 {
-    public static AgentSession ReadHead(DbDataReader r)
-    {
-        var id = Text(r, 0)!;
-        return new AgentSession
-        {
-            SessionId = id,
-            SessionType = StoredNames.ParseSessionType(Text(r, 1)),
-            AgentId = Text(r, 2),
-            TeamId = Text(r, 3),
-            WorkflowId = Text(r, 4),
-            UserId = Text(r, 5),
-            SessionData = Object(r, 6, id, "session_data"),
-            AgentData = Object(r, 7, id, "agent_data"),
-            Metadata = Object(r, 8, id, "metadata"),
-            Summary = Text(r, 9),
-            SummaryWatermark = r.GetInt64(10),
-            Usage = Usage(r, 11, id),
-            CreatedAt = Time(r, 12, id),
-            UpdatedAt = Time(r, 13, id),
-        };
-    }
+    private static readonly PostgresRowReader Rows = PostgresRowReader.Instance;
 
-    /// <summary>A run row without its messages.</summary>
+    public static AgentSession ReadHead(DbDataReader r) => Rows.ReadSessionHead(r);
+
     /// <summary>The ordinal of <c>message_count</c> in a run row (see <see cref="ReadRun"/>).</summary>
     public const int RunMessageCountOrdinal = 13;
 
+    /// <summary>A run row without its messages.</summary>
     public static RunRecord ReadRun(DbDataReader r)
     {
         var runId = Text(r, 1)!;
@@ -79,42 +63,9 @@ internal static class PostgresMapping
         PostgresParameters.Long(Millis(updatedAt)),
     ];
 
-    public static UserMemory ReadUserMemory(DbDataReader r)
-    {
-        var id = Text(r, 0)!;
-        return new UserMemory
-        {
-            UserId = id,
-            Profile = Object(r, 1, id, "user_memory") ?? [],
-            AgentId = Text(r, 2),
-            TeamId = Text(r, 3),
-            CreatedAt = Time(r, 4, id),
-            UpdatedAt = Time(r, 5, id),
-        };
-    }
+    public static UserMemory ReadUserMemory(DbDataReader r) => Rows.ReadUserMemory(r);
 
-    public static KnowledgeRow ReadKnowledge(DbDataReader r)
-    {
-        var id = Text(r, 0)!;
-        return new KnowledgeRow
-        {
-            Id = id,
-            Name = Text(r, 1)!,
-            Description = Text(r, 2),
-            Metadata = Object(r, 3, id, "metadata"),
-            Type = Text(r, 4),
-            Size = r.IsDBNull(5) ? null : r.GetInt64(5),
-            KnowledgeBaseId = Text(r, 6),
-            ContentHash = Text(r, 7),
-            ChunkCount = r.IsDBNull(8) ? null : r.GetInt32(8),
-            Source = Text(r, 9),
-            Status = Text(r, 10),
-            StatusMessage = Text(r, 11),
-            AccessCount = r.GetInt32(12),
-            CreatedAt = Time(r, 13, id),
-            UpdatedAt = Time(r, 14, id),
-        };
-    }
+    public static KnowledgeRow ReadKnowledge(DbDataReader r) => Rows.ReadKnowledge(r);
 
     /// <summary>Parameters $1..$13 for <see cref="PostgresStatements.UpsertKnowledge"/> (the timestamps are added by the caller).</summary>
     public static NpgsqlParameter[] KnowledgeParameters(KnowledgeRow row) =>
@@ -134,18 +85,15 @@ internal static class PostgresMapping
         PostgresParameters.Int(row.AccessCount),
     ];
 
-    public static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : PostgresText.Decode(r.GetString(ordinal));
+    public static string? Text(DbDataReader r, int ordinal) => Rows.Text(r, ordinal);
 
     public static string? Usage(Microsoft.Extensions.AI.UsageDetails? usage) => PostgresText.EncodeJson(StorageJson.SerializeUsage(usage));
 
-    public static Microsoft.Extensions.AI.UsageDetails? Usage(DbDataReader r, int ordinal, string recordId) =>
-        r.IsDBNull(ordinal) ? null : StorageJson.DeserializeUsage(PostgresText.DecodeJson(r.GetString(ordinal)), recordId);
+    public static Microsoft.Extensions.AI.UsageDetails? Usage(DbDataReader r, int ordinal, string recordId) => Rows.Usage(r, ordinal, recordId);
 
-    public static System.Text.Json.Nodes.JsonObject? Object(DbDataReader r, int ordinal, string recordId, string field) =>
-        r.IsDBNull(ordinal) ? null : StorageJson.DeserializeObject(PostgresText.DecodeJson(r.GetString(ordinal)), recordId, field);
+    public static System.Text.Json.Nodes.JsonObject? Object(DbDataReader r, int ordinal, string recordId, string field) => Rows.Object(r, ordinal, recordId, field);
 
-    public static DateTimeOffset? Time(DbDataReader r, int ordinal, string recordId) =>
-        r.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(r.GetInt64(ordinal), recordId);
+    public static DateTimeOffset? Time(DbDataReader r, int ordinal, string recordId) => Rows.Time(r, ordinal, recordId);
 
     public static long? Millis(DateTimeOffset? value) => value is { } v ? StorageClock.ToUnixMilliseconds(v) : null;
 }

@@ -8,28 +8,8 @@ namespace Upsonic.Storage.Sqlite;
 /// <summary>Maps rows to records and records to parameter values; column orders match <see cref="SqliteCommands"/>.</summary>
 internal static class SqliteMapping
 {
-    /// <summary>Reads a session head (without messages or runs).</summary>
-    public static AgentSession ReadHead(DbDataReader reader)
-    {
-        var id = reader.GetString(0);
-        return new AgentSession
-        {
-            SessionId = id,
-            SessionType = StoredNames.ParseSessionType(Text(reader, 1)),
-            AgentId = Text(reader, 2),
-            TeamId = Text(reader, 3),
-            WorkflowId = Text(reader, 4),
-            UserId = Text(reader, 5),
-            SessionData = StorageJson.DeserializeObject(Text(reader, 6), id, "session_data"),
-            AgentData = StorageJson.DeserializeObject(Text(reader, 7), id, "agent_data"),
-            Metadata = StorageJson.DeserializeObject(Text(reader, 8), id, "metadata"),
-            Summary = Text(reader, 9),
-            SummaryWatermark = reader.GetInt64(10),
-            Usage = StorageJson.DeserializeUsage(Text(reader, 11), id),
-            CreatedAt = Time(reader, 12, id),
-            UpdatedAt = Time(reader, 13, id),
-        };
-    }
+    /// <summary>Reads a session head (without messages or runs), in the kit's column order (<see cref="RecordRowReader"/>).</summary>
+    public static AgentSession ReadHead(DbDataReader reader) => RecordRowReader.Default.ReadSessionHead(reader);
 
     /// <summary>Reads a run row (without messages) and the number of messages it has stored.</summary>
     public static (RunRecord Run, int MessageCount) ReadRun(DbDataReader reader)
@@ -68,42 +48,11 @@ internal static class SqliteMapping
         ["output"] = run.Output,
     }.ToJsonString(StorageJson.Options);
 
-    public static UserMemory ReadUserMemory(DbDataReader reader)
-    {
-        var userId = reader.GetString(0);
-        return new UserMemory
-        {
-            UserId = userId,
-            Profile = StorageJson.DeserializeObject(reader.GetString(1), userId, "user_memory") ?? [],
-            AgentId = Text(reader, 2),
-            TeamId = Text(reader, 3),
-            CreatedAt = Time(reader, 4, userId),
-            UpdatedAt = Time(reader, 5, userId),
-        };
-    }
+    /// <summary>Reads a user memory, in the kit's column order (<see cref="RecordRowReader"/>).</summary>
+    public static UserMemory ReadUserMemory(DbDataReader reader) => RecordRowReader.Default.ReadUserMemory(reader);
 
-    public static KnowledgeRow ReadKnowledge(DbDataReader reader)
-    {
-        var id = reader.GetString(0);
-        return new KnowledgeRow
-        {
-            Id = id,
-            Name = reader.GetString(1),
-            Description = Text(reader, 2),
-            Metadata = StorageJson.DeserializeObject(Text(reader, 3), id, "metadata"),
-            Type = Text(reader, 4),
-            Size = reader.IsDBNull(5) ? null : reader.GetInt64(5),
-            KnowledgeBaseId = Text(reader, 6),
-            ContentHash = Text(reader, 7),
-            ChunkCount = reader.IsDBNull(8) ? null : reader.GetInt32(8),
-            Source = Text(reader, 9),
-            Status = Text(reader, 10),
-            StatusMessage = Text(reader, 11),
-            AccessCount = reader.GetInt32(12),
-            CreatedAt = Time(reader, 13, id),
-            UpdatedAt = Time(reader, 14, id),
-        };
-    }
+    /// <summary>Reads a knowledge row, in the kit's column order (<see cref="RecordRowReader"/>).</summary>
+    public static KnowledgeRow ReadKnowledge(DbDataReader reader) => RecordRowReader.Default.ReadKnowledge(reader);
 
     /// <summary>Binds a value, sending <see langword="null"/> as SQL NULL.</summary>
     public static SqliteCommand Bind(this SqliteCommand command, string name, object? value)
@@ -124,10 +73,9 @@ internal static class SqliteMapping
     public static SqliteCommand BindPage(this SqliteCommand command, int? limit, int? offset) =>
         command.Bind("@limit", limit ?? -1).Bind("@offset", Math.Max(offset ?? 0, 0));
 
-    public static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    public static string? Text(DbDataReader reader, int ordinal) => RecordRowReader.Default.Text(reader, ordinal);
 
-    public static DateTimeOffset? Time(DbDataReader reader, int ordinal, string recordId) =>
-        reader.IsDBNull(ordinal) ? null : StorageClock.FromUnixMilliseconds(reader.GetInt64(ordinal), recordId);
+    public static DateTimeOffset? Time(DbDataReader reader, int ordinal, string recordId) => RecordRowReader.Default.Time(reader, ordinal, recordId);
 
     private static string? Field(JsonObject fields, string name, string runId)
     {

@@ -6,7 +6,7 @@ using static Upsonic.Storage.Testing.TestData;
 
 namespace Upsonic.Memory.Mem0.Tests;
 
-public sealed class Mem0StorageTests : IAsyncLifetime
+public sealed class Mem0ProtocolTests : IAsyncLifetime
 {
     private readonly Mem0TestServer _server = new(selfHostedKey: "self-key");
 

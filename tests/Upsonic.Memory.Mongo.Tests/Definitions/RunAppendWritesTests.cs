@@ -7,7 +7,7 @@ using Upsonic.Storage.Testing;
 
 namespace Upsonic.Memory.Mongo.Tests.Definitions;
 
-public sealed class AppendRunPlanTests
+public sealed class RunAppendWritesTests
 {
     private static readonly DateTimeOffset Now = new(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private const string NowJson = "{ '$date': '2024-01-01T12:00:00Z' }";
@@ -24,7 +24,7 @@ public sealed class AppendRunPlanTests
     {
         var append = TestData.Append("s", TestData.Run("r-new", usage: TestData.Usage(3, 4), messages: [TestData.User("q"), TestData.Assistant("a")]));
 
-        var plan = AppendRunPlan.Build(append, Serialize(append.Run), previousRun: null, HeadWithRuns(storedRuns), Now);
+        var plan = RunAppendWrites.Build(append, Serialize(append.Run), previousRun: null, HeadWithRuns(storedRuns), Now);
 
         Assert.Equal(["find run", "findAndModify head", "insert messages", "replace run", "update usage"], plan.Commands);
         Assert.Equal(2, plan.NewMessages.Count);
@@ -39,7 +39,7 @@ public sealed class AppendRunPlanTests
         var run = TestData.Run("r", RunStatus.Completed, messages: TestData.User("q"));
         var stored = RunDocuments.Write("s", new RunRecord { RunId = "r", Sequence = 4, CreatedAt = Now.AddHours(-1), Status = RunStatus.Paused }, 1);
 
-        var plan = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(9), Now);
+        var plan = RunAppendWrites.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(9), Now);
 
         Assert.Equal(["find run", "findAndModify head", "replace run"], plan.Commands);
         Assert.Equal(4, plan.RunSequence);
@@ -53,7 +53,7 @@ public sealed class AppendRunPlanTests
         var run = TestData.Run("r", messages: [TestData.User("q"), TestData.Assistant("call"), TestData.Assistant("answer")]);
         var stored = RunDocuments.Write("s", new RunRecord { RunId = "r", Sequence = 2, Status = RunStatus.Paused }, 1);
 
-        var plan = AppendRunPlan.Build(TestData.Append("s", run, addToHistory: false), Serialize(run), stored, HeadWithRuns(5), Now);
+        var plan = RunAppendWrites.Build(TestData.Append("s", run, addToHistory: false), Serialize(run), stored, HeadWithRuns(5), Now);
 
         Assert.Equal([1, 2], plan.NewMessages.Select(m => m["index"].ToInt32()));
         Assert.Equal([11L, 12L], plan.NewMessages.Select(m => m["seq"].ToInt64()));
@@ -67,7 +67,7 @@ public sealed class AppendRunPlanTests
         var stored = RunDocuments.Write("s", new RunRecord { RunId = "r", Sequence = 1, Usage = TestData.Usage(10, 0) }, 0);
         var run = TestData.Run("r", usage: TestData.Usage(15, 0));
 
-        var plan = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(1, TestData.Usage(10, 0)), Now);
+        var plan = RunAppendWrites.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(1, TestData.Usage(10, 0)), Now);
 
         Assert.Equal(15, plan.Usage!.Usage!.InputTokenCount);
         Render.Is("{ '_id': 's', 'version': 1 }", Render.Filter(plan.Usage.Filter()));
@@ -82,8 +82,8 @@ public sealed class AppendRunPlanTests
         var stored = RunDocuments.Write("s", new RunRecord { RunId = "r", Sequence = 1, Usage = TestData.Usage(10, 2) }, 0);
         var run = TestData.Run("r", usage: TestData.Usage(15, 3));
 
-        var again = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(1), Now);
-        var fresh = AppendRunPlan.Build(TestData.Append("s", run), Serialize(run), previousRun: null, HeadWithRuns(1), Now);
+        var again = RunAppendWrites.Build(TestData.Append("s", run), Serialize(run), stored, HeadWithRuns(1), Now);
+        var fresh = RunAppendWrites.Build(TestData.Append("s", run), Serialize(run), previousRun: null, HeadWithRuns(1), Now);
 
         Assert.Equal((10L, 2L), (again.PreviousRunUsage!.InputTokenCount, again.PreviousRunUsage.OutputTokenCount));
         Assert.Null(fresh.PreviousRunUsage);
@@ -123,7 +123,7 @@ public sealed class AppendRunPlanTests
     [Fact]
     public void Messages_are_inserted_unordered_so_positions_stored_by_an_interrupted_save_do_not_block_the_rest()
     {
-        Assert.False(AppendRunPlan.InsertOptions().IsOrdered);
-        Assert.True(AppendRunPlan.ReplaceOptions().IsUpsert);
+        Assert.False(RunAppendWrites.InsertOptions().IsOrdered);
+        Assert.True(RunAppendWrites.ReplaceOptions().IsUpsert);
     }
 }

@@ -5,8 +5,9 @@ using MongoDB.Driver;
 namespace Upsonic.Storage.Mongo;
 
 /// <summary>
-/// The writes of one append, as data, computed from the run being saved, its stored version (step 1) and the head allocation
-/// (step 2). Nothing in it depends on how long the session's history is.
+/// The MongoDB writes of one append, as data: the kit's <see cref="RunAppendPlan"/> (computed from the run being saved, its
+/// stored version from step 1 and the head allocation from step 2) turned into documents, a filter and the usage update.
+/// Nothing in it depends on how long the session's history is.
 /// </summary>
 /// <remarks>
 /// <para>Commands per append (no multi-document transaction; standalone servers have none):</para>
@@ -23,7 +24,7 @@ namespace Upsonic.Storage.Mongo;
 /// without duplicates (the messages are inserted unordered and a message already stored at the same position of the same run is a
 /// duplicate key, which is ignored). After 4, the session usage lacks this run's delta until the run is saved again.</para>
 /// </remarks>
-internal sealed record AppendRunPlan(
+internal sealed record RunAppendWrites(
     string SessionId,
     long RunSequence,
     bool SessionCreated,
@@ -43,7 +44,7 @@ internal sealed record AppendRunPlan(
     /// <param name="previousRun">The stored run document, or null for a new run.</param>
     /// <param name="allocation">The head as step 2 returned it.</param>
     /// <param name="now">The write time.</param>
-    public static AppendRunPlan Build(RunAppend append, IReadOnlyList<string> serializedMessages, BsonDocument? previousRun, HeadAllocation allocation, DateTimeOffset now)
+    public static RunAppendWrites Build(RunAppend append, IReadOnlyList<string> serializedMessages, BsonDocument? previousRun, HeadAllocation allocation, DateTimeOffset now)
     {
         var previous = previousRun is null ? null : RunDocuments.Read(previousRun);
         var plan = RunAppendPlan.Create(
@@ -65,7 +66,7 @@ internal sealed record AppendRunPlan(
         UsageUpdate? usage = append.Run.Usage is null && previous?.Usage is null
             ? null
             : new UsageUpdate(append.SessionId, allocation.Version, plan.SessionUsage);
-        return new AppendRunPlan(append.SessionId, plan.Sequence, plan.SessionCreated, plan.RunCreated, messages,
+        return new RunAppendWrites(append.SessionId, plan.Sequence, plan.SessionCreated, plan.RunCreated, messages,
             RunDefinitions.ByKey(append.SessionId, append.Run.RunId), runDocument, usage, previous?.Usage);
     }
 
