@@ -337,6 +337,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task The_schema_report_after_creation_names_the_expected_version_and_finds_every_object()
     {
+        Target.RequireEngineFeature(EngineFeature.TableListing);
         var storage = await CreateAsync();
         await storage.EnsureCreatedAsync(Ct);
 
