@@ -22,6 +22,19 @@ public sealed class Mem0ProtocolTests : IAsyncLifetime
     });
 
     [Fact]
+    public async Task Reading_or_writing_the_store_in_pages_is_not_supported_and_says_so()
+    {
+        await using var storage = Platform();
+
+        var read = await Assert.ThrowsAsync<NotSupportedException>(() => storage.GetSessionHeadsPageAsync(null, 10, Ct));
+        var write = await Assert.ThrowsAsync<NotSupportedException>(() => storage.ImportSessionHeadAsync(new AgentSession { SessionId = "s1" }, Ct));
+
+        Assert.Contains("Mem0Storage", read.Message);
+        Assert.Contains("Mem0Storage", write.Message);
+        Assert.Empty(_server.Memories);
+    }
+
+    [Fact]
     public async Task A_session_is_one_memory_in_the_python_sdks_layout_stored_without_inference()
     {
         await using var storage = Platform();

@@ -1,8 +1,8 @@
 namespace Upsonic.Storage.Testing;
 
 /// <summary>
-/// An engine feature a shared test relies on beyond plain reads and writes, which a wire-compatible stand-in server may lack (see
-/// <see cref="StorageTarget.RequireEngineFeature"/>).
+/// An engine feature a shared test relies on beyond plain reads and writes, which a wire-compatible stand-in server or a backend
+/// over a service with a narrower API may lack (see <see cref="StorageTarget.RequireEngineFeature"/>).
 /// </summary>
 public enum EngineFeature
 {
@@ -11,4 +11,7 @@ public enum EngineFeature
 
     /// <summary>Asking the engine which tables (collections) exist.</summary>
     TableListing,
+
+    /// <summary>Reading and writing a store in pages (the paging members of <see cref="IStorage"/>), which the migration tool uses.</summary>
+    StorePaging,
 }

@@ -14,6 +14,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task A_store_copied_page_by_page_reads_the_same_as_its_source()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var source = await RichStoreAsync();
         var target = await CreateAsync();
 
@@ -26,6 +27,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Copying_the_same_pages_again_changes_nothing()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var source = await RichStoreAsync();
         var target = await CreateAsync();
         await StoreCopy.CopyAsync(source, target, pageSize: 3, Ct);
@@ -40,6 +42,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task A_copied_session_continues_with_the_sources_next_sequences_and_finds_its_runs()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var source = await RichStoreAsync();
         var target = await CreateAsync();
         await StoreCopy.CopyAsync(source, target, pageSize: 4, Ct);
@@ -56,6 +59,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Session_heads_come_page_by_page_each_exactly_once_without_messages_or_runs()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         var ids = Enumerable.Range(1, 7).Select(i => $"h{i}").ToList();
         foreach (var id in ids)
@@ -87,6 +91,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Sessions_added_or_removed_during_a_listing_never_make_it_skip_or_repeat_one_that_stayed()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         for (var i = 1; i <= 10; i++)
         {
@@ -110,6 +115,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task A_sessions_messages_and_runs_come_in_pages_by_sequence_with_their_original_numbers()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await RichStoreAsync();
 
         var messages = await PagesAsync(c => storage.GetSessionMessagesPageAsync("appended", c, 3, Ct));
@@ -133,6 +139,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Row_counts_count_messages_history_and_runs_and_are_null_for_a_missing_session()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await RichStoreAsync();
 
         Assert.Equal(new SessionRowCounts(12, 10, 6), await storage.CountSessionRowsAsync("appended", Ct));
@@ -143,6 +150,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Pages_of_a_missing_session_are_empty_and_last()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await RichStoreAsync();
 
         var messages = await storage.GetSessionMessagesPageAsync("missing", null, 5, Ct);
@@ -155,6 +163,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Profiles_and_knowledge_rows_come_in_pages_each_exactly_once()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         for (var i = 1; i <= 5; i++)
         {
@@ -175,6 +184,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Imports_keep_the_given_timestamps_and_give_missing_ones_the_time_of_writing()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         var (created, updated) = (BaseTime, BaseTime.AddHours(5));
         var head = Session("imported", "u1", "a1", created);
@@ -202,6 +212,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Importing_a_head_again_replaces_its_fields_and_keeps_the_sessions_rows()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         await AppendTurnsAsync(storage, "s1", 3, ct: Ct);
         var head = (await storage.GetSessionHeadsPageAsync(null, 10, Ct)).Items.Single();
@@ -220,6 +231,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Importing_rows_into_a_session_that_does_not_exist_writes_nothing()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
 
         var messages = await storage.ImportSessionMessagesAsync("ghost", [new SessionMessageRow(1, 1, "r1", true, User("hi"))], Ct);
@@ -234,6 +246,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task A_corrupt_message_is_reported_in_its_page_and_the_other_rows_are_read()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         await AppendTurnsAsync(storage, "broken", 2, ct: Ct);
         await Target.CorruptMessageAsync(storage, "broken", 3);
@@ -255,6 +268,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Bad_page_sizes_and_cursors_are_rejected_naming_the_parameter()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await RichStoreAsync();
         var sessionsCursor = (await storage.GetSessionHeadsPageAsync(null, 1, Ct)).NextCursor;
         var messagesCursor = (await storage.GetSessionMessagesPageAsync("appended", null, 1, Ct)).NextCursor;
@@ -293,6 +307,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task Bad_imports_are_rejected_naming_the_parameter_before_anything_is_written()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         var storage = await CreateAsync();
         await storage.ImportSessionHeadAsync(Session("s1"), Ct);
         var withMessages = Session("s2");
@@ -337,6 +352,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
     [Fact]
     public async Task The_schema_report_after_creation_names_the_expected_version_and_finds_every_object()
     {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
         Target.RequireEngineFeature(EngineFeature.TableListing);
         var storage = await CreateAsync();
         await storage.EnsureCreatedAsync(Ct);
