@@ -62,7 +62,7 @@ public sealed class RedisTarget : StorageTarget
                 StackExchange.Redis.RedisType.List => string.Join(" ", await db.ListRangeAsync(key)),
                 _ => (string?)await db.StringGetAsync(key),
             };
-            contents.Add(key + ": " + value);
+            contents.Add($"{key}: {value}");
         }
 
         return contents;
