@@ -64,7 +64,11 @@ public abstract partial class StorageBase
         return now >= next && Interlocked.CompareExchange(ref _nextSweepTicks, now + ExpirySweepInterval.Ticks, next) == next;
     }
 
-    private static int? CheckedExpire(int? expire) =>
+    /// <summary>Checks an <c>expire</c> argument (positive seconds, or null) and returns it; for a backend that must check it before
+    /// the base constructor runs (for example before creating a client it would own).</summary>
+    /// <param name="expire">The argument.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
+    protected static int? CheckedExpire(int? expire) =>
         expire is <= 0
             ? throw new ArgumentOutOfRangeException(nameof(expire), expire, "expire must be a positive number of seconds, or null for no expiry.")
             : expire;
