@@ -181,9 +181,10 @@ public sealed partial class MongoStorage
         var documents = await _collections.Messages.Find(MessageDefinitions.OfRuns(sessionId, runs.Select(r => r.RunId)))
             .Sort(MessageDefinitions.BySequence()).ToListAsync(ct).ConfigureAwait(false);
         var byRun = documents.Select(MessageDocuments.Read).ToLookup(r => r.RunId!, StringComparer.Ordinal);
-        foreach (var run in runs)
+        for (var i = 0; i < runs.Count; i++)
         {
-            run.Messages = byRun[run.RunId].Select(r => r.Message).ToList();
+            runs[i].Messages = byRun[runs[i].RunId].Select(r => r.Message).ToList();
+            SessionRows.CheckMessageCount(runs[i], RunDocuments.StoredMessageCount(runDocuments[i]));
         }
 
         return runs;

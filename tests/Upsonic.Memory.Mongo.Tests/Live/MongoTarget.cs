@@ -62,6 +62,16 @@ public sealed class MongoTarget : StorageTarget
         return documents;
     }
 
+    /// <inheritdoc />
+    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var mongo = (MongoStorage)storage;
+        var filter = Builders<BsonDocument>.Filter.And(
+            Builders<BsonDocument>.Filter.Eq("session_id", sessionId), Builders<BsonDocument>.Filter.Eq("seq", sequence));
+        var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.MessageCollection).DeleteOneAsync(filter);
+        Assert.Equal(1, result.DeletedCount);
+    }
+
     /// <summary>A second storage with its own client (own connection pool), as another process would open it.</summary>
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
