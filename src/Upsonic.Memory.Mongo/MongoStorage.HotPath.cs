@@ -22,7 +22,7 @@ public sealed partial class MongoStorage
         var historyTask = historyTurns == 0 ? Task.FromResult(new List<MessageRow>()) : ReadHistoryAsync(sessionId, historyTurns, cancellationToken);
         await Task.WhenAll(headTask, historyTask).ConfigureAwait(false);
         var head = await headTask.ConfigureAwait(false);
-        if (head is null)
+        if (head is null || IsExpired(BsonFields.GetTime(head, SessionDocuments.UpdatedAt)))
         {
             return null;
         }
@@ -133,7 +133,7 @@ public sealed partial class MongoStorage
     protected override async Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
         var run = await _collections.Runs.Find(RunDefinitions.ByKey(sessionId, runId)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return run is null ? null : (await WithMessagesAsync(sessionId, [run], cancellationToken).ConfigureAwait(false))[0];
+        return run is null || await SessionExpiredAsync(sessionId, cancellationToken).ConfigureAwait(false) ? null : (await WithMessagesAsync(sessionId, [run], cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <inheritdoc />
@@ -147,12 +147,22 @@ public sealed partial class MongoStorage
         }
 
         var sessionId = BsonFields.GetString(run, RunDocuments.SessionId) ?? string.Empty;
+        if (await SessionExpiredAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         return (await WithMessagesAsync(sessionId, [run], cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <inheritdoc />
     protected override async Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken)
     {
+        if (await SessionExpiredAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
         var newestFirst = await _collections.Runs.Find(RunDefinitions.After(sessionId, afterSequence)).Sort(RunDefinitions.NewestFirst())
             .Limit(maxRuns).ToListAsync(cancellationToken).ConfigureAwait(false);
         newestFirst.Reverse();
@@ -171,9 +181,10 @@ public sealed partial class MongoStorage
         var documents = await _collections.Messages.Find(MessageDefinitions.OfRuns(sessionId, runs.Select(r => r.RunId)))
             .Sort(MessageDefinitions.BySequence()).ToListAsync(ct).ConfigureAwait(false);
         var byRun = documents.Select(MessageDocuments.Read).ToLookup(r => r.RunId!, StringComparer.Ordinal);
-        foreach (var run in runs)
+        for (var i = 0; i < runs.Count; i++)
         {
-            run.Messages = byRun[run.RunId].Select(r => r.Message).ToList();
+            runs[i].Messages = byRun[runs[i].RunId].Select(r => r.Message).ToList();
+            SessionRows.CheckMessageCount(runs[i], RunDocuments.StoredMessageCount(runDocuments[i]));
         }
 
         return runs;

@@ -49,7 +49,7 @@ public sealed partial class MongoStorage
     /// <remarks>Commands: one <c>find</c> of the page of heads, one <c>count</c>, one <c>find</c> of the page's messages and one of its runs.</remarks>
     protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var filter = SessionDefinitions.Matching(query);
+        var filter = SessionDefinitions.Live(SessionDefinitions.Matching(query), ExpiryCutoff());
         var total = await _collections.Sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (query.Limit == 0)
         {

@@ -28,7 +28,7 @@ public sealed partial class MongoStorage
     /// <inheritdoc />
     protected override async Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var filter = UserMemoryDefinitions.Matching(query);
+        var filter = UserMemoryDefinitions.Live(UserMemoryDefinitions.Matching(query), ExpiryCutoff());
         var total = await _collections.UserMemories.CountDocumentsAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (query.Limit == 0)
         {

@@ -39,11 +39,15 @@ public sealed partial class MongoStorage : StorageBase
     /// <param name="userMemoryCollection">The user-memory collection (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeCollection">The knowledge collection (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id (default: a new GUID).</param>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never. Expired records are never returned and are deleted by a bounded sweep on writes (docs/storage.md, "Retention").</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The connection string is missing or invalid, or a name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     /// <remarks>Nothing connects here: the first operation does, and fails with <see cref="StorageException"/> when the server is unreachable.</remarks>
     public MongoStorage(string dbUrl, string dbName = DefaultDbName, string? sessionCollection = null, string? userMemoryCollection = null,
-        string? knowledgeCollection = null, string? id = null)
-        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection), CreateClient(dbUrl), ownsClient: true, id)
+        string? knowledgeCollection = null, string? id = null, int? expire = null, TimeProvider? timeProvider = null)
+        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection), CheckedExpire(expire), CreateClient(dbUrl), ownsClient: true, id, timeProvider)
     {
     }
 
@@ -54,16 +58,20 @@ public sealed partial class MongoStorage : StorageBase
     /// <param name="userMemoryCollection">The user-memory collection (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeCollection">The knowledge collection (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id (default: a new GUID).</param>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never. Expired records are never returned and are deleted by a bounded sweep on writes (docs/storage.md, "Retention").</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The client is missing, or a name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     public MongoStorage(IMongoClient dbClient, string dbName = DefaultDbName, string? sessionCollection = null, string? userMemoryCollection = null,
-        string? knowledgeCollection = null, string? id = null)
-        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection),
-            dbClient ?? throw new ArgumentException("A MongoDB client is required.", nameof(dbClient)), ownsClient: false, id)
+        string? knowledgeCollection = null, string? id = null, int? expire = null, TimeProvider? timeProvider = null)
+        : this(MongoNames.Validate(dbName, sessionCollection, userMemoryCollection, knowledgeCollection), CheckedExpire(expire),
+            dbClient ?? throw new ArgumentException("A MongoDB client is required.", nameof(dbClient)), ownsClient: false, id, timeProvider)
     {
     }
 
-    private MongoStorage(MongoNames names, IMongoClient client, bool ownsClient, string? id)
-        : base(names.Sessions, names.UserMemories, names.Knowledge, id)
+    private MongoStorage(MongoNames names, int? expire, IMongoClient client, bool ownsClient, string? id, TimeProvider? timeProvider)
+        : base(names.Sessions, names.UserMemories, names.Knowledge, id, expire, timeProvider)
     {
         DbName = names.Database;
         DbClient = client;

@@ -19,7 +19,7 @@ public sealed partial class PostgresStorage
             {
                 BatchCommands =
                 {
-                    Statement(_sql.WindowHead, P.Text(sessionId)),
+                    Statement(_sql.WindowHead, P.Text(sessionId), P.Long(ExpiryCutoffMilliseconds())),
                     Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(historyTurns)),
                 },
             };
@@ -118,7 +118,7 @@ public sealed partial class PostgresStorage
     {
         return WithConnectionAsync((connection, ct) => ReadOneRunAsync(
             connection,
-            Statement(_sql.GetRun, P.Text(sessionId), P.Text(runId)),
+            Statement(_sql.GetRun, P.Text(sessionId), P.Text(runId), P.Long(ExpiryCutoffMilliseconds())),
             Statement(_sql.GetRunMessages, P.Text(sessionId), P.Text(runId)),
             ct), cancellationToken);
     }
@@ -129,7 +129,7 @@ public sealed partial class PostgresStorage
     {
         return WithConnectionAsync((connection, ct) => ReadOneRunAsync(
             connection,
-            Statement(_sql.FindRun, P.Text(runId), P.Text(agentId)),
+            Statement(_sql.FindRun, P.Text(runId), P.Text(agentId), P.Long(ExpiryCutoffMilliseconds())),
             Statement(_sql.FindRunMessages, P.Text(runId), P.Text(agentId)),
             ct), cancellationToken);
     }
@@ -144,7 +144,7 @@ public sealed partial class PostgresStorage
             {
                 BatchCommands =
                 {
-                    Statement(_sql.RunsAfter, P.Text(sessionId), P.Long(afterSequence), P.Long(maxRuns)),
+                    Statement(_sql.RunsAfter, P.Text(sessionId), P.Long(afterSequence), P.Long(maxRuns), P.Long(ExpiryCutoffMilliseconds())),
                     Statement(_sql.RunsAfterMessages, P.Text(sessionId), P.Long(afterSequence), P.Long(maxRuns)),
                 },
             };

@@ -114,6 +114,7 @@ public sealed partial class PostgresStorage
             P.Text(query.SessionType is { } type ? StoredNames.Of(type) : null),
             P.Text(query.UserId),
             P.Text(query.AgentId),
+            P.Long(ExpiryCutoffMilliseconds()),
         ];
 
         long total;

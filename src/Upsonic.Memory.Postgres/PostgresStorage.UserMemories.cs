@@ -66,7 +66,7 @@ public sealed partial class PostgresStorage
 
     private async Task<PagedResult<UserMemory>> PageUserMemoriesAsync(NpgsqlConnection connection, UserMemoryQuery query, CancellationToken ct)
     {
-        NpgsqlParameter[] Filters() => [P.TextArray(query.UserIds), P.Text(query.AgentId), P.Text(query.TeamId)];
+        NpgsqlParameter[] Filters() => [P.TextArray(query.UserIds), P.Text(query.AgentId), P.Text(query.TeamId), P.Long(ExpiryCutoffMilliseconds())];
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =

@@ -41,11 +41,16 @@ public sealed partial class PostgresStorage : StorageBase
     /// <param name="userMemoryTable">The user-memory table name (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeTable">The knowledge table name (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never. Expired records are never returned and are deleted by a bounded sweep on writes (docs/storage.md, "Retention").</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The URL is missing or invalid, or a name is not 1-63 letters, digits or underscores.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     public PostgresStorage(
         string dbUrl, string dbSchema = "public", bool createSchema = true,
-        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(sessionTable, userMemoryTable, knowledgeTable, id)
+        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null,
+        int? expire = null, TimeProvider? timeProvider = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id, expire, timeProvider)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
         {
@@ -67,11 +72,16 @@ public sealed partial class PostgresStorage : StorageBase
     /// <param name="userMemoryTable">The user-memory table name (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeTable">The knowledge table name (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never. Expired records are never returned and are deleted by a bounded sweep on writes (docs/storage.md, "Retention").</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The data source is missing, or a name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     public PostgresStorage(
         NpgsqlDataSource dataSource, string dbSchema = "public", bool createSchema = true,
-        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(sessionTable, userMemoryTable, knowledgeTable, id)
+        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null,
+        int? expire = null, TimeProvider? timeProvider = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id, expire, timeProvider)
     {
         if (dataSource is null)
         {

@@ -22,6 +22,11 @@ public sealed partial class RedisStorage
 
             var parts = (RedisResult[])result!;
             var head = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId).Head;
+            if (IsExpired(head.UpdatedAt))
+            {
+                return null;
+            }
+
             var rows = Pairs(parts[1], sessionId).ToList();
             var messages = (RedisResult[])parts[2]!;
             var turns = (RedisResult[])parts[3]!;
@@ -165,6 +170,11 @@ public sealed partial class RedisStorage
     private async Task<List<RunRecord>> ReadRunsAsync(IDatabase db, string sessionId, RedisValue[] args)
     {
         var keys = Keys.Session(sessionId);
+        if (Expire is not null && await SessionExpiredAsync(db, sessionId).ConfigureAwait(false))
+        {
+            return [];
+        }
+
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Runs, [keys.Runs, keys.RunOrder, keys.RunMessages, keys.Messages], args).ConfigureAwait(false))!;
         var runs = new List<RunRecord>(result.Length);
         foreach (var item in result)

@@ -46,7 +46,7 @@ public sealed partial class RedisStorage
     }
 
     /// <summary>Adds (or refreshes) the record's entry in each index, scored by the time of writing.</summary>
-    private static RedisWriteBatch AddIndexEntries(RedisWriteBatch batch, IEnumerable<RedisKey> indexes, string id)
+    private RedisWriteBatch AddIndexEntries(RedisWriteBatch batch, IEnumerable<RedisKey> indexes, string id)
     {
         var now = NowMillis();
         foreach (var index in indexes)

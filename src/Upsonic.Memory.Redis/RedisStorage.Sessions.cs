@@ -147,7 +147,10 @@ public sealed partial class RedisStorage
             var head = ListingHead(candidates[i].Id, heads[i]);
             if (head is not null && RecordOrdering.Matches(head, query))
             {
-                matches.Add(head);
+                if (!IsExpired(head.UpdatedAt))
+                {
+                    matches.Add(head);
+                }
             }
             else if (query.SessionIds is null)
             {
@@ -190,6 +193,11 @@ public sealed partial class RedisStorage
 
         var parts = (RedisResult[])result!;
         var session = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId).Head;
+        if (IsExpired(session.UpdatedAt))
+        {
+            return null;
+        }
+
         var messages = RedisRecords.Fields(parts[1]);
         session.Messages = Pairs(parts[2], sessionId).OrderBy(p => p.Member).Select(p => ReadMessage(messages, sessionId, p.Member)).ToList();
         var runMessages = Pairs(parts[5], sessionId).ToLookup(p => p.Score, p => p.Member);
@@ -242,13 +250,14 @@ public sealed partial class RedisStorage
         }, cancellationToken);
     }
 
-    private async Task<bool> RemoveSessionAsync(IDatabase db, string sessionId)
+    /// <summary>Deletes a session whole (only when <paramref name="only"/> accepts its head, checked atomically with the delete).</summary>
+    private async Task<bool> RemoveSessionAsync(IDatabase db, string sessionId, Func<AgentSession, bool>? only = null)
     {
         var keys = Keys.Session(sessionId);
         var (old, runIds) = await OptimisticAsync<(AgentSession?, RedisValue[])>("DeleteSession", sessionId, async () =>
         {
             var (existing, _, ids) = await ReadBeforeAsync(db, keys, sessionId, null, listRuns: true).ConfigureAwait(false);
-            if (existing is null)
+            if (existing is null || (only is not null && !only(existing.Head)))
             {
                 return (null, ids);
             }

@@ -96,7 +96,10 @@ public sealed partial class RedisStorage
             var memory = values[i].IsNull ? null : RedisRecords.ReadUserMemory((string)values[i]!, candidates[i].Id);
             if (memory is not null && RecordOrdering.Matches(memory, query))
             {
-                matches.Add(memory);
+                if (!IsExpired(memory.UpdatedAt))
+                {
+                    matches.Add(memory);
+                }
             }
             else if (query.UserIds is null)
             {
@@ -118,9 +121,14 @@ public sealed partial class RedisStorage
         }, cancellationToken);
     }
 
-    private async Task<bool> RemoveUserMemoryAsync(IDatabase db, string userId)
+    /// <summary>Deletes a profile (only when <paramref name="only"/> accepts it, checked atomically with the delete).</summary>
+    private async Task<bool> RemoveUserMemoryAsync(IDatabase db, string userId, Func<UserMemory, bool>? only = null)
     {
-        var old = await DeleteVersionedAsync(db, "DeleteUserMemory", userId, Keys.UserMemory(userId), () => ReadUserMemoryAsync(db, userId)).ConfigureAwait(false);
+        var old = await DeleteVersionedAsync(db, "DeleteUserMemory", userId, Keys.UserMemory(userId), async () =>
+        {
+            var read = await ReadUserMemoryAsync(db, userId).ConfigureAwait(false);
+            return read.Record is { } record && only is not null && !only(record) ? (null, read.Version) : read;
+        }).ConfigureAwait(false);
         if (old is null)
         {
             return false;

@@ -55,18 +55,19 @@ public sealed partial class RedisStorage : StorageBase
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
     /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
+    /// <param name="timeProvider">The clock for stored times and for filtering expired records on read; <see cref="TimeProvider.System"/> when null.</param>
     /// <remarks>Calls fail with <see cref="StorageException"/> within a few seconds while the server is unreachable, and work again
     /// after it comes back, without recreating the storage.</remarks>
-    /// <exception cref="ArgumentException"><paramref name="dbUrl"/> is missing or cannot be parsed, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
-    public RedisStorage(string dbUrl, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id)
+    /// <exception cref="ArgumentException"><paramref name="dbUrl"/> is missing or cannot be parsed, a name is invalid, or <paramref name="expire"/> is not positive (<see cref="ArgumentOutOfRangeException"/>).</exception>
+    public RedisStorage(string dbUrl, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null, TimeProvider? timeProvider = null)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id, expire, timeProvider)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
         {
             throw new ArgumentException("A Redis URL (redis://host:port) or a StackExchange.Redis configuration string is required.", nameof(dbUrl));
         }
 
-        (DbPrefix, Expire) = Settings(dbPrefix, expire);
+        DbPrefix = StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix));
         _options = RedisConnectionOptions.Parse(dbUrl, nameof(dbUrl));
         _ownsClient = true;
         _endPoint = RedisConnectionOptions.EndPoint(_options.EndPoints);
@@ -82,16 +83,17 @@ public sealed partial class RedisStorage : StorageBase
     /// <param name="userMemoryTable">The key segment of profiles (default <c>user_memories</c>).</param>
     /// <param name="knowledgeTable">The key segment of knowledge rows (default <c>upsonic_knowledge</c>, as upstream).</param>
     /// <param name="id">The storage id; by default derived from the prefix and the endpoints (stable across processes).</param>
-    /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive.</exception>
-    public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id)
+    /// <param name="timeProvider">The clock for stored times and for filtering expired records on read; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="redisClient"/> is null, a name is invalid, or <paramref name="expire"/> is not positive (<see cref="ArgumentOutOfRangeException"/>).</exception>
+    public RedisStorage(IConnectionMultiplexer redisClient, string dbPrefix = DefaultPrefix, int? expire = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null, TimeProvider? timeProvider = null)
+        : base(Or(sessionTable, "sessions"), Or(userMemoryTable, "user_memories"), knowledgeTable, id, expire, timeProvider)
     {
         if (redisClient is null)
         {
             throw new ArgumentException("A Redis connection (IConnectionMultiplexer) is required.", nameof(redisClient));
         }
 
-        (DbPrefix, Expire) = Settings(dbPrefix, expire);
+        DbPrefix = StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix));
         _client = redisClient;
         _ownsClient = false;
         _endPoint = RedisConnectionOptions.EndPoint(redisClient.GetEndPoints());
@@ -101,9 +103,6 @@ public sealed partial class RedisStorage : StorageBase
 
     /// <summary>The prefix of every key this storage writes.</summary>
     public string DbPrefix { get; }
-
-    /// <summary>The TTL in seconds applied to every key on each write, or null when keys never expire.</summary>
-    public int? Expire { get; }
 
     internal RedisKeys Keys { get; }
 
@@ -247,7 +246,7 @@ public sealed partial class RedisStorage : StorageBase
         return new StorageException($"Redis operation {operation}{what} failed: {exception.GetType().Name}.", exception, operation, recordId);
     }
 
-    /// <summary>Writes the schema-version key once per instance (with the TTL, so no key outlives <see cref="Expire"/>).</summary>
+    /// <summary>Writes the schema-version key once per instance (with the TTL, so no key outlives <see cref="StorageBase.Expire"/>).</summary>
     private async Task WriteSchemaAsync(IDatabase db)
     {
         if (_schemaWritten)
@@ -266,16 +265,6 @@ public sealed partial class RedisStorage : StorageBase
         _schemaWritten = true;
     }
 
-    private static (string Prefix, int? Expire) Settings(string dbPrefix, int? expire)
-    {
-        if (expire is <= 0)
-        {
-            throw new ArgumentException("expire is a TTL in seconds and must be positive (or null for no expiry).", nameof(expire));
-        }
-
-        return (StorageNames.Validate(dbPrefix, DefaultPrefix, nameof(dbPrefix)), expire);
-    }
-
     /// <summary>Redis's own default key segments, which the base validates.</summary>
     private static string Or(string? name, string fallback) => string.IsNullOrEmpty(name) ? fallback : name;
 
@@ -283,5 +272,5 @@ public sealed partial class RedisStorage : StorageBase
     internal static string DefaultId(string prefix, string endpoints) =>
         "redis_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + "#" + endpoints)))[..16];
 
-    private static long NowMillis() => StorageClock.ToUnixMilliseconds(StorageClock.Now());
+    private long NowMillis() => StorageClock.ToUnixMilliseconds(StorageClock.Now());
 }

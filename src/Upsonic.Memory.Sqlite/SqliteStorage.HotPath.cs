@@ -15,7 +15,7 @@ public sealed partial class SqliteStorage
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
-            await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId).Bind("@turns", historyTurns ?? -1);
+            await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId).Bind("@turns", historyTurns ?? -1).Bind("@live_after", ExpiryCutoffMilliseconds());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -10,7 +10,7 @@ public sealed partial class SqliteStorage
     protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
-            await using var command = scope.Command(_sql.SelectRun).Bind("@session_id", sessionId).Bind("@run_id", runId);
+            await using var command = scope.Command(_sql.SelectRun).Bind("@session_id", sessionId).Bind("@run_id", runId).Bind("@live_after", ExpiryCutoffMilliseconds());
             return await ReadOneRunAsync(scope, command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -19,7 +19,7 @@ public sealed partial class SqliteStorage
     protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
-            await using var command = scope.Command(_sql.FindRun).Bind("@run_id", runId).Bind("@agent_id", agentId);
+            await using var command = scope.Command(_sql.FindRun).Bind("@run_id", runId).Bind("@agent_id", agentId).Bind("@live_after", ExpiryCutoffMilliseconds());
             return await ReadOneRunAsync(scope, command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -29,7 +29,7 @@ public sealed partial class SqliteStorage
         InScopeAsync(write: false, async scope =>
         {
             var runs = new List<RunRecord>();
-            await using (var command = scope.Command(_sql.SelectRunsAfter).Bind("@session_id", sessionId).Bind("@after", afterSequence).Bind("@limit", maxRuns))
+            await using (var command = scope.Command(_sql.SelectRunsAfter).Bind("@session_id", sessionId).Bind("@after", afterSequence).Bind("@limit", maxRuns).Bind("@live_after", ExpiryCutoffMilliseconds()))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

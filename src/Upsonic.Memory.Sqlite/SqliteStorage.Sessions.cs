@@ -125,8 +125,8 @@ public sealed partial class SqliteStorage
             return sessions;
         }, cancellationToken);
 
-    private static SqliteCommand BindSessionFilter(SqliteCommand command, SessionQuery query) =>
-        command.BindIds("@session_ids", query.SessionIds)
+    private SqliteCommand BindSessionFilter(SqliteCommand command, SessionQuery query) =>
+        command.Bind("@live_after", ExpiryCutoffMilliseconds()).BindIds("@session_ids", query.SessionIds)
             .Bind("@session_type", query.SessionType is { } type ? StoredNames.Of(type) : null)
             .Bind("@user_id", query.UserId)
             .Bind("@agent_id", query.AgentId);
@@ -147,7 +147,7 @@ public sealed partial class SqliteStorage
     private async Task<AgentSession?> ReadSessionAsync(SqliteScope scope, string sessionId, CancellationToken cancellationToken)
     {
         AgentSession head;
-        await using (var command = scope.Command(_sql.SelectHead).Bind("@session_id", sessionId))
+        await using (var command = scope.Command(_sql.SelectHead).Bind("@session_id", sessionId).Bind("@live_after", ExpiryCutoffMilliseconds()))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -88,8 +88,8 @@ public sealed partial class SqliteStorage
             return await UpsertUserMemoryAsync(scope, merged, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    private static SqliteCommand BindUserMemoryFilter(SqliteCommand command, UserMemoryQuery query) =>
-        command.BindIds("@user_ids", query.UserIds).Bind("@agent_id", query.AgentId).Bind("@team_id", query.TeamId);
+    private SqliteCommand BindUserMemoryFilter(SqliteCommand command, UserMemoryQuery query) =>
+        command.Bind("@live_after", ExpiryCutoffMilliseconds()).BindIds("@user_ids", query.UserIds).Bind("@agent_id", query.AgentId).Bind("@team_id", query.TeamId);
 
     private async Task<List<UserMemory>> ReadUserMemoriesAsync(SqliteScope scope, UserMemoryQuery query, CancellationToken cancellationToken)
     {

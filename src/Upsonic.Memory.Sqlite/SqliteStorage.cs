@@ -51,7 +51,11 @@ public sealed partial class SqliteStorage : StorageBase
     /// <param name="busyTimeout">How long an operation waits for a file another connection has locked before it fails with a
     /// <see cref="StorageException"/>; null means <see cref="DefaultBusyTimeout"/> (5 s). The wait ends early when the call's
     /// cancellation token is cancelled.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="busyTimeout"/> is not positive or longer than a day.</exception>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never. Expired records are never returned and are deleted by a bounded sweep on writes (docs/storage.md, "Retention").</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="busyTimeout"/> is not positive or longer than a day, or
+    /// <paramref name="expire"/> is not positive.</exception>
     /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbFile"/> is white space, or the connection string is
     /// malformed or sets <c>Password=</c> (the bundled SQLite has no encryption).</exception>
     /// <exception cref="StorageException">The parent directory of <paramref name="dbFile"/> cannot be created.</exception>
@@ -62,8 +66,10 @@ public sealed partial class SqliteStorage : StorageBase
         string? knowledgeTable = null,
         string? id = null,
         string? connectionString = null,
-        TimeSpan? busyTimeout = null)
-        : base(sessionTable, userMemoryTable, knowledgeTable, id)
+        TimeSpan? busyTimeout = null,
+        int? expire = null,
+        TimeProvider? timeProvider = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id, expire, timeProvider)
     {
         BusyTimeout = busyTimeout ?? DefaultBusyTimeout;
         if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromDays(1))

@@ -22,6 +22,21 @@ public sealed class JsonTarget : StorageTarget
         Task.FromResult<IStorage>(new JsonStorage(Path.Combine(_root, Guid.NewGuid().ToString("N")), sessionTable, userMemoryTable, knowledgeTable, id));
 
     /// <summary>A second instance over the same directory, with its own lock handle, as another process would open it.</summary>
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider) =>
+        Task.FromResult<IStorage>(new JsonStorage(Path.Combine(_root, Guid.NewGuid().ToString("N")), expire: expire, timeProvider: timeProvider));
+
+    /// <summary>Every file under the storage's directory: its name and its text.</summary>
+    public override async Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        var files = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(((JsonStorage)storage).DbPath, "*", SearchOption.AllDirectories))
+        {
+            files.Add(path + ": " + await File.ReadAllTextAsync(path));
+        }
+
+        return files;
+    }
+
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {
         var json = (JsonStorage)storage;

@@ -33,6 +33,45 @@ public sealed class PostgresTarget : StorageTarget
     }
 
     /// <inheritdoc />
+    public override async Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider)
+    {
+        _connectionString ??= await PostgresTestServer.ConnectionStringAsync();
+        var schema = NewSchemaName();
+        _schemas.Add(schema);
+        return new PostgresStorage(_connectionString, schema, createSchema: true, expire: expire, timeProvider: timeProvider);
+    }
+
+    /// <summary>Every row of every table in the storage's schema, each as JSON (<c>row_to_json</c>).</summary>
+    public override async Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        var schema = ((PostgresStorage)storage).DbSchema;
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        var tables = new List<string>();
+        await using (var list = dataSource.CreateCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = $1"))
+        {
+            list.Parameters.Add(new NpgsqlParameter { Value = schema });
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var rows = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var select = dataSource.CreateCommand($"SELECT row_to_json(t)::text FROM \"{schema}\".\"{table}\" AS t");
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(table + ": " + reader.GetString(0));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc />
     public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
         ExecuteOneAsync($"DELETE FROM {Table(storage, ((PostgresStorage)storage).MessageTable)} WHERE session_id = $1 AND seq = $2", sessionId, sequence);
 

@@ -104,11 +104,29 @@ internal sealed class PrivateRedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): its socket stays open and accepts bytes, but nothing is answered, as with a hung host.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a frozen server run again (SIGCONT).</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = (_process ?? throw new InvalidOperationException("The server is not running.")).Id.ToString(CultureInfo.InvariantCulture);
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, pid]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the server (SIGKILL: nothing is flushed, as in a crash) and waits for it to exit.</summary>
     public async Task StopAsync()
     {
         if (_process is { } process)
         {
+            // A frozen process cannot exit until it runs again; SIGKILL ends it either way.
             _process = null;
             process.Kill();
             await process.WaitForExitAsync();

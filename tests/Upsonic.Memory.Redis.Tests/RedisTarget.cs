@@ -41,6 +41,33 @@ public sealed class RedisTarget : StorageTarget
         return new RedisStorage(RedisTestServer.Config, NewPrefix(), null, sessionTable, userMemoryTable, knowledgeTable, id);
     }
 
+    public override async Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider)
+    {
+        await RedisTestServer.RequireAsync();
+        return new RedisStorage(RedisTestServer.Config, NewPrefix(), expire, timeProvider: timeProvider);
+    }
+
+    /// <summary>Every key of the storage's prefix: its name and its value (every field, member and score).</summary>
+    public override async Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        var db = (await RedisTestServer.RequireAsync()).GetDatabase();
+        var contents = new List<string>();
+        foreach (var key in await RedisTestServer.KeysAsync(((RedisStorage)storage).DbPrefix))
+        {
+            var value = await db.KeyTypeAsync(key) switch
+            {
+                StackExchange.Redis.RedisType.Hash => string.Join(" ", (await db.HashGetAllAsync(key)).Select(e => $"{e.Name}={e.Value}")),
+                StackExchange.Redis.RedisType.SortedSet => string.Join(" ", (await db.SortedSetRangeByRankWithScoresAsync(key)).Select(e => $"{e.Element}={e.Score}")),
+                StackExchange.Redis.RedisType.Set => string.Join(" ", await db.SetMembersAsync(key)),
+                StackExchange.Redis.RedisType.List => string.Join(" ", await db.ListRangeAsync(key)),
+                _ => (string?)await db.StringGetAsync(key),
+            };
+            contents.Add($"{key}: {value}");
+        }
+
+        return contents;
+    }
+
     public override async Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
     {
         var key = ((RedisStorage)storage).Keys.UserMemory(userId);

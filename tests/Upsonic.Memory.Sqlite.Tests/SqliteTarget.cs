@@ -26,6 +26,40 @@ public sealed class SqliteTarget : StorageTarget
     public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
         Task.FromResult<IStorage>(new SqliteStorage(NewDbFile(), sessionTable, userMemoryTable, knowledgeTable, id));
 
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider) =>
+        Task.FromResult<IStorage>(new SqliteStorage(dbFile: NewDbFile(), expire: expire, timeProvider: timeProvider));
+
+    /// <summary>Every row of every table in the file (the storage's and any other), each as its columns joined by spaces.</summary>
+    public override async Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ((SqliteStorage)storage).DbFile, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table';";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var rows = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\";";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(table + ": " + string.Join(" ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+        }
+
+        return rows;
+    }
+
     public override Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson) =>
         ExecuteAsync((SqliteStorage)storage, $"UPDATE \"{((SqliteStorage)storage).UserMemoryTable}\" SET user_memory = @value WHERE user_id = @id;", userId, storedProfileJson);
 

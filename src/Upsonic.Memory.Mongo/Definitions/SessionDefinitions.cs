@@ -18,6 +18,14 @@ internal static class SessionDefinitions
     /// <summary>Heads of one user (forget-user).</summary>
     public static FilterDefinition<BsonDocument> ByUser(string userId) => Filter.Eq(S.UserId, userId);
 
+    /// <summary><paramref name="filter"/> limited to heads written after <paramref name="cutoff"/> (retention); unchanged when null.</summary>
+    public static FilterDefinition<BsonDocument> Live(FilterDefinition<BsonDocument> filter, DateTimeOffset? cutoff) =>
+        cutoff is { } c ? Filter.And(filter, Filter.Gt(S.UpdatedAt, BsonFields.Time(c))) : filter;
+
+    /// <summary>Expired heads: written at or before <paramref name="cutoff"/>, among <paramref name="sessionIds"/> (null = any).</summary>
+    public static FilterDefinition<BsonDocument> Expired(DateTimeOffset cutoff, IReadOnlyList<string>? sessionIds) =>
+        sessionIds is null ? Filter.Lte(S.UpdatedAt, BsonFields.Time(cutoff)) : Filter.And(Filter.In(S.Id, sessionIds), Filter.Lte(S.UpdatedAt, BsonFields.Time(cutoff)));
+
     /// <summary>The AND of the query's filters; absent ones do not filter, an empty id list matches nothing.</summary>
     public static FilterDefinition<BsonDocument> Matching(SessionQuery query)
     {

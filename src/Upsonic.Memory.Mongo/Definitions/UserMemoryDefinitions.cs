@@ -15,6 +15,14 @@ internal static class UserMemoryDefinitions
     /// <summary>Profiles whose user ids are in the list.</summary>
     public static FilterDefinition<BsonDocument> ByIds(IEnumerable<string> userIds) => Filter.In(U.Id, userIds);
 
+    /// <summary><paramref name="filter"/> limited to profiles written after <paramref name="cutoff"/> (retention); unchanged when null.</summary>
+    public static FilterDefinition<BsonDocument> Live(FilterDefinition<BsonDocument> filter, DateTimeOffset? cutoff) =>
+        cutoff is { } c ? Filter.And(filter, Filter.Gt(U.UpdatedAt, BsonFields.Time(c))) : filter;
+
+    /// <summary>Expired profiles: written at or before <paramref name="cutoff"/>, among <paramref name="userIds"/> (null = any).</summary>
+    public static FilterDefinition<BsonDocument> Expired(DateTimeOffset cutoff, IReadOnlyList<string>? userIds) =>
+        userIds is null ? Filter.Lte(U.UpdatedAt, BsonFields.Time(cutoff)) : Filter.And(Filter.In(U.Id, userIds), Filter.Lte(U.UpdatedAt, BsonFields.Time(cutoff)));
+
     /// <summary>The AND of the query's filters; an empty id list matches nothing.</summary>
     public static FilterDefinition<BsonDocument> Matching(UserMemoryQuery query)
     {

@@ -19,7 +19,7 @@ public static class MongoMemoryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseStorage<MongoStorageOptions>("Mongo", configure, (services, o) =>
             string.IsNullOrWhiteSpace(o.DbUrl) && services.GetService<IMongoClient>() is { } client
-                ? new MongoStorage(client, o.DbName, o.SessionCollection, o.UserMemoryCollection, o.KnowledgeCollection, o.Id)
-                : new MongoStorage(o.DbUrl!, o.DbName, o.SessionCollection, o.UserMemoryCollection, o.KnowledgeCollection, o.Id));
+                ? new MongoStorage(client, o.DbName, o.SessionCollection, o.UserMemoryCollection, o.KnowledgeCollection, o.Id, o.Expire, services.GetService<TimeProvider>())
+                : new MongoStorage(o.DbUrl!, o.DbName, o.SessionCollection, o.UserMemoryCollection, o.KnowledgeCollection, o.Id, o.Expire, services.GetService<TimeProvider>()));
     }
 }

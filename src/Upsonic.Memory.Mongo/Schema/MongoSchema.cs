@@ -69,5 +69,5 @@ internal sealed class MongoSchema
 
     /// <summary>Writes the version only when the document is new, so an existing (possibly newer) version is kept and reported.</summary>
     internal static UpdateDefinition<BsonDocument> VersionUpdate() =>
-        new BsonDocument("$setOnInsert", new BsonDocument { { "version", CurrentVersion }, { "created_at", BsonFields.Time(StorageClock.Now()) } });
+        new BsonDocument("$setOnInsert", new BsonDocument { { "version", CurrentVersion }, { "created_at", BsonFields.Time(StorageClock.System.Now()) } });
 }

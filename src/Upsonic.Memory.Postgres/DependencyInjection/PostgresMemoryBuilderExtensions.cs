@@ -19,7 +19,7 @@ public static class PostgresMemoryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseStorage<PostgresStorageOptions>("Postgres", configure, (services, o) =>
             string.IsNullOrWhiteSpace(o.DbUrl) && services.GetService<NpgsqlDataSource>() is { } dataSource
-                ? new PostgresStorage(dataSource, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id)
-                : new PostgresStorage(o.DbUrl!, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id));
+                ? new PostgresStorage(dataSource, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.Expire, services.GetService<TimeProvider>())
+                : new PostgresStorage(o.DbUrl!, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.Expire, services.GetService<TimeProvider>()));
     }
 }

@@ -112,6 +112,7 @@ internal sealed class PostgresSchema
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_user_idx")} ON {Heads} (user_id);
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_agent_idx")} ON {Heads} (agent_id);
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_created_idx")} ON {Heads} (created_at);
+            CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_updated_idx")} ON {Heads} (updated_at);
 
             """);
 

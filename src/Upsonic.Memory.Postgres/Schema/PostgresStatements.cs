@@ -25,11 +25,12 @@ internal sealed class PostgresStatements
     public const string KnowledgeColumns =
         "id, name, description, metadata, type, size, knowledge_base_id, content_hash, chunk_count, source, status, status_message, access_count, created_at, updated_at";
 
+    // Retention: the last filter parameter is the expiry cutoff (Unix ms; NULL when nothing expires): rows last written at or before it are not returned.
     private const string SessionFilter =
-        "($1::text[] IS NULL OR session_id = ANY($1)) AND ($2::text IS NULL OR session_type = $2) AND ($3::text IS NULL OR user_id = $3) AND ($4::text IS NULL OR agent_id = $4)";
+        "($1::text[] IS NULL OR session_id = ANY($1)) AND ($2::text IS NULL OR session_type = $2) AND ($3::text IS NULL OR user_id = $3) AND ($4::text IS NULL OR agent_id = $4) AND ($5::bigint IS NULL OR updated_at > $5)";
 
     private const string UserMemoryFilter =
-        "($1::text[] IS NULL OR user_id = ANY($1)) AND ($2::text IS NULL OR agent_id = $2) AND ($3::text IS NULL OR team_id = $3)";
+        "($1::text[] IS NULL OR user_id = ANY($1)) AND ($2::text IS NULL OR agent_id = $2) AND ($3::text IS NULL OR team_id = $3) AND ($4::bigint IS NULL OR updated_at > $4)";
 
     private const string FindRunFilter = "run_id = $1 AND ($2::text IS NULL OR agent_id = $2)";
 
@@ -82,7 +83,7 @@ internal sealed class PostgresStatements
             """;
 
         // PK lookup of the head.
-        WindowHead = $"SELECT {HeadColumns} FROM {h} WHERE session_id = $1";
+        WindowHead = $"SELECT {HeadColumns} FROM {h} WHERE session_id = $1 AND ($2::bigint IS NULL OR updated_at > $2)";
 
         // Bounded by the (session_id, in_history, turn) index: a backward index scan collects the last $2 distinct turns
         // (LIMIT NULL = all, 0 = none), then a range scan on the same index reads only those turns' rows.
@@ -108,11 +109,13 @@ internal sealed class PostgresStatements
         UpdateProfileReplace = UserMemoryUpsert(u, "EXCLUDED.user_memory");
 
         // PK lookups (the run and its messages through the (session_id, run_id, seq) index).
-        GetRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND run_id = $2";
+        // A run of an expired session (head last written at or before the cutoff parameter) is expired with it.
+        string LiveRun(int cutoff) => $"(${cutoff}::bigint IS NULL OR EXISTS (SELECT 1 FROM {h} AS lh WHERE lh.session_id = {r}.session_id AND lh.updated_at > ${cutoff}))";
+        GetRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND run_id = $2 AND {LiveRun(3)}";
         GetRunMessages = $"SELECT seq, message FROM {m} WHERE session_id = $1 AND run_id = $2 ORDER BY seq";
 
         // Through the run_id index.
-        FindRun = $"SELECT {RunColumns} FROM {r} WHERE {FindRunFilter} ORDER BY session_id COLLATE \"C\" LIMIT 1";
+        FindRun = $"SELECT {RunColumns} FROM {r} WHERE {FindRunFilter} AND {LiveRun(3)} ORDER BY session_id COLLATE \"C\" LIMIT 1";
         FindRunMessages = $"""
             SELECT seq, message FROM {m}
             WHERE (session_id, run_id) = (SELECT session_id, run_id FROM {r} WHERE {FindRunFilter} ORDER BY session_id COLLATE "C" LIMIT 1)
@@ -120,7 +123,7 @@ internal sealed class PostgresStatements
             """;
 
         // Bounded by the unique (session_id, seq) index and LIMIT $3.
-        RunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3";
+        RunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND seq > $2 AND {LiveRun(4)} ORDER BY seq DESC LIMIT $3";
         RunsAfterMessages = $"""
             SELECT run_id, seq, message FROM {m}
             WHERE session_id = $1 AND run_id IN (SELECT run_id FROM {r} WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3)
@@ -159,9 +162,20 @@ internal sealed class PostgresStatements
         CountUserMemories = $"SELECT count(*) FROM {u} WHERE {UserMemoryFilter}";
         SelectUserMemories = $"""
             SELECT {UserMemoryColumns} FROM {u} WHERE {UserMemoryFilter}
-            ORDER BY updated_at DESC, user_id COLLATE "C" ASC LIMIT $4 OFFSET $5
+            ORDER BY updated_at DESC, user_id COLLATE "C" ASC LIMIT $5 OFFSET $6
             """;
         DeleteUserMemory = $"DELETE FROM {u} WHERE user_id = $1";
+
+        // Retention: expired heads ($1 cutoff) among $2 (NULL = any), oldest first, at most $4 (messages and runs go by cascade);
+        // expired profiles among $3 likewise.
+        DeleteExpiredSessions = $"""
+            DELETE FROM {h} WHERE session_id IN (
+                SELECT session_id FROM {h} WHERE updated_at <= $1 AND ($2::text[] IS NULL OR session_id = ANY($2)) ORDER BY updated_at LIMIT $4)
+            """;
+        DeleteExpiredUserMemories = $"""
+            DELETE FROM {u} WHERE user_id IN (
+                SELECT user_id FROM {u} WHERE updated_at <= $1 AND ($3::text[] IS NULL OR user_id = ANY($3)) ORDER BY updated_at LIMIT $4)
+            """;
         DeleteUserMemories = $"DELETE FROM {u} WHERE user_id = ANY($1)";
 
         // ----- record API: knowledge -----
@@ -216,6 +230,10 @@ internal sealed class PostgresStatements
 
     public string FindRun { get; }
 
+    public string DeleteExpiredSessions { get; }
+
+    public string DeleteExpiredUserMemories { get; }
+
     public string FindRunMessages { get; }
 
     public string RunsAfter { get; }
@@ -262,11 +280,11 @@ internal sealed class PostgresStatements
 
     public string TableExists { get; }
 
-    /// <summary>Sessions matching the filters ($1 ids, $2 type, $3 user, $4 agent) in the listing order, paged by $5 limit (NULL = all) and $6 offset.</summary>
+    /// <summary>Sessions matching the filters ($1 ids, $2 type, $3 user, $4 agent, $5 expiry cutoff) in the listing order, paged by $6 limit (NULL = all) and $7 offset.</summary>
     public string SelectSessions(RecordSortField sortBy, SortOrder order) => $"""
         SELECT {HeadColumns} FROM {_s.Heads} WHERE {SessionFilter}
         ORDER BY {(sortBy == RecordSortField.UpdatedAt ? "COALESCE(updated_at, created_at)" : "created_at")} {Direction(order)}, session_id COLLATE "C" ASC
-        LIMIT $5 OFFSET $6
+        LIMIT $6 OFFSET $7
         """;
 
     /// <summary>Knowledge rows of knowledge base $1 (NULL = all) in the listing order, paged by $2 limit and $3 offset.</summary>

@@ -19,7 +19,7 @@ public static class RedisMemoryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseStorage<RedisStorageOptions>("Redis", configure, (services, o) =>
             string.IsNullOrWhiteSpace(o.DbUrl) && services.GetService<IConnectionMultiplexer>() is { } connection
-                ? new RedisStorage(connection, o.DbPrefix, o.Expire, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id)
-                : new RedisStorage(o.DbUrl!, o.DbPrefix, o.Expire, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id));
+                ? new RedisStorage(connection, o.DbPrefix, o.Expire, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, services.GetService<TimeProvider>())
+                : new RedisStorage(o.DbUrl!, o.DbPrefix, o.Expire, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, services.GetService<TimeProvider>()));
     }
 }

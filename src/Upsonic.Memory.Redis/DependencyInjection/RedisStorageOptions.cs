@@ -12,7 +12,8 @@ public sealed class RedisStorageOptions
     /// <summary>The key prefix; default <c>upsonic</c>.</summary>
     public string DbPrefix { get; set; } = RedisStorage.DefaultPrefix;
 
-    /// <summary>TTL in seconds for every key, refreshed on each write; default null (keys never expire).</summary>
+    /// <summary>TTL in seconds for every key, refreshed on each write; default null (keys never expire). Reads filter expired records
+    /// by the container's <see cref="System.TimeProvider"/> when one is registered, else by the system clock.</summary>
     public int? Expire { get; set; }
 
     /// <summary>The key segment of sessions; default <c>sessions</c>.</summary>

@@ -15,7 +15,8 @@ public static class SqliteMemoryBuilderExtensions
     public static UpsonicMemoryBuilder UseSqlite(this UpsonicMemoryBuilder builder, Action<SqliteStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseStorage<SqliteStorageOptions>("Sqlite", configure, (_, o) =>
-            new SqliteStorage(o.DbFile, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.ConnectionString));
+        return builder.UseStorage<SqliteStorageOptions>("Sqlite", configure, (services, o) =>
+            new SqliteStorage(o.DbFile, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.ConnectionString,
+                expire: o.Expire, timeProvider: services.GetService<TimeProvider>()));
     }
 }

@@ -21,4 +21,9 @@ public sealed class SqliteStorageOptions
 
     /// <summary>The storage id; default a new GUID string.</summary>
     public string? Id { get; set; }
+
+    /// <summary>Seconds after its last write when a session (head, messages, runs) or a user memory expires; default null (never).
+    /// Expired records are never returned and are removed physically (docs/storage.md, "Retention"). The clock is the container's
+    /// <see cref="System.TimeProvider"/> when one is registered, else the system clock.</summary>
+    public int? Expire { get; set; }
 }

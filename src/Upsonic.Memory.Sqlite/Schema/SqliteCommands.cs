@@ -25,13 +25,16 @@ internal sealed class SqliteCommands
         "id, name, description, metadata, type, size, knowledge_base_id, content_hash, chunk_count, source, status, status_message, " +
         "access_count, created_at, updated_at";
 
+    /// <summary>Retention: a record last written at or before <c>@live_after</c> has expired (NULL when nothing expires).</summary>
+    private const string Live = "(@live_after IS NULL OR updated_at > @live_after)";
+
     private const string SessionFilter =
-        "(@session_ids IS NULL OR session_id IN (SELECT value FROM json_each(@session_ids))) " +
+        Live + " AND (@session_ids IS NULL OR session_id IN (SELECT value FROM json_each(@session_ids))) " +
         "AND (@session_type IS NULL OR session_type = @session_type) " +
         "AND (@user_id IS NULL OR user_id = @user_id) AND (@agent_id IS NULL OR agent_id = @agent_id)";
 
     private const string UserMemoryFilter =
-        "(@user_ids IS NULL OR user_id IN (SELECT value FROM json_each(@user_ids))) " +
+        Live + " AND (@user_ids IS NULL OR user_id IN (SELECT value FROM json_each(@user_ids))) " +
         "AND (@agent_id IS NULL OR agent_id = @agent_id) AND (@team_id IS NULL OR team_id = @team_id)";
 
     private const string KnowledgeFilter = "(@knowledge_base_id IS NULL OR knowledge_base_id = @knowledge_base_id)";
@@ -51,7 +54,7 @@ internal sealed class SqliteCommands
         // 2. the history rows of the last @turns distinct turns. The inner SELECT walks the (session_id, in_history, turn)
         //    index backwards and stops after @turns distinct turns (LIMIT); the outer SELECT is a range scan of the same
         //    index from the oldest of those turns. Rows read = messages in the window, whatever the history length.
-        SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;";
+        SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id AND {Live};";
         LoadWindow = SelectHead + "\n" + $"""
             SELECT seq, turn, run_id, message FROM {m}
             WHERE session_id = @session_id AND in_history = 1 AND turn >= (
@@ -88,9 +91,11 @@ internal sealed class SqliteCommands
             """;
 
         // ----- runs -----
-        SelectRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND run_id = @run_id;";
-        FindRun = $"SELECT {RunColumns} FROM {r} WHERE run_id = @run_id AND (@agent_id IS NULL OR agent_id = @agent_id) ORDER BY session_id LIMIT 1;";
-        SelectRunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND seq > @after ORDER BY seq DESC LIMIT @limit;";
+        // A run of an expired session is expired with it.
+        var liveRun = $"(@live_after IS NULL OR EXISTS (SELECT 1 FROM {s} AS h WHERE h.session_id = {r}.session_id AND h.updated_at > @live_after))";
+        SelectRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND run_id = @run_id AND {liveRun};";
+        FindRun = $"SELECT {RunColumns} FROM {r} WHERE run_id = @run_id AND (@agent_id IS NULL OR agent_id = @agent_id) AND {liveRun} ORDER BY session_id LIMIT 1;";
+        SelectRunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND seq > @after AND {liveRun} ORDER BY seq DESC LIMIT @limit;";
         SelectRunMessages = $"SELECT seq, message FROM {m} WHERE session_id = @session_id AND run_id = @run_id ORDER BY seq;";
         SelectRunsMessages = $"""
             SELECT run_id, seq, message FROM {m}
@@ -171,6 +176,21 @@ internal sealed class SqliteCommands
             DELETE FROM {u} WHERE user_id = @user_id;
             """;
         CountUserSessions = $"SELECT COUNT(*) FROM {s} WHERE user_id = @user_id;";
+
+        // ----- retention -----
+        // Expired sessions (whole) and profiles among @session_ids / @user_ids (NULL = any), oldest first, at most @limit of each.
+        var expiredSessions = $"""
+            SELECT session_id FROM {s} WHERE updated_at <= @cutoff
+                AND (@session_ids IS NULL OR session_id IN (SELECT value FROM json_each(@session_ids))) ORDER BY updated_at LIMIT @limit
+            """;
+        DeleteExpired = $"""
+            DELETE FROM {m} WHERE session_id IN ({expiredSessions});
+            DELETE FROM {r} WHERE session_id IN ({expiredSessions});
+            DELETE FROM {s} WHERE session_id IN ({expiredSessions});
+            DELETE FROM {u} WHERE user_id IN (
+                SELECT user_id FROM {u} WHERE updated_at <= @cutoff
+                    AND (@user_ids IS NULL OR user_id IN (SELECT value FROM json_each(@user_ids))) ORDER BY updated_at LIMIT @limit);
+            """;
         ClearAll = $"DELETE FROM {m}; DELETE FROM {r}; DELETE FROM {s}; DELETE FROM {u}; DELETE FROM {k};";
     }
 
@@ -210,6 +230,7 @@ internal sealed class SqliteCommands
     public string DeleteKnowledgeMany { get; }
     public string DeleteUserData { get; }
     public string CountUserSessions { get; }
+    public string DeleteExpired { get; }
     public string ClearAll { get; }
 
     /// <summary>A page of session heads: the given timestamp in the given direction (updated_at falls back to created_at), ties by id.</summary>

@@ -25,8 +25,12 @@ public sealed class UpsonicMemoryBuilder
     public IConfiguration? Configuration { get; }
 
     /// <summary>Stores memory in process (<see cref="InMemoryStorage"/>): for tests and demos; everything is lost when the process ends.</summary>
+    /// <param name="expire">Seconds after its last write when a session or user memory expires; null (default) = never. The clock
+    /// is the container's <see cref="TimeProvider"/> when one is registered.</param>
     /// <returns>This builder.</returns>
-    public UpsonicMemoryBuilder UseInMemory() => UseStorage(_ => new InMemoryStorage());
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive (when the storage is first resolved).</exception>
+    public UpsonicMemoryBuilder UseInMemory(int? expire = null) =>
+        UseStorage(services => new InMemoryStorage(expire: expire, timeProvider: services.GetService<TimeProvider>()));
 
     /// <summary>Stores memory as files in one directory (<see cref="JsonStorage"/>), with settings from the <c>Storage:Json</c>
     /// configuration subsection (for example <c>Upsonic:Memory:Storage:Json:DbPath</c>) and then <paramref name="configure"/>.</summary>

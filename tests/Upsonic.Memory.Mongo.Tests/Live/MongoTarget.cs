@@ -35,6 +35,43 @@ public sealed class MongoTarget : StorageTarget
         return Task.FromResult<IStorage>(storage);
     }
 
+    /// <inheritdoc />
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider)
+    {
+        var uri = RequireServer();
+        var storage = new MongoStorage(uri, $"upsonic_test_{Guid.NewGuid():N}"[..40], expire: expire, timeProvider: timeProvider);
+        _created.Add(storage);
+        return Task.FromResult<IStorage>(storage);
+    }
+
+    /// <summary>Every document of every collection the storage uses, as relaxed extended JSON. The collections are named rather than
+    /// listed because the stand-in server lacks <c>listCollections</c>; each storage has its own database, so nothing else is there.</summary>
+    public override async Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        var mongo = (MongoStorage)storage;
+        var database = Admin().GetDatabase(mongo.DbName);
+        var documents = new List<string>();
+        foreach (var name in new[] { mongo.SessionCollection, mongo.MessageCollection, mongo.RunCollection, mongo.SchemaCollection, mongo.UserMemoryCollection, mongo.KnowledgeCollection })
+        {
+            foreach (var document in await database.GetCollection<BsonDocument>(name).Find(FilterDefinition<BsonDocument>.Empty).ToListAsync())
+            {
+                documents.Add(name + ": " + document.ToJson(new MongoDB.Bson.IO.JsonWriterSettings { OutputMode = MongoDB.Bson.IO.JsonOutputMode.RelaxedExtendedJson }));
+            }
+        }
+
+        return documents;
+    }
+
+    /// <inheritdoc />
+    public override async Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence)
+    {
+        var mongo = (MongoStorage)storage;
+        var filter = Builders<BsonDocument>.Filter.And(
+            Builders<BsonDocument>.Filter.Eq("session_id", sessionId), Builders<BsonDocument>.Filter.Eq("seq", sequence));
+        var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.MessageCollection).DeleteOneAsync(filter);
+        Assert.Equal(1, result.DeletedCount);
+    }
+
     /// <summary>A second storage with its own client (own connection pool), as another process would open it.</summary>
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {

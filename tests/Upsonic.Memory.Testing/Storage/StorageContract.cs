@@ -34,6 +34,9 @@ public abstract class StorageContract<TTarget> : IAsyncLifetime
     protected async Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
         Track(await Target.CreateNamedAsync(sessionTable, userMemoryTable, knowledgeTable, id));
 
+    /// <summary>A fresh storage whose records expire after <paramref name="expire"/> seconds (null = never) by <paramref name="timeProvider"/>'s clock.</summary>
+    protected async Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider) => Track(await Target.CreateExpiringAsync(expire, timeProvider));
+
     /// <summary>A second instance over the same data, as another process would open it.</summary>
     protected async Task<IStorage> OpenAnotherAsync(IStorage storage) => Track(await Target.OpenAnotherAsync(storage));
 

@@ -95,6 +95,28 @@ public abstract class StorageTarget : IAsyncDisposable
         ("sessionTable", "userMemoryTable", "knowledgeTable");
 
     /// <summary>
+    /// Creates a new, empty, isolated storage whose records expire <paramref name="expire"/> seconds after their last write (null =
+    /// never) by <paramref name="timeProvider"/>'s clock, for the retention tests (which move a fake clock, never sleep). The default
+    /// skips the tests that need it.
+    /// </summary>
+    public virtual Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider)
+    {
+        Assert.Skip($"The {Name} target does not create expiring storages: override StorageTarget.CreateExpiringAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
+    /// Everything the engine holds for <paramref name="storage"/>, read around the storage API, one text per row, key (its name and
+    /// value), document or file: SQL tables, Redis keys and values, Mongo collections, JSON files, in-memory internals. The privacy
+    /// and retention tests search it for what must be gone. The default skips the tests that need it.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        Assert.Skip($"The {Name} target cannot read the raw engine: override StorageTarget.ReadRawContentsAsync to run this test.");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>
     /// Called first by a shared test that relies on <paramref name="feature"/> of the engine. A target whose server is a
     /// wire-compatible stand-in lacking it skips the test (<c>Assert.Skip</c>) naming what is missing; a real engine has every
     /// feature, so the default does nothing.

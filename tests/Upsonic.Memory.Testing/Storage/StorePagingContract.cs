@@ -8,7 +8,7 @@ namespace Upsonic.Storage.Testing;
 /// <summary>Streaming a store in pages: heads, a session's messages and runs, profiles and knowledge rows read by keyset, and
 /// written back with their original sequences and timestamps, so a store copied page by page reads the same as its source.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget>
+public abstract class StorePagingContract<TTarget> : PrivacyContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

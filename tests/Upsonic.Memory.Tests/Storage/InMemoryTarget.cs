@@ -13,6 +13,12 @@ public sealed class InMemoryTarget : StorageTarget
     public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
         Task.FromResult<IStorage>(new InMemoryStorage(sessionTable, userMemoryTable, knowledgeTable, id));
 
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider) =>
+        Task.FromResult<IStorage>(new InMemoryStorage(expire: expire, timeProvider: timeProvider));
+
+    public override Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage) =>
+        Task.FromResult(((InMemoryStorage)storage).RawContents());
+
     public override Task<IStorage> OpenAnotherAsync(IStorage storage) => Task.FromResult(storage);
 
     public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>

@@ -22,7 +22,7 @@ public abstract partial class StorageBase
     {
         StorageArguments.Append(append, nameof(append));
         CheckWriteLimits(append, nameof(append));
-        return ExecuteAsync("AppendRun", append.SessionId, needsSchema: true, ct => AppendRunCoreAsync(append, ct), cancellationToken);
+        return ExecuteAsync("AppendRun", append.SessionId, needsSchema: true, ct => AfterExpiryAsync([append.SessionId], [], c => AppendRunCoreAsync(append, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -59,7 +59,7 @@ public abstract partial class StorageBase
     {
         StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(summary);
-        return ExecuteAsync("UpdateSummary", sessionId, needsSchema: true, ct => UpdateSummaryCoreAsync(sessionId, summary, watermark, ct), cancellationToken);
+        return ExecuteAsync("UpdateSummary", sessionId, needsSchema: true, ct => AfterExpiryAsync([sessionId], [], c => UpdateSummaryCoreAsync(sessionId, summary, watermark, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -67,14 +67,14 @@ public abstract partial class StorageBase
     {
         StorageArguments.Id(sessionId, nameof(sessionId));
         ArgumentNullException.ThrowIfNull(metadata);
-        return ExecuteAsync("MergeSessionMetadata", sessionId, needsSchema: true, ct => MergeSessionMetadataCoreAsync(sessionId, metadata, ct), cancellationToken);
+        return ExecuteAsync("MergeSessionMetadata", sessionId, needsSchema: true, ct => AfterExpiryAsync([sessionId], [], c => MergeSessionMetadataCoreAsync(sessionId, metadata, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<UserMemory> UpdateUserProfileAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
         StorageArguments.Profile(update, nameof(update));
-        return ExecuteAsync("UpdateUserProfile", update.UserId, needsSchema: true, ct => UpdateUserProfileCoreAsync(update, ct), cancellationToken);
+        return ExecuteAsync("UpdateUserProfile", update.UserId, needsSchema: true, ct => AfterExpiryAsync([], [update.UserId], c => UpdateUserProfileCoreAsync(update, c), ct), cancellationToken);
     }
 
     /// <summary>Reads the head and the history rows of the last <paramref name="historyTurns"/> turns in one round trip (see <see cref="SessionRows.Turns"/>).</summary>

@@ -9,7 +9,7 @@ public abstract partial class StorageBase
         StorageArguments.Session(session, nameof(session));
         CheckWriteLimits(session, nameof(session));
         var stored = await ExecuteAsync("UpsertSession", session.SessionId, needsSchema: true,
-            ct => UpsertSessionsCoreAsync([session], ct), cancellationToken).ConfigureAwait(false);
+            ct => AfterExpiryAsync([session.SessionId], [], c => UpsertSessionsCoreAsync([session], c), ct), cancellationToken).ConfigureAwait(false);
         return stored[0];
     }
 
@@ -27,7 +27,7 @@ public abstract partial class StorageBase
             return [];
         }
 
-        return await ExecuteAsync("UpsertSessions", null, needsSchema: true, ct => UpsertSessionsCoreAsync(list, ct), cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync("UpsertSessions", null, needsSchema: true, ct => AfterExpiryAsync([.. list.Select(s => s.SessionId)], [], c => UpsertSessionsCoreAsync(list, c), ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

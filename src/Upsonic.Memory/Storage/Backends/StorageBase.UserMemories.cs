@@ -8,7 +8,7 @@ public abstract partial class StorageBase
     {
         StorageArguments.UserMemory(userMemory, nameof(userMemory));
         var stored = await ExecuteAsync("UpsertUserMemory", userMemory.UserId, needsSchema: true,
-            ct => UpsertUserMemoriesCoreAsync([userMemory], ct), cancellationToken).ConfigureAwait(false);
+            ct => AfterExpiryAsync([], [userMemory.UserId], c => UpsertUserMemoriesCoreAsync([userMemory], c), ct), cancellationToken).ConfigureAwait(false);
         return stored[0];
     }
 
@@ -21,7 +21,7 @@ public abstract partial class StorageBase
             return [];
         }
 
-        return await ExecuteAsync("UpsertUserMemories", null, needsSchema: true, ct => UpsertUserMemoriesCoreAsync(list, ct), cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync("UpsertUserMemories", null, needsSchema: true, ct => AfterExpiryAsync([], [.. list.Select(m => m.UserId)], c => UpsertUserMemoriesCoreAsync(list, c), ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -35,7 +35,23 @@ public abstract partial class StorageBase : IStorage, IDisposable
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
     /// <exception cref="ArgumentException">A table name is invalid.</exception>
     protected StorageBase(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
+        : this(sessionTable, userMemoryTable, knowledgeTable, id, expire: null, timeProvider: null)
     {
+    }
+
+    /// <summary>Validates the table names (see <see cref="StorageNames"/>), sets the id, the retention and the clock.</summary>
+    /// <param name="sessionTable">The session table name; <c>upsonic_sessions</c> when null or empty.</param>
+    /// <param name="userMemoryTable">The user-memory table name; <c>upsonic_user_memories</c> when null or empty.</param>
+    /// <param name="knowledgeTable">The knowledge table name; <c>upsonic_knowledge</c> when null or empty.</param>
+    /// <param name="id">The storage id; a new GUID string when null or empty.</param>
+    /// <param name="expire">Seconds after its last write when a session or user memory expires (see <see cref="Expire"/>); null = never.</param>
+    /// <param name="timeProvider">The clock of <see cref="StorageClock"/>; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException">A table name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
+    protected StorageBase(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id, int? expire, TimeProvider? timeProvider)
+    {
+        Expire = CheckedExpire(expire);
+        StorageClock = new StorageClock(timeProvider);
         SessionTable = StorageNames.Validate(sessionTable, StorageNames.DefaultSessionTable, nameof(sessionTable));
         UserMemoryTable = StorageNames.Validate(userMemoryTable, StorageNames.DefaultUserMemoryTable, nameof(userMemoryTable));
         KnowledgeTable = StorageNames.Validate(knowledgeTable, StorageNames.DefaultKnowledgeTable, nameof(knowledgeTable));

@@ -2,12 +2,28 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Upsonic.Storage.Backends;
 
-/// <summary>Storage time: UTC, truncated to whole milliseconds so every backend round-trips it exactly.</summary>
+/// <summary>Storage time: UTC from a <see cref="System.TimeProvider"/>, truncated to whole milliseconds so every backend round-trips it exactly.</summary>
+/// <remarks>A storage's clock is <see cref="StorageBase.StorageClock"/> (the time provider given to its constructor, the system
+/// clock by default), so tests of retention move time with a fake provider instead of waiting. The static members convert times
+/// and need no clock.</remarks>
 [Experimental(StorageBase.ExperimentalDiagnosticId)]
-public static class StorageClock
+public sealed class StorageClock
 {
+    /// <summary>Creates a clock over <paramref name="timeProvider"/>.</summary>
+    /// <param name="timeProvider">Where the time comes from; <see cref="TimeProvider.System"/> when null.</param>
+    public StorageClock(TimeProvider? timeProvider = null)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>A clock over the system time, for code outside a storage instance (for example a schema-version row).</summary>
+    public static StorageClock System { get; } = new();
+
+    /// <summary>Where the time comes from.</summary>
+    public TimeProvider TimeProvider { get; }
+
     /// <summary>Now, in storage time.</summary>
-    public static DateTimeOffset Now() => Truncate(DateTimeOffset.UtcNow);
+    public DateTimeOffset Now() => Truncate(TimeProvider.GetUtcNow());
 
     /// <summary>A time truncated to whole milliseconds.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset value) =>

@@ -10,7 +10,7 @@ public sealed partial class InMemoryStorage
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var state))
+            if (!TryGetLive(sessionId, out var state))
             {
                 return Task.FromResult<SessionWindow?>(null);
             }
@@ -60,7 +60,7 @@ public sealed partial class InMemoryStorage
         lock (_gate)
         {
             return Task.FromResult(
-                _sessions.TryGetValue(sessionId, out var state) && state.Runs.TryGetValue(runId, out var run) ? state.ReadRun(run) : null);
+                TryGetLive(sessionId, out var state) && state.Runs.TryGetValue(runId, out var run) ? state.ReadRun(run) : null);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed partial class InMemoryStorage
     {
         lock (_gate)
         {
-            foreach (var state in _sessions.Values.OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))
+            foreach (var state in _sessions.Values.Where(s => !IsExpired(s.Head.UpdatedAt)).OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))
             {
                 if (state.Runs.TryGetValue(runId, out var run) && (agentId is null || run.Record.AgentId == agentId))
                 {
@@ -86,7 +86,7 @@ public sealed partial class InMemoryStorage
     {
         lock (_gate)
         {
-            IReadOnlyList<RunRecord> runs = _sessions.TryGetValue(sessionId, out var state)
+            IReadOnlyList<RunRecord> runs = TryGetLive(sessionId, out var state)
                 ? state.RunsAfter(afterSequence, maxRuns).Select(state.ReadRun).ToList()
                 : [];
             return Task.FromResult(runs);

@@ -31,7 +31,7 @@ public sealed partial class InMemoryStorage
         lock (_gate)
         {
             var page = RecordOrdering.Page(
-                _sessions.Values.Where(s => RecordOrdering.Matches(s.Head, query)),
+                _sessions.Values.Where(s => !IsExpired(s.Head.UpdatedAt) && RecordOrdering.Matches(s.Head, query)),
                 s => RecordOrdering.SessionKey(s.Head, query.SortBy), s => s.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
             return Task.FromResult(new PagedResult<AgentSession>(page.Items.Select(s => s.ReadWhole()).ToList(), page.Total));
         }

@@ -32,7 +32,7 @@ public sealed partial class InMemoryStorage
         lock (_gate)
         {
             var page = RecordOrdering.Page(
-                _userMemories.Values.Where(m => RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+                _userMemories.Values.Where(m => !IsExpired(m.UpdatedAt) && RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
             return Task.FromResult(new PagedResult<UserMemory>(page.Items.Select(Copy).ToList(), page.Total));
         }
     }

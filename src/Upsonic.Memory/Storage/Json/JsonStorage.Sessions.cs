@@ -94,7 +94,7 @@ public sealed partial class JsonStorage
 
     private JsonSession? Unexpired(JsonSession? session)
     {
-        if (session is not null && Expired(session.Head.UpdatedAt))
+        if (session is not null && IsExpired(session.Head.UpdatedAt))
         {
             session.Delete();
             return null;

@@ -72,7 +72,7 @@ public sealed partial class JsonStorage
         }
 
         var memory = JsonRecords.Deserialize<UserMemory>(bytes, path);
-        if (Expired(memory.UpdatedAt))
+        if (IsExpired(memory.UpdatedAt))
         {
             File.Delete(path);
             return null;

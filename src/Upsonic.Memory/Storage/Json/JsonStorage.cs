@@ -49,17 +49,13 @@ public sealed partial class JsonStorage : StorageBase
     /// <param name="knowledgeTable">The knowledge rows' subdirectory; <c>upsonic_knowledge</c> when null or empty.</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
     /// <param name="expire">Seconds after its last write when a session or profile expires; null = never.</param>
-    /// <exception cref="ArgumentException">A table name is invalid, <paramref name="dbPath"/> is not a valid path, or
-    /// <paramref name="expire"/> is not positive.</exception>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException">A table name is invalid, or <paramref name="dbPath"/> is not a valid path.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     public JsonStorage(string? dbPath = null, string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null,
-        string? id = null, int? expire = null)
-        : base(sessionTable, userMemoryTable, knowledgeTable, id)
+        string? id = null, int? expire = null, TimeProvider? timeProvider = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id, expire, timeProvider)
     {
-        if (expire is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(expire), expire, "expire must be a positive number of seconds, or null.");
-        }
-
         string full;
         try
         {
@@ -71,7 +67,6 @@ public sealed partial class JsonStorage : StorageBase
         }
 
         DbPath = full;
-        Expire = expire;
         SessionDirectory = Path.Combine(full, SessionTable);
         UserMemoryDirectory = Path.Combine(full, UserMemoryTable);
         KnowledgeDirectory = Path.Combine(full, KnowledgeTable);
@@ -80,9 +75,6 @@ public sealed partial class JsonStorage : StorageBase
 
     /// <summary>The storage's directory (absolute).</summary>
     public string DbPath { get; }
-
-    /// <summary>Seconds after its last write when a session or profile expires; null = never.</summary>
-    public int? Expire { get; }
 
     private string SessionDirectory { get; }
 
@@ -141,7 +133,33 @@ public sealed partial class JsonStorage : StorageBase
         }
     }
 
-    /// <summary>Whether a record last written at <paramref name="updatedAt"/> has expired.</summary>
-    private bool Expired(DateTimeOffset? updatedAt) =>
-        Expire is { } seconds && updatedAt is { } at && at.AddSeconds(seconds) <= StorageClock.Now();
+    /// <summary>
+    /// The periodic sweep: deletes at most <see cref="ExpirySweep.Limit"/> expired sessions and profiles. Named records need
+    /// nothing here: a write loads its session or profile first, which deletes it when it has expired.
+    /// </summary>
+    protected override Task DeleteExpiredCoreAsync(ExpirySweep sweep, CancellationToken cancellationToken) =>
+        sweep.SessionIds is not null && sweep.UserIds is not null
+            ? Task.CompletedTask
+            : LockedAsync(() =>
+            {
+                var sessions = 0;
+                foreach (var path in JsonFiles.List(SessionDirectory, ".log.jsonl").TakeWhile(_ => sessions < sweep.Limit))
+                {
+                    if (JsonSession.LoadLog(SessionDirectory, path) is { } session && Unexpired(session) is null)
+                    {
+                        sessions++;
+                    }
+                }
+
+                var profiles = 0;
+                foreach (var path in JsonFiles.List(UserMemoryDirectory, ".json").TakeWhile(_ => profiles < sweep.Limit))
+                {
+                    if (File.Exists(path) && ReadUserMemoryFile(path) is null)
+                    {
+                        profiles++;
+                    }
+                }
+
+                return true;
+            }, cancellationToken);
 }
