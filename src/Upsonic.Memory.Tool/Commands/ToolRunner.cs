@@ -50,13 +50,23 @@ internal static class ToolRunner
     /// <summary>A storage failure with the driver's reason (for "connection refused" and the like) when it adds one.</summary>
     private static string Innermost(StorageException exception)
     {
-        var message = exception.Message;
+        var message = Short(exception.Message);
         var inner = exception.InnerException;
         while (inner?.InnerException is not null)
         {
             inner = inner.InnerException;
         }
 
-        return inner is null || message.Contains(inner.Message, StringComparison.Ordinal) ? message : message + " (" + inner.Message + ")";
+        return inner is null || message.Contains(inner.Message, StringComparison.Ordinal) ? message : message + " (" + Short(inner.Message) + ")";
     }
+
+    /// <summary>A driver's reason without the cluster dump some drivers append (MongoDB lists every server's state and exception).</summary>
+    private static string Short(string reason)
+    {
+        var dump = reason.IndexOf(" Client view of cluster state", StringComparison.Ordinal);
+        reason = StorageOpener.FirstLine(dump >= 0 ? reason[..dump] : reason);
+        return reason.Length <= MaxReason ? reason : reason[..MaxReason] + "...";
+    }
+
+    private const int MaxReason = 300;
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Upsonic.Memory.Tool.Locations;
 using Upsonic.Storage;
 
 namespace Upsonic.Memory.Tool.Transfer;
@@ -109,7 +108,7 @@ internal static class RecordJson
     public static ChatMessage ReadMessage(JsonNode? node, string sessionId, long sequence) =>
         node is JsonObject
             ? StorageJson.DeserializeMessage(node.ToJsonString(), sessionId, sequence)
-            : throw new ToolException($"session '{sessionId}': message {sequence.ToString(CultureInfo.InvariantCulture)} is not a JSON object.");
+            : throw new FormatException($"message {sequence.ToString(CultureInfo.InvariantCulture)} of session '{sessionId}' is not a JSON object");
 
     // ----- user memories and knowledge rows -----
 
@@ -191,7 +190,7 @@ internal static class RecordJson
         o[name] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
     private static string RequiredString(JsonObject o, string name) =>
-        String(o, name) is { Length: > 0 } s ? s : throw new ToolException($"a record has no '{name}'.");
+        String(o, name) is { Length: > 0 } s ? s : throw new FormatException($"the record has no \"{name}\"");
 
     private static long? Long(JsonObject o, string name) =>
         o[name] is JsonValue value && value.TryGetValue<long>(out var n) ? n : null;
