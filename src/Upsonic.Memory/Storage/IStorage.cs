@@ -116,6 +116,109 @@ public interface IStorage : IAsyncDisposable
     /// </summary>
     Task<int> DeleteUserDataAsync(string userId, CancellationToken cancellationToken = default);
 
+    // ----- streaming a store in pages (export, import, migrate) -----
+
+    /// <summary>
+    /// Reads one page of session heads (ids, type, summary and watermark, metadata, session and agent data, usage, timestamps;
+    /// <see cref="AgentSession.Messages"/> and <see cref="AgentSession.Runs"/> empty) in this backend's stable keyset order.
+    /// </summary>
+    /// <param name="cursor"><see langword="null"/> for the first page, else the <see cref="StorePage{T}.NextCursor"/> of the previous page of this listing.</param>
+    /// <param name="pageSize">How many heads at most, from 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <remarks>Every session that exists for the whole listing is returned exactly once; one created or rewritten during it may or
+    /// may not appear (on Redis a rewritten one may appear again, with its newer state). Nothing read grows with the store.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="pageSize"/> is out of range or <paramref name="cursor"/> is not a cursor of this listing.</exception>
+    Task<StorePage<AgentSession>> GetSessionHeadsPageAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads one page of a session's stored messages (history and run messages), by <see cref="SessionMessageRow.Sequence"/>,
+    /// oldest first, with their original sequences, turns and run ids. A session that does not exist gives an empty last page.
+    /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cursor"><see langword="null"/> for the first page, else the previous page's <see cref="StorePage{T}.NextCursor"/> for this session.</param>
+    /// <param name="pageSize">How many messages at most, from 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="ArgumentException">A bad session id, page size, or a cursor of another listing or session.</exception>
+    Task<StorePage<SessionMessageRow>> GetSessionMessagesPageAsync(string sessionId, string? cursor, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads one page of a session's run records (without messages, with their stored message counts), by
+    /// <see cref="RunRecord.Sequence"/>, oldest first. A session that does not exist gives an empty last page.
+    /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cursor"><see langword="null"/> for the first page, else the previous page's <see cref="StorePage{T}.NextCursor"/> for this session.</param>
+    /// <param name="pageSize">How many runs at most, from 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="ArgumentException">A bad session id, page size, or a cursor of another listing or session.</exception>
+    Task<StorePage<SessionRunRow>> GetSessionRunsPageAsync(string sessionId, string? cursor, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a session's stored message rows, history messages and runs without reading them, to verify a copy.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The counts, or <see langword="null"/> when the session does not exist.</returns>
+    Task<SessionRowCounts?> CountSessionRowsAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one page of user memories in this backend's stable keyset order (see <see cref="GetSessionHeadsPageAsync"/>).</summary>
+    /// <param name="cursor"><see langword="null"/> for the first page, else the previous page's <see cref="StorePage{T}.NextCursor"/>.</param>
+    /// <param name="pageSize">How many profiles at most, from 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="ArgumentException"><paramref name="pageSize"/> is out of range or <paramref name="cursor"/> is not a cursor of this listing.</exception>
+    Task<StorePage<UserMemory>> GetUserMemoriesPageAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one page of knowledge rows in this backend's stable keyset order (see <see cref="GetSessionHeadsPageAsync"/>).</summary>
+    /// <param name="cursor"><see langword="null"/> for the first page, else the previous page's <see cref="StorePage{T}.NextCursor"/>.</param>
+    /// <param name="pageSize">How many rows at most, from 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="ArgumentException"><paramref name="pageSize"/> is out of range or <paramref name="cursor"/> is not a cursor of this listing.</exception>
+    Task<StorePage<KnowledgeRow>> GetKnowledgeContentsPageAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a session head exactly as given (ids, type, summary and watermark, metadata, session and agent data, usage, and
+    /// created_at/updated_at kept; a null timestamp becomes now), creating the session or replacing the head of an existing one
+    /// while keeping its stored messages and runs. Writing the same head twice changes nothing.
+    /// </summary>
+    /// <param name="session">The head; its <see cref="AgentSession.Messages"/> and <see cref="AgentSession.Runs"/> must be empty
+    /// (rows are written with <see cref="ImportSessionMessagesAsync"/> and <see cref="ImportSessionRunsAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task ImportSessionHeadAsync(AgentSession session, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes message rows of an existing session at their original sequences (inserting or replacing by sequence), atomically per
+    /// call, without changing the head's fields; the session's counters grow so later appends continue after the highest sequence
+    /// and turn. Writing the same rows twice changes nothing, so an interrupted import can rewrite its last page.
+    /// </summary>
+    /// <param name="sessionId">The session (its head imported first).</param>
+    /// <param name="messages">At most 1000 rows with distinct positive sequences.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="false"/>, writing nothing, when the session does not exist.</returns>
+    Task<bool> ImportSessionMessagesAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes run records of an existing session with their original sequences, timestamps (kept as given, null included) and
+    /// message counts (inserting or replacing by run id), atomically per call, without changing the head's fields (usage included:
+    /// the head carries it).
+    /// Writing the same runs twice changes nothing.
+    /// </summary>
+    /// <param name="sessionId">The session (its head imported first).</param>
+    /// <param name="runs">At most 1000 runs with distinct run ids and sequences, each without messages.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="false"/>, writing nothing, when the session does not exist.</returns>
+    Task<bool> ImportSessionRunsAsync(string sessionId, IReadOnlyList<SessionRunRow> runs, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes profiles exactly as given (created_at and updated_at kept; a null one becomes now), inserting or replacing by user id.</summary>
+    /// <param name="userMemories">At most 1000 profiles with distinct user ids.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task ImportUserMemoriesAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes knowledge rows exactly as given (created_at and updated_at kept; a null one becomes now), inserting or replacing by id.</summary>
+    /// <param name="rows">At most 1000 rows with distinct ids.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task ImportKnowledgeContentsAsync(IReadOnlyList<KnowledgeRow> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>Reports the stored schema version and whether each table, index or key this storage uses exists, without creating anything.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<StorageSchemaReport> DescribeSchemaAsync(CancellationToken cancellationToken = default);
+
     // ----- hot path -----
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Upsonic.Storage.Testing;
 
 /// <summary>What every Memory acceptance suite shares: a fresh storage from <typeparamref name="TTarget"/> per test, a scripted
 /// agent model, a scripted memory model and a recording logger factory.</summary>
-public abstract class MemoryAcceptanceBase<TTarget> : ConcurrencyContract<TTarget>
+public abstract class MemoryAcceptanceBase<TTarget> : StorePagingContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     /// <summary>A fresh, empty storage for this test.</summary>

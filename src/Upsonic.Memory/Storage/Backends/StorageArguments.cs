@@ -10,7 +10,7 @@ namespace Upsonic.Storage.Backends;
 /// one stored id. Enum values must be defined.
 /// <see cref="StorageBase"/> runs them for every public member; a backend that implements <see cref="IStorage"/> directly calls them itself.</remarks>
 [Experimental(StorageBase.ExperimentalDiagnosticId)]
-public static class StorageArguments
+public static partial class StorageArguments
 {
     /// <summary>Checks an id: not null, empty or only white space, and well-formed UTF-16.</summary>
     /// <returns>The id.</returns>

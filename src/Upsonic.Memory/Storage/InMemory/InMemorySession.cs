@@ -3,7 +3,7 @@ namespace Upsonic.Storage;
 
 /// <summary>What <see cref="InMemoryStorage"/> keeps for one session: the head, messages in their stored JSON form, and run records.</summary>
 /// <remarks>Messages are kept serialized, so nothing a caller holds can alias stored state and reads fail exactly as they would on a database.</remarks>
-internal sealed class InMemorySession
+internal sealed partial class InMemorySession
 {
     public required AgentSession Head { get; set; }
 
