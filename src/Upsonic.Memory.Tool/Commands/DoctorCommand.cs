@@ -25,20 +25,20 @@ internal static class DoctorCommand
             var checks = new List<DoctorCheck>();
 
             var clock = Stopwatch.StartNew();
-            var tables = new List<string>();
-            foreach (var table in new[] { store.SessionTable, store.UserMemoryTable, store.KnowledgeTable })
+            var exists = await store.TableExistsAsync(store.SessionTable, ct).ConfigureAwait(false);
+            checks.Add(new DoctorCheck("reachable", true, $"{location.Display} answered in {Milliseconds(clock.Elapsed)}"
+                + (exists ? "" : $" (no {store.SessionTable} yet: created by the first write)")));
+
+            var schema = await store.DescribeSchemaAsync(ct).ConfigureAwait(false);
+            checks.Add(new DoctorCheck("schema version", schema.SchemaVersion == schema.ExpectedSchemaVersion,
+                schema.ExpectedSchemaVersion is null ? "none stored by this backend"
+                    : $"{(schema.SchemaVersion is { } v ? v.ToString(CultureInfo.InvariantCulture) : "none")} stored, {schema.ExpectedSchemaVersion} expected"));
+            foreach (var group in schema.Objects.GroupBy(o => o.Kind))
             {
-                if (await store.TableExistsAsync(table, ct).ConfigureAwait(false))
-                {
-                    tables.Add(table);
-                }
+                var missing = group.Where(o => !o.Exists).Select(o => o.Name).ToList();
+                checks.Add(new DoctorCheck(group.Key + "s", missing.Count == 0,
+                    missing.Count == 0 ? $"all {group.Count()} present" : $"{group.Count() - missing.Count} of {group.Count()} present; missing: {string.Join(", ", missing)}"));
             }
-
-            checks.Add(new DoctorCheck("reachable", true, $"{location.Display} answered in {Milliseconds(clock.Elapsed)}"));
-            checks.Add(new DoctorCheck("tables", tables.Count == 3,
-                tables.Count == 3 ? string.Join(", ", tables) : $"missing: {string.Join(", ", new[] { store.SessionTable, store.UserMemoryTable, store.KnowledgeTable }.Except(tables))} (created by the first write)"));
-
-            checks.AddRange(await EngineInspector.InspectAsync(location, store, ct).ConfigureAwait(false));
 
             clock.Restart();
             _ = await store.LoadSessionWindowAsync("upsonic-memory-doctor-probe", 1, ct).ConfigureAwait(false);

@@ -9,6 +9,9 @@ internal static class ToolCommandLine
     {
         SessionsCommand.Create(),
         UsersCommand.Create(),
+        ExportCommand.Create(),
+        ImportCommand.Create(),
+        MigrateCommand.Create(),
         ForgetUserCommand.Create(),
         DoctorCommand.Create(),
     };
