@@ -12,16 +12,16 @@ namespace Upsonic.Storage.Sqlite;
 internal sealed class SqliteCommands
 {
     /// <summary>The head columns, in the order <see cref="SqliteMapping.ReadHead"/> reads them.</summary>
-    private const string HeadColumns =
+    internal const string HeadColumns =
         "session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary, " +
         "summary_watermark, usage, created_at, updated_at";
 
     /// <summary>The run columns, in the order <see cref="SqliteMapping.ReadRun"/> reads them.</summary>
-    private const string RunColumns = "session_id, run_id, seq, agent_id, status, fields, usage, metadata, message_count, created_at, updated_at";
+    internal const string RunColumns = "session_id, run_id, seq, agent_id, status, fields, usage, metadata, message_count, created_at, updated_at";
 
-    private const string UserMemoryColumns = "user_id, user_memory, agent_id, team_id, created_at, updated_at";
+    internal const string UserMemoryColumns = "user_id, user_memory, agent_id, team_id, created_at, updated_at";
 
-    private const string KnowledgeColumns =
+    internal const string KnowledgeColumns =
         "id, name, description, metadata, type, size, knowledge_base_id, content_hash, chunk_count, source, status, status_message, " +
         "access_count, created_at, updated_at";
 

@@ -161,6 +161,10 @@ internal sealed class SqliteSchema
             """;
     }
 
+    /// <summary>The names of every index <see cref="CreateAll"/> creates (for the schema report).</summary>
+    public IReadOnlyList<string> IndexNames =>
+        System.Text.RegularExpressions.Regex.Matches(CreateAll(), "INDEX IF NOT EXISTS \"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+
     /// <summary>Switches the file to write-ahead logging (persistent in the file; readers never block the writer).</summary>
     public const string EnableWal = "PRAGMA journal_mode=WAL;";
 
