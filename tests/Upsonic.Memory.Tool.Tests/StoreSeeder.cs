@@ -54,6 +54,59 @@ internal static class StoreSeeder
         };
     }
 
+    /// <summary>
+    /// Writes a long session quickly through the bulk import API (a head, then pages of 1000 runs and messages) instead of one
+    /// hot-path append per turn: each turn is a run with a user message and an answer of about <paramref name="textSize"/> characters.
+    /// </summary>
+    public static async Task SeedLongSessionAsync(IStorage storage, string sessionId, string userId, int turns, int textSize)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await storage.ImportSessionHeadAsync(new AgentSession
+        {
+            SessionId = sessionId,
+            UserId = userId,
+            AgentId = "agent-1",
+            AgentData = new JsonObject { ["agent_name"] = "Helper" },
+            Summary = $"A long conversation of {turns} turns.",
+            SummaryWatermark = turns,
+            Usage = new UsageDetails { InputTokenCount = turns * 10L, OutputTokenCount = turns * 5L, TotalTokenCount = turns * 15L },
+            CreatedAt = start,
+            UpdatedAt = start.AddSeconds(turns),
+        }, ct);
+        var filler = new string('x', textSize);
+        for (var first = 1; first <= turns; first += 500)
+        {
+            var last = Math.Min(turns, first + 499);
+            var runs = new List<SessionRunRow>();
+            var messages = new List<SessionMessageRow>();
+            for (var turn = first; turn <= last; turn++)
+            {
+                var runId = $"{sessionId}-run-{turn}";
+                runs.Add(new SessionRunRow(new RunRecord
+                {
+                    RunId = runId,
+                    SessionId = sessionId,
+                    Sequence = turn,
+                    AgentId = "agent-1",
+                    AgentName = "Helper",
+                    UserId = userId,
+                    Status = RunStatus.Completed,
+                    Input = $"Question {turn}",
+                    Output = $"Answer {turn}",
+                    Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5, TotalTokenCount = 15 },
+                    CreatedAt = start.AddSeconds(turn),
+                    UpdatedAt = start.AddSeconds(turn),
+                }, 2));
+                messages.Add(new SessionMessageRow(2L * turn - 1, turn, runId, true, new ChatMessage(ChatRole.User, $"Question {turn}: {filler}")));
+                messages.Add(new SessionMessageRow(2L * turn, turn, runId, true, new ChatMessage(ChatRole.Assistant, $"Answer {turn}: {filler}")));
+            }
+
+            Assert.True(await storage.ImportSessionRunsAsync(sessionId, runs, ct));
+            Assert.True(await storage.ImportSessionMessagesAsync(sessionId, messages, ct));
+        }
+    }
+
     /// <summary>A profile, written as user analysis memory writes it.</summary>
     public static Task<UserMemory> SeedProfileAsync(IStorage storage, string userId) =>
         storage.UpdateUserProfileAsync(new ProfileUpdate

@@ -44,6 +44,7 @@ internal static class ToolRunner
         StorageException storage => "storage error: " + Innermost(storage),
         ArgumentException argument => StorageOpener.FirstLine(argument.Message),
         IOException or UnauthorizedAccessException => exception.Message,
+        NotSupportedException => "not supported: " + StorageOpener.FirstLine(exception.Message),
         _ => $"unexpected {exception.GetType().Name}: {exception.Message}",
     };
 

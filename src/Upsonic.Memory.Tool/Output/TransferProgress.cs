@@ -14,7 +14,7 @@ internal sealed class TransferProgress
     private readonly string _title;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ProgressTask? _task;
-    private TimeSpan _lastLine = TimeSpan.MinValue;
+    private TimeSpan? _lastLine;
 
     private TransferProgress(string title, long totalSessions, ProgressTask? task)
     {
@@ -96,7 +96,7 @@ internal sealed class TransferProgress
     private void Line(bool force)
     {
         var now = _clock.Elapsed;
-        if (!force && now - _lastLine < PlainInterval)
+        if (!force && _lastLine is { } last && now - last < PlainInterval)
         {
             return;
         }
