@@ -191,6 +191,13 @@ internal sealed class PostgresSchema
         return sql.ToString();
     }
 
+    /// <summary>The tables of the layout (unquoted names in <see cref="Schema"/>), for the schema report.</summary>
+    public IReadOnlyList<string> TableNames => [SessionTable, MessageTable, RunTable, VersionTable, UserMemoryTable, KnowledgeTable];
+
+    /// <summary>The indexes <see cref="CreateScript"/> creates (unquoted names in <see cref="Schema"/>), for the schema report.</summary>
+    public IReadOnlyList<string> IndexNames =>
+        System.Text.RegularExpressions.Regex.Matches(CreateScript(false), "CREATE INDEX IF NOT EXISTS \"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+
     /// <summary><paramref name="name"/> + <paramref name="suffix"/>, shortened with a stable hash when it exceeds 63 characters.</summary>
     public static string Derive(string name, string suffix)
     {
