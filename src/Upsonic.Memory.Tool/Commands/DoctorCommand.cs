@@ -36,7 +36,7 @@ internal static class DoctorCommand
             foreach (var group in schema.Objects.GroupBy(o => o.Kind))
             {
                 var missing = group.Where(o => !o.Exists).Select(o => o.Name).ToList();
-                checks.Add(new DoctorCheck(group.Key + "s", missing.Count == 0,
+                checks.Add(new DoctorCheck(Plural(group.Key), missing.Count == 0,
                     missing.Count == 0 ? $"all {group.Count()} present" : $"{group.Count() - missing.Count} of {group.Count()} present; missing: {string.Join(", ", missing)}"));
             }
 
@@ -57,6 +57,13 @@ internal static class DoctorCommand
         });
         return command;
     }
+
+    private static string Plural(string kind) => kind switch
+    {
+        "index" => "indexes",
+        "directory" => "directories",
+        _ => kind + "s",
+    };
 
     private static string Milliseconds(TimeSpan elapsed) => elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 }
