@@ -10,7 +10,7 @@ namespace Upsonic.Memory.ExampleBackend.Tests;
 /// would, written with the public backend kit only. <see cref="StorageBase"/> checks arguments and wraps operations; this class
 /// does the engine work (here: dictionaries under one lock).
 /// </summary>
-public sealed class NotebookStorage : StorageBase
+public sealed partial class NotebookStorage : StorageBase
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
