@@ -155,5 +155,5 @@ internal static class SessionsCommand
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A table cell: user data is never read as Spectre markup.</summary>
-    internal static Text Cell(string? value) => new(value ?? "-");
+    internal static Text Cell(string? value) => new(Redactor.Redact(value ?? "-"));
 }
