@@ -10,10 +10,13 @@
 #
 # After the tests it packs every package of the solution into artifacts/packages/ (a warning fails the pack) and runs the
 # consumer smoke test (eng/consumer-smoke/run.sh: a fresh app outside the solution that references the packages by version from
-# that folder and recalls across two turns on SQLite). The smoke test counts as one test in the final line.
+# that folder and recalls across two turns on SQLite), then the tool smoke test (eng/consumer-smoke/tool.sh: `dotnet tool install`
+# of the upsonic-memory tool from that folder, then the installed command imports, lists and exports a store). Each smoke test
+# counts as one test in the final line.
 #
 # Exit code: non-zero when a test failed, the build failed, a test project failed to run, or no test ran.
-# Results: TestResults/<project>.trx (one file per test project), TestResults/pack.log and TestResults/consumer-smoke.log.
+# Results: TestResults/<project>.trx (one file per test project), TestResults/pack.log, TestResults/consumer-smoke.log and
+# TestResults/tool-smoke.log.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -95,7 +98,7 @@ done
 
 stop_servers
 
-# Pack + consumer smoke test: one result of its own, added to the counts below.
+# Pack + the consumer and tool smoke tests: one result each, added to the counts below.
 packages=artifacts/packages
 smoke_passed=0 smoke_failed=0
 mkdir -p "$results"
@@ -106,14 +109,22 @@ if dotnet pack "$solution" --no-build -c Release --nologo -o "$packages" >"$resu
     && ! grep -qiE ': warning ' "$results/pack.log" && [[ -n "$version" ]]; then
   log "running the consumer smoke test"
   if bash eng/consumer-smoke/run.sh "$packages" "$version" >"$results/consumer-smoke.log" 2>&1; then
-    smoke_passed=1
+    smoke_passed=$((smoke_passed + 1))
   else
-    smoke_failed=1
+    smoke_failed=$((smoke_failed + 1))
     log "the consumer smoke test failed (see $results/consumer-smoke.log):"
     tail -n 20 "$results/consumer-smoke.log" >&2
   fi
+  log "running the tool install smoke test"
+  if bash eng/consumer-smoke/tool.sh "$packages" "$version" >"$results/tool-smoke.log" 2>&1; then
+    smoke_passed=$((smoke_passed + 1))
+  else
+    smoke_failed=$((smoke_failed + 1))
+    log "the tool install smoke test failed (see $results/tool-smoke.log):"
+    tail -n 20 "$results/tool-smoke.log" >&2
+  fi
 else
-  smoke_failed=1
+  smoke_failed=2
   log "packing failed or warned (see $results/pack.log):"
   grep -iE ': (warning|error) ' "$results/pack.log" | sort -u | tail -n 20 >&2 || true
 fi
@@ -161,7 +172,7 @@ fi
 passed=$((passed + smoke_passed))
 failed=$((failed + smoke_failed))
 if [[ $smoke_failed -ne 0 ]]; then
-  echo "Failed: the pack + consumer smoke test (TestResults/pack.log, TestResults/consumer-smoke.log)"
+  echo "Failed: the pack + smoke tests (TestResults/pack.log, TestResults/consumer-smoke.log, TestResults/tool-smoke.log)"
 fi
 
 status=0

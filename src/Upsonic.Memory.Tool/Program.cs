@@ -1,0 +1,3 @@
+using Upsonic.Memory.Tool.Commands;
+
+return await ToolRunner.RunAsync(args).ConfigureAwait(false);
