@@ -11,7 +11,7 @@ namespace Upsonic.Storage.Postgres;
 /// <remarks>
 /// <para>Saving a turn (<see cref="StorageBase.AppendRunAsync"/>) is one transaction that locks only the session's head row and writes only the
 /// new rows, so its cost does not grow with the history and concurrent writers from many processes never lose a run or a message.
-/// Loading a turn's context (<see cref="StorageBase.LoadSessionWindowAsync"/>) is one round trip. Profile, metadata and summary updates are
+/// Loading a turn's context (<see cref="StorageBase.LoadSessionWindowAsync(SessionWindowRequest, CancellationToken)"/>) is one round trip. Profile, metadata and summary updates are
 /// single atomic statements. The PostgreSQL section of docs/storage.md lists the tables, indexes and query bounds.</para>
 /// <para>Tables and indexes are created on first use (once per instance) and by <see cref="StorageBase.EnsureCreatedAsync"/>, idempotently.
 /// Engine failures (unreachable server, timeouts, refused statements) throw <see cref="StorageException"/>; after the server comes
