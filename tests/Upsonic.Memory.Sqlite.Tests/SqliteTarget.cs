@@ -11,9 +11,6 @@ namespace Upsonic.Memory.Sqlite.Tests;
 /// </summary>
 public sealed class SqliteTarget : StorageTarget
 {
-    /// <inheritdoc />
-    public override bool ServesIncrementalWindows => false;
-
     private int _files;
 
     /// <summary>The temporary directory holding this target's database files; deleted on dispose.</summary>

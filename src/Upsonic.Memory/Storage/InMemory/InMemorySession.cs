@@ -68,7 +68,7 @@ internal sealed class InMemorySession
         }
     }
 
-    private static long NewEpoch() => Random.Shared.NextInt64(1, long.MaxValue);
+    private static long NewEpoch() => HistoryEpoch.New();
 
     internal sealed record StoredRun(RunRecord Record, int MessageCount);
 
