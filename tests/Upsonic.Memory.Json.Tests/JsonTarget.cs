@@ -9,9 +9,6 @@ namespace Upsonic.Memory.Json.Tests;
 /// <summary>Runs the shared suites against <see cref="JsonStorage"/>: each storage in its own temporary directory, deleted afterwards.</summary>
 public sealed class JsonTarget : StorageTarget
 {
-    /// <inheritdoc />
-    public override bool ServesIncrementalWindows => false;
-
     private readonly string _root = Directory.CreateTempSubdirectory("upsonic-json-").FullName;
 
     /// <inheritdoc />
