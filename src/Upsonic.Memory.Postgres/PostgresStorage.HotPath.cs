@@ -9,10 +9,16 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
-    /// <remarks>One round trip: a batch of the head (primary key) and the last turns' history rows (bounded by the
-    /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
-    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One round trip: a batch of the head (primary key, with its history epoch and message count) and the history rows,
+    /// either those after the request's mark or the full window within the count and the token budget (see
+    /// <see cref="PostgresStatements.WindowMessages"/>); token counts are read, never computed.</remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
+        var sessionId = request.SessionId;
         return WithConnectionAsync(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
@@ -20,7 +26,8 @@ public sealed partial class PostgresStorage
                 BatchCommands =
                 {
                     Statement(_sql.WindowHead, P.Text(sessionId)),
-                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(historyTurns)),
+                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
+                        P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0)),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -32,14 +39,28 @@ public sealed partial class PostgresStorage
             var head = PostgresMapping.ReadHead(reader);
             await reader.NextResultAsync(ct).ConfigureAwait(false);
             var rows = new List<MessageRow>();
+            SessionWindowMark? mark = null;
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var sequence = reader.GetInt64(0);
-                var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, sequence);
-                rows.Add(new MessageRow(sequence, reader.GetInt64(1), PostgresMapping.Text(reader, 2), true, message));
+                var sequence = reader.GetInt64(1);
+                if (reader.GetInt32(0) == 1)
+                {
+                    mark = new SessionWindowMark(reader.GetInt64(2), sequence);
+                    continue;
+                }
+
+                var message = StorageJson.DeserializeMessage(reader.GetString(4), sessionId, sequence);
+                rows.Add(new MessageRow(sequence, reader.GetInt64(2), PostgresMapping.Text(reader, 3), true, message) { TokenCount = (int)reader.GetInt64(5) });
             }
 
-            return new SessionWindow(head, SessionRows.Turns(rows));
+            if (mark is null)
+            {
+                // Deleted between the two statements: no session.
+                return null;
+            }
+
+            var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
+            return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
         }, cancellationToken);
     }
 
@@ -70,7 +91,7 @@ public sealed partial class PostgresStorage
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand("BEGIN"),
-                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(now)),
+                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(now), P.Long(HistoryEpoch.New())),
                     Statement(_sql.AppendWrite, PostgresMapping.AppendParameters(append, now, serialized, agentName)),
                     new NpgsqlBatchCommand("COMMIT"),
                 },

@@ -11,9 +11,6 @@ namespace Upsonic.Memory.Postgres.Tests;
 /// </summary>
 public sealed class PostgresTarget : StorageTarget
 {
-    /// <inheritdoc />
-    public override bool ServesIncrementalWindows => false;
-
     private readonly List<string> _schemas = [];
 
     /// <summary>JSONB orders object keys by length, then bytes: metadata and profiles keep their content, not their key order.</summary>

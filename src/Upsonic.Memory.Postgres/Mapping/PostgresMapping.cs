@@ -101,6 +101,7 @@ internal static class PostgresMapping
             PostgresParameters.Bool(append.AddToHistory),
             PostgresParameters.RawTextArray(serialized),
             PostgresParameters.Text(agentName),
+            PostgresParameters.IntArray(Array.ConvertAll(serialized, MessageTokens.Estimate)),
         ];
     }
 

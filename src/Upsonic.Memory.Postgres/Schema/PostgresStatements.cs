@@ -55,8 +55,8 @@ internal sealed class PostgresStatements
 
         // PK upsert of one head row; the DO UPDATE takes the row lock that serializes all writers of this session until commit.
         AppendLockHead = $"""
-            INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, created_at, updated_at)
-            VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $4, $4)
+            INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, history_epoch, created_at, updated_at)
+            VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $5, $4, $4)
             ON CONFLICT (session_id) DO UPDATE SET version = h.version
             RETURNING (h.xmax = 0) AS created
             """;
@@ -66,7 +66,7 @@ internal sealed class PostgresStatements
         // save, then the run's new messages (one unnest insert), the run row upsert (seq and created_at of an existing run kept)
         // and the head update. Everything is addressed by primary key: the cost is independent of the history's length.
         // $1 session, $2 run id, $3-$12 run fields (status ... metadata), $13 now, $14 in history, $15 every message of the run,
-        // $16 the append's agent name (NULL = none).
+        // $16 the append's agent name (NULL = none), $17 the token estimate of every message of the run.
         AppendWrite = $"""
             WITH head AS (SELECT run_count, message_count, usage FROM {h} WHERE session_id = $1),
             previous AS (SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2),
@@ -76,8 +76,8 @@ internal sealed class PostgresStatements
                     h.usage AS head_usage, p.usage AS previous_usage
                 FROM head AS h LEFT JOIN previous AS p ON true),
             new_messages AS (
-                INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-                SELECT $1, plan.base + s.ord - plan.stored, plan.seq, $2, $14, s.message
+                INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+                SELECT $1, plan.base + s.ord - plan.stored, plan.seq, $2, $14, s.message, ($17::integer[])[s.ord]
                 FROM plan, unnest($15::text[]) WITH ORDINALITY AS s(message, ord)
                 WHERE s.ord > plan.stored),
             run AS (
@@ -105,15 +105,44 @@ internal sealed class PostgresStatements
         // PK lookup of the head.
         WindowHead = $"SELECT {HeadColumns} FROM {h} WHERE session_id = $1";
 
-        // Bounded by the (session_id, in_history, turn) index: a backward index scan collects the last $2 distinct turns
-        // (LIMIT NULL = all, 0 = none), then a range scan on the same index reads only those turns' rows.
-        // Joined with the last $2 distinct turns (an index-only walk of (session_id, in_history, turn) from the end), so the planner
-        // reads the window's rows by index; a "turn >= (subquery)" filter cannot be estimated and was planned as a scan of the session.
+        // $1 session, $2 the most turns (NULL = all), $3 the token budget (NULL = none), $4 and $5 the mark held (epoch, message
+        // sequence; NULL and 0 without one). Two branches, exactly one with rows, decided by the head in the same snapshot: when
+        // the head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full
+        // window: a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index,
+        // the accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows
+        // joined by index. Rows read = the window's (or the new ones), whatever the history length. The last row (kind 1) is the
+        // mark (message count, history epoch) read in this statement's own snapshot, so it agrees with the rows: under READ
+        // COMMITTED the head statement before it may have seen an older state.
         WindowMessages = $"""
-            SELECT m.seq, m.turn, m.run_id, m.message FROM {m} AS m
-            JOIN (SELECT DISTINCT turn FROM {m} WHERE session_id = $1 AND in_history ORDER BY turn DESC LIMIT $2) AS t ON m.turn = t.turn
+            WITH RECURSIVE head AS (
+                SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental FROM {h} WHERE session_id = $1),
+            fresh AS (
+                SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
+                WHERE session_id = $1 AND seq > $5 AND in_history AND (SELECT incremental FROM head)),
+            fresh_turns AS (
+                SELECT turn, sum(sum(tokens)) OVER (ORDER BY turn DESC) AS running, row_number() OVER (ORDER BY turn DESC) AS n
+                FROM fresh GROUP BY turn),
+            walk(turn, kept, running, n) AS (
+                SELECT (SELECT max(turn) FROM {m} WHERE session_id = $1 AND in_history), NULL::bigint, 0::bigint, 0::bigint
+                WHERE NOT (SELECT incremental FROM head)
+                UNION ALL
+                SELECT (SELECT max(x.turn) FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn < w.turn), w.turn,
+                    w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint FROM {m} AS x
+                                 WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn),
+                    w.n + 1
+                FROM walk AS w
+                WHERE w.turn IS NOT NULL AND ($2::bigint IS NULL OR w.n < $2)
+                  AND ($3::bigint IS NULL OR w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint
+                                                          FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn) <= $3))
+            SELECT 0 AS kind, f.seq, f.turn, f.run_id, f.message, f.tokens::bigint FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
+            WHERE ($2::bigint IS NULL OR t.n <= $2) AND ($3::bigint IS NULL OR t.running <= $3)
+            UNION ALL
+            SELECT 0, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
+            JOIN (SELECT kept FROM walk WHERE n >= 1) AS k ON m.turn = k.kept
             WHERE m.session_id = $1 AND m.in_history
-            ORDER BY m.seq
+            UNION ALL
+            SELECT 1, message_count, history_epoch, NULL, NULL, NULL FROM {h} WHERE session_id = $1
+            ORDER BY 1, 3, 2
             """;
 
         // Single atomic statements: the merge happens inside PostgreSQL under the row lock, so concurrent writers never lose keys.
@@ -152,9 +181,9 @@ internal sealed class PostgresStatements
 
         UpsertHead = $"""
             INSERT INTO {h} AS h (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata,
-                summary, summary_watermark, usage, run_count, message_count, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-            ON CONFLICT (session_id) DO UPDATE SET
+                summary, summary_watermark, usage, run_count, message_count, created_at, updated_at, history_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT (session_id) DO UPDATE SET history_epoch = EXCLUDED.history_epoch,
                 session_type = EXCLUDED.session_type, agent_id = EXCLUDED.agent_id, team_id = EXCLUDED.team_id,
                 workflow_id = EXCLUDED.workflow_id, user_id = EXCLUDED.user_id, session_data = EXCLUDED.session_data,
                 agent_data = EXCLUDED.agent_data, metadata = EXCLUDED.metadata, summary = EXCLUDED.summary,
@@ -164,9 +193,9 @@ internal sealed class PostgresStatements
         DeleteSessionMessages = $"DELETE FROM {m} WHERE session_id = $1";
         DeleteSessionRuns = $"DELETE FROM {r} WHERE session_id = $1";
         InsertMessageRows = $"""
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-            SELECT $1, s.seq, s.turn, s.run_id, s.in_history, s.message
-            FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::boolean[], $6::text[]) AS s(seq, turn, run_id, in_history, message)
+            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+            SELECT $1, s.seq, s.turn, s.run_id, s.in_history, s.message, s.tokens
+            FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::boolean[], $6::text[], $7::integer[]) AS s(seq, turn, run_id, in_history, message, tokens)
             """;
         CountSessions = $"SELECT count(*) FROM {h} WHERE {SessionFilter}";
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
