@@ -10,7 +10,8 @@ public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
     /// <remarks>One round trip: a batch of the head (primary key) and the last turns' history rows (bounded by the
-    /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
+    /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>), the latter run with its generic
+    /// plan once prepared (see <see cref="PostgresStatements.GenericPlans"/>).</remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
     {
         return WithConnectionAsync(async (connection, ct) =>
@@ -20,7 +21,9 @@ public sealed partial class PostgresStorage
                 BatchCommands =
                 {
                     Statement(_sql.WindowHead, P.Text(sessionId)),
+                    new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
                     Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(historyTurns)),
+                    new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
