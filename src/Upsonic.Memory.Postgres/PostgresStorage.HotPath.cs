@@ -15,7 +15,8 @@ public sealed partial class PostgresStorage
     /// <inheritdoc />
     /// <remarks>One round trip: a batch of the head (primary key, with its history epoch and message count) and the history rows,
     /// either those after the request's mark or the full window within the count and the token budget (see
-    /// <see cref="PostgresStatements.WindowMessages"/>); token counts are read, never computed.</remarks>
+    /// <see cref="PostgresStatements.WindowMessages"/>, run with its generic plan once prepared, see
+    /// <see cref="PostgresStatements.GenericPlans"/>); token counts are read, never computed.</remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
         var sessionId = request.SessionId;
@@ -26,8 +27,10 @@ public sealed partial class PostgresStorage
                 BatchCommands =
                 {
                     Statement(_sql.WindowHead, P.Text(sessionId)),
+                    new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
                     Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
                         P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0)),
+                    new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -91,6 +91,30 @@ public sealed class PostgresRoundTripTests : IAsyncLifetime
         Assert.All(window.Turns, t => Assert.Equal(2, t.Messages.Count));
     }
 
+    [Fact]
+    public async Task Turns_run_prepared_statements_and_the_window_with_its_generic_plan()
+    {
+        // One pooled connection, so this test's query sees the storage's prepared statements (pg_prepared_statements is per connection).
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(await PostgresTestServer.ConnectionStringAsync())
+        {
+            MaxAutoPrepare = PostgresConnectionString.DefaultMaxAutoPrepare, NoResetOnClose = true, MaxPoolSize = 1,
+        }.ConnectionString;
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var storage = new PostgresStorage(dataSource, _storage.DbSchema);
+        for (var i = 1; i <= 10; i++)
+        {
+            await storage.LoadSessionWindowAsync("s1", 10, Ct);
+            await storage.AppendRunAsync(Append("s1", Turn($"r{i}", $"q{i}")), Ct);
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%WITH RECURSIVE head%'");
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct), "The window statement is not prepared.");
+        Assert.True(reader.GetInt64(1) >= 5, $"The window ran {reader.GetInt64(1)} times with its generic plan.");
+        Assert.Equal(0, reader.GetInt64(2));
+    }
+
     /// <summary>How many commands or batches Npgsql sent while <paramref name="call"/> ran.</summary>
     private static async Task<int> RoundTripsAsync(Func<Task> call)
     {

@@ -40,6 +40,16 @@ internal sealed class PostgresStatements
 
     private const string FindRunFilter = "run_id = $1 AND ($2::text IS NULL OR agent_id = $2)";
 
+    /// <summary>
+    /// Set around <see cref="WindowMessages"/>: once prepared, it runs with its generic plan instead of being planned again on every
+    /// turn. Left to itself PostgreSQL keeps custom plans for it, because the generic plan's estimate for an unknown
+    /// <c>LIMIT $2</c> is higher, although both are the same index walk; planning then costs more than running it.
+    /// </summary>
+    public const string GenericPlans = "SET plan_cache_mode = force_generic_plan";
+
+    /// <summary>Restores PostgreSQL's own choice of plans after <see cref="WindowMessages"/>.</summary>
+    public const string DefaultPlans = "SET plan_cache_mode = auto";
+
     private readonly PostgresSchema _s;
 
     public PostgresStatements(PostgresSchema schema)
