@@ -9,10 +9,17 @@ namespace Upsonic.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc />
-    /// <remarks>One round trip: a batch of the head (primary key) and the last turns' history rows (bounded by the
-    /// (session_id, in_history, turn) index, see <see cref="PostgresStatements.WindowMessages"/>).</remarks>
-    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One round trip: a batch of the head (primary key, with its history epoch and message count) and the history rows,
+    /// either those after the request's mark or the full window within the count and the token budget (see
+    /// <see cref="PostgresStatements.WindowMessages"/>, run with its generic plan once prepared, see
+    /// <see cref="PostgresStatements.GenericPlans"/>); token counts are read, never computed.</remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
+        var sessionId = request.SessionId;
         return WithConnectionAsync(async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
@@ -20,7 +27,10 @@ public sealed partial class PostgresStorage
                 BatchCommands =
                 {
                     Statement(_sql.WindowHead, P.Text(sessionId), P.Long(ExpiryCutoffMilliseconds())),
-                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(historyTurns)),
+                    new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
+                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
+                        P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0)),
+                    new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -32,83 +42,69 @@ public sealed partial class PostgresStorage
             var head = PostgresMapping.ReadHead(reader);
             await reader.NextResultAsync(ct).ConfigureAwait(false);
             var rows = new List<MessageRow>();
+            SessionWindowMark? mark = null;
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var sequence = reader.GetInt64(0);
-                var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, sequence);
-                rows.Add(new MessageRow(sequence, reader.GetInt64(1), PostgresMapping.Text(reader, 2), true, message));
+                var sequence = reader.GetInt64(1);
+                if (reader.GetInt32(0) == 1)
+                {
+                    mark = new SessionWindowMark(reader.GetInt64(2), sequence);
+                    continue;
+                }
+
+                var message = StorageJson.DeserializeMessage(reader.GetString(4), sessionId, sequence);
+                rows.Add(new MessageRow(sequence, reader.GetInt64(2), PostgresMapping.Text(reader, 3), true, message) { TokenCount = (int)reader.GetInt64(5) });
             }
 
-            return new SessionWindow(head, SessionRows.Turns(rows));
+            if (mark is null)
+            {
+                // Deleted between the two statements: no session.
+                return null;
+            }
+
+            var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
+            return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One transaction, two round trips plus commit: (1) upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE ... RETURNING</c>,
-    /// which creates the session or locks its head (serializing the writers of this session) and returns its counters, batched with
-    /// the primary-key read of the run's earlier save; (2) the run's new messages (one <c>unnest</c> insert), the run row upsert and
-    /// the head update. Everything touched is addressed by primary key, so the cost is independent of the history's length.
+    /// One round trip: a single batch of <c>BEGIN</c>, the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE</c> (which
+    /// creates the session or locks its head, serializing the writers of this session), one statement that plans the append from the
+    /// locked head and the run's earlier save and writes the run's new messages, the run row and the head
+    /// (<see cref="PostgresStatements.AppendWrite"/>), and <c>COMMIT</c>. A failing statement makes PostgreSQL skip the rest of the
+    /// batch, so nothing is committed. Everything touched is addressed by primary key, so the cost is independent of the history's length.
     /// </remarks>
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
         var run = append.Run;
         var sessionId = append.SessionId;
-        var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToArray();
-        var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
+        var serialized = new string[run.Messages.Count];
+        for (var i = 0; i < serialized.Length; i++)
+        {
+            serialized[i] = StorageJson.SerializeMessage(run.Messages[i]);
+        }
 
+        var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
         return WithConnectionAsync(async (connection, ct) =>
         {
-            var now = StorageClock.Now();
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-
-            SessionCounters? session;
-            PreviousRunSave? previous = null;
-            await using (var read = new NpgsqlBatch(connection, transaction)
+            var now = PostgresMapping.Millis(StorageClock.Now());
+            await using var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(PostgresMapping.Millis(now))),
-                    Statement(_sql.AppendReadRun, P.Text(sessionId), P.Text(run.RunId)),
+                    new NpgsqlBatchCommand("BEGIN"),
+                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(now), P.Long(HistoryEpoch.New())),
+                    Statement(_sql.AppendWrite, PostgresMapping.AppendParameters(append, now, serialized, agentName)),
+                    new NpgsqlBatchCommand("COMMIT"),
                 },
-            })
-            await using (var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false))
-            {
-                // The head upsert creates the session or locks its head; the plan sees a created session as not existing before.
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                session = reader.GetBoolean(0)
-                    ? null
-                    : new SessionCounters(reader.GetInt64(1), reader.GetInt64(2), PostgresMapping.Usage(reader, 3, sessionId), null);
-                await reader.NextResultAsync(ct).ConfigureAwait(false);
-                if (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    previous = new PreviousRunSave(reader.GetInt64(0), reader.GetInt32(1), PostgresMapping.Usage(reader, 2, run.RunId), null);
-                }
-            }
-
-            var plan = RunAppendPlan.Create(append, session, previous, now);
-            await using var write = new NpgsqlBatch(connection, transaction);
-            if (plan.NewMessageCount > 0)
-            {
-                var sequences = new long[plan.NewMessageCount];
-                for (var i = 0; i < sequences.Length; i++)
-                {
-                    sequences[i] = plan.FirstMessageSequence + i;
-                }
-
-                write.BatchCommands.Add(Statement(
-                    _sql.AppendMessages, P.Text(sessionId), P.Long(plan.Sequence), P.Text(run.RunId), P.Bool(append.AddToHistory),
-                    P.LongArray(sequences), P.RawTextArray(serialized[plan.FirstNewMessage..])));
-            }
-
-            write.BatchCommands.Add(Statement(
-                _sql.UpsertRun, PostgresMapping.RunParameters(run, sessionId, plan.Sequence, plan.RunMessageCount, now, now)));
-            write.BatchCommands.Add(Statement(
-                _sql.AppendUpdateHead, P.Text(sessionId), P.Long(plan.RunCount), P.Long(plan.MessageCount),
-                P.Jsonb(PostgresMapping.Usage(plan.SessionUsage)), P.Text(agentName), P.Long(PostgresMapping.Millis(now))));
-            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return plan.Result;
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            var created = reader.GetBoolean(0);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return new RunAppendResult(reader.GetInt64(0), reader.GetInt32(1), created, reader.GetBoolean(2));
         }, cancellationToken);
     }
 

@@ -84,12 +84,13 @@ public sealed partial class PostgresStorage
             P.Text(session.UserId), P.Jsonb(PostgresText.EncodeObject(session.SessionData)), P.Jsonb(PostgresText.EncodeObject(session.AgentData)),
             P.Jsonb(PostgresText.EncodeObject(session.Metadata)), P.Text(session.Summary), P.Long(session.SummaryWatermark),
             P.Jsonb(PostgresMapping.Usage(session.Usage)), P.Long(layout.RunCount), P.Long(layout.Messages.Count),
-            P.Long(PostgresMapping.Millis(session.CreatedAt) ?? nowMs), P.Long(nowMs));
+            P.Long(PostgresMapping.Millis(session.CreatedAt) ?? nowMs), P.Long(nowMs), P.Long(HistoryEpoch.New()));
         yield return Statement(_sql.DeleteSessionMessages, P.Text(id));
         yield return Statement(_sql.DeleteSessionRuns, P.Text(id));
         if (layout.Messages.Count > 0)
         {
             var rows = layout.Messages;
+            var json = rows.Select(r => StorageJson.SerializeMessage(r.Message)).ToArray();
             yield return Statement(
                 _sql.InsertMessageRows,
                 P.Text(id),
@@ -97,7 +98,8 @@ public sealed partial class PostgresStorage
                 P.LongArray(rows.Select(r => r.Turn).ToArray()),
                 P.TextArray(rows.Select(r => r.RunId)),
                 P.BoolArray(rows.Select(r => r.InHistory).ToArray()),
-                P.RawTextArray(rows.Select(r => StorageJson.SerializeMessage(r.Message)).ToArray()));
+                P.RawTextArray(json),
+                P.IntArray(Array.ConvertAll(json, MessageTokens.Estimate)));
         }
 
         foreach (var run in layout.Runs)

@@ -9,28 +9,32 @@ namespace Upsonic.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteScope : IAsyncDisposable
 {
-    private SqliteScope(SqliteConnection connection, SqliteTransaction transaction)
+    private readonly SqliteConnectionPool _pool;
+    private readonly SqlitePooledConnection _pooled;
+
+    private SqliteScope(SqliteConnectionPool pool, SqlitePooledConnection pooled, SqliteTransaction transaction)
     {
-        Connection = connection;
+        _pool = pool;
+        _pooled = pooled;
         Transaction = transaction;
     }
 
-    public SqliteConnection Connection { get; }
+    public SqliteConnection Connection => _pooled.Connection;
 
     public SqliteTransaction Transaction { get; }
 
-    /// <summary>Opens a pooled connection with the per-connection settings and begins the transaction.</summary>
-    public static async Task<SqliteScope> BeginAsync(string connectionString, bool write, CancellationToken cancellationToken)
+    /// <summary>Rents a connection of <paramref name="pool"/> and begins the transaction.</summary>
+    public static async Task<SqliteScope> BeginAsync(SqliteConnectionPool pool, bool write, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var pooled = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var transaction = connection.BeginTransaction(deferred: !write);
-            return new SqliteScope(connection, transaction);
+            var transaction = pooled.Connection.BeginTransaction(deferred: !write);
+            return new SqliteScope(pool, pooled, transaction);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            pool.Return(pooled);
             throw;
         }
     }
@@ -67,12 +71,22 @@ internal sealed class SqliteScope : IAsyncDisposable
         return command;
     }
 
+    /// <summary>The connection's reused command for <paramref name="sql"/> (see <see cref="SqlitePooledConnection.Prepared"/>): bind it
+    /// and execute it, but do not dispose it.</summary>
+    public SqliteCommand Prepared(string sql) => _pooled.Prepared(sql, Transaction);
+
     public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
 
     /// <summary>Ends the scope; an uncommitted transaction rolls back, and the connection returns to the pool.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Transaction.DisposeAsync().ConfigureAwait(false);
-        await Connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _pool.Return(_pooled);
+        }
     }
 }

@@ -7,15 +7,24 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    /// <remarks>
-    /// One command with two SELECTs in one read snapshot: the head by primary key, then the history rows of the last
-    /// <paramref name="historyTurns"/> distinct turns through the (session_id, in_history, turn) index with a LIMIT on the
-    /// distinct turns. The rows read are the window's, whatever the session's length.
-    /// </remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One command in one read snapshot: the head by primary key (with its history epoch and message count), then the history
+    /// rows, either those stored after the request's mark (a primary-key range, when the head matches it) or the full window,
+    /// whose turns are found by walking the (session_id, in_history, turn) index backwards up to the count and the token budget.
+    /// The rows read are the window's (or the new ones), whatever the session's length; token counts are read, never computed.
+    /// </remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
-            await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId).Bind("@turns", historyTurns ?? -1).Bind("@live_after", ExpiryCutoffMilliseconds());
+            var sessionId = request.SessionId;
+            var command = scope.Prepared(_sql.LoadWindow).Bind("@session_id", sessionId)
+                .Bind("@turns", request.HistoryTurns ?? -1).Bind("@budget", request.HistoryTokenBudget ?? -1)
+                .Bind("@epoch", request.Since?.Epoch).Bind("@since", request.Since?.MessageSequence ?? 0)
+                .Bind("@live_after", ExpiryCutoffMilliseconds());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -23,29 +32,31 @@ public sealed partial class SqliteStorage
             }
 
             var head = SqliteMapping.ReadHead(reader);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var mark = new SessionWindowMark(reader.GetInt64(reader.FieldCount - 2), reader.GetInt64(reader.FieldCount - 1));
+            var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
             var rows = new List<MessageRow>();
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var seq = reader.GetInt64(0);
                 var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, seq);
-                rows.Add(new MessageRow(seq, reader.GetInt64(1), SqliteMapping.Text(reader, 2), true, message));
+                rows.Add(new MessageRow(seq, reader.GetInt64(1), SqliteMapping.Text(reader, 2), true, message) { TokenCount = reader.GetInt32(4) });
             }
 
-            return new SessionWindow(head, SessionRows.Turns(rows));
+            return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
         }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
     /// One <c>BEGIN IMMEDIATE</c> transaction: one statement reads the head and the run by primary key, then the new messages are
-    /// inserted at the next sequences, the run row is upserted and the head updated by primary key. Nothing read or written
+    /// inserted at the next sequences (only they are serialized), the run row is upserted and the head updated by primary key, all
+    /// with statements prepared once per connection. Nothing read or written
     /// grows with the session's history. The write lock is held from the first read, so concurrent appenders serialize and
     /// none loses a run or a message.
     /// </remarks>
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
         var run = append.Run;
-        var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToList();
         var fields = SqliteMapping.RunFields(run);
         var runUsage = StorageJson.SerializeUsage(run.Usage);
         var runMetadata = StorageJson.SerializeObject(run.Metadata);
@@ -57,7 +68,7 @@ public sealed partial class SqliteStorage
             SessionCounters? session = null;
             PreviousRunSave? previous = null;
             string? agentData = null;
-            await using (var read = scope.Command(_sql.AppendRead).Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId))
+            var read = scope.Prepared(_sql.AppendRead).Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId);
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -80,40 +91,39 @@ public sealed partial class SqliteStorage
             var nowMillis = StorageClock.ToUnixMilliseconds(now);
             if (plan.SessionCreated)
             {
-                await using var insertHead = scope.Command(_sql.AppendInsertHead)
+                var insertHead = scope.Prepared(_sql.AppendInsertHead).Bind("@epoch", HistoryEpoch.New())
                     .Bind("@session_id", append.SessionId).Bind("@agent_id", run.AgentId).Bind("@user_id", run.UserId).Bind("@now", nowMillis);
                 await insertHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (plan.NewMessageCount > 0)
             {
-                await using var insert = scope.Command(_sql.InsertMessage);
+                var insert = scope.Prepared(_sql.InsertMessage);
                 var seqParameter = insert.Parameters.Add("@seq", SqliteType.Integer);
                 var messageParameter = insert.Parameters.Add("@message", SqliteType.Text);
+                var tokensParameter = insert.Parameters.Add("@tokens", SqliteType.Integer);
                 insert.Bind("@session_id", append.SessionId).Bind("@turn", plan.Sequence).Bind("@run_id", run.RunId).Bind("@in_history", append.AddToHistory ? 1 : 0);
                 for (var i = 0; i < plan.NewMessageCount; i++)
                 {
                     seqParameter.Value = plan.FirstMessageSequence + i;
-                    messageParameter.Value = serialized[plan.FirstNewMessage + i];
+                    var json = StorageJson.SerializeMessage(run.Messages[plan.FirstNewMessage + i]);
+                    messageParameter.Value = json;
+                    tokensParameter.Value = MessageTokens.Estimate(json);
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            await using (var upsertRun = scope.Command(_sql.UpsertRun))
-            {
-                upsertRun.Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId).Bind("@seq", plan.Sequence).Bind("@agent_id", run.AgentId)
-                    .Bind("@status", status).Bind("@fields", fields).Bind("@usage", runUsage).Bind("@metadata", runMetadata)
-                    .Bind("@message_count", plan.RunMessageCount).BindTime("@created_at", plan.Run.CreatedAt).Bind("@updated_at", nowMillis);
-                await upsertRun.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var upsertRun = scope.Prepared(_sql.UpsertRun)
+                .Bind("@session_id", append.SessionId).Bind("@run_id", run.RunId).Bind("@seq", plan.Sequence).Bind("@agent_id", run.AgentId)
+                .Bind("@status", status).Bind("@fields", fields).Bind("@usage", runUsage).Bind("@metadata", runMetadata)
+                .Bind("@message_count", plan.RunMessageCount).BindTime("@created_at", plan.Run.CreatedAt).Bind("@updated_at", nowMillis);
+            await upsertRun.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-            await using (var updateHead = scope.Command(_sql.AppendUpdateHead))
-            {
-                updateHead.Bind("@session_id", append.SessionId).Bind("@run_count", plan.RunCount).Bind("@message_count", plan.MessageCount)
-                    .Bind("@usage", StorageJson.SerializeUsage(plan.SessionUsage)).Bind("@agent_data", string.IsNullOrEmpty(append.AgentName) ? agentData : StorageJson.SerializeObject(plan.AgentData))
-                    .Bind("@now", nowMillis);
-                await updateHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var updateHead = scope.Prepared(_sql.AppendUpdateHead)
+                .Bind("@session_id", append.SessionId).Bind("@run_count", plan.RunCount).Bind("@message_count", plan.MessageCount)
+                .Bind("@usage", StorageJson.SerializeUsage(plan.SessionUsage)).Bind("@agent_data", string.IsNullOrEmpty(append.AgentName) ? agentData : StorageJson.SerializeObject(plan.AgentData))
+                .Bind("@now", nowMillis);
+            await updateHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             return plan.Result;
         }, cancellationToken);
@@ -123,7 +133,7 @@ public sealed partial class SqliteStorage
     protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken) =>
         InScopeAsync(write: true, async scope =>
         {
-            await using var command = scope.Command(_sql.UpdateSummary).Bind("@session_id", sessionId).Bind("@summary", summary)
+            var command = scope.Prepared(_sql.UpdateSummary).Bind("@session_id", sessionId).Bind("@summary", summary)
                 .Bind("@watermark", watermark).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Upsonic.Storage.Sqlite;
@@ -35,7 +36,14 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>The driver's own busy retry loop, in seconds (Microsoft.Data.Sqlite's <c>Default Timeout</c>; 0 would mean no limit).</summary>
     private const int DriverBusySeconds = 1;
 
+    /// <summary>One writer at a time per database file in this process: writers queue here, without holding a thread, instead
+    /// of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms) and makes the slowest turns under contention
+    /// tens of milliseconds. Writers in other processes still meet at the file lock, with the busy timeout.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer;
+    private readonly SqliteConnectionPool _pool;
     private readonly SqliteSchema _schema;
     private readonly SqliteCommands _sql;
 
@@ -107,6 +115,9 @@ public sealed partial class SqliteStorage : StorageBase
                 DefaultTimeout = DriverBusySeconds,
             }.ToString();
         }
+
+        _pool = new SqliteConnectionPool(_connectionString);
+        _writer = Writers.GetOrAdd(new SqliteConnectionStringBuilder(_connectionString).DataSource, _ => new SemaphoreSlim(1, 1));
     }
 
     /// <summary>How long an operation waits for a locked file before failing (see the constructor's <c>busyTimeout</c>).</summary>
@@ -127,6 +138,9 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>The connection string in use, for tests that inspect the file directly.</summary>
     internal string ConnectionString => _connectionString;
 
+    /// <summary>This storage's open connections (tests observe the statements SQLite runs through it).</summary>
+    internal SqliteConnectionPool Pool => _pool;
+
     /// <inheritdoc />
     protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
@@ -146,9 +160,10 @@ public sealed partial class SqliteStorage : StorageBase
     /// <inheritdoc />
     protected override string DbSystemName => "sqlite";
 
-    /// <summary>Clears this file's connection pool. The data stays; a later call opens new connections.</summary>
+    /// <summary>Closes this storage's connections and clears this file's driver pool. The data stays; a later call opens new connections.</summary>
     protected override void DisposeCore()
     {
+        _pool.Clear();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -166,9 +181,26 @@ public sealed partial class SqliteStorage : StorageBase
         await InScopeAsync(write: true, async scope =>
         {
             await CheckLayoutAsync(scope, cancellationToken).ConfigureAwait(false);
-            await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
+            var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
+            var migrate = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
+                && !columns.Contains("tokens");
+            await using var command = scope.Command(migrate ? _schema.MigrateToVersion2() + _schema.CreateAll() : _schema.CreateAll()).Bind("@now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The column names of a table; empty when it does not exist.</summary>
+    private static async Task<HashSet<string>> ColumnsAsync(SqliteScope scope, string table, CancellationToken cancellationToken)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var command = scope.Command(SqliteSchema.ColumnsOf).Bind("@table", table);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 
     /// <summary>Before creating anything: fails clearly when a table of the same name exists with another layout, rather than misreading it later.</summary>
@@ -176,16 +208,7 @@ public sealed partial class SqliteStorage : StorageBase
     {
         foreach (var (table, markers) in _schema.LayoutMarkers)
         {
-            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            await using (var command = scope.Command(SqliteSchema.ColumnsOf).Bind("@table", table))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    columns.Add(reader.GetString(0));
-                }
-            }
-
+            var columns = await ColumnsAsync(scope, table, cancellationToken).ConfigureAwait(false);
             var missing = markers.FirstOrDefault(c => !columns.Contains(c));
             if (columns.Count > 0 && missing is not null)
             {
@@ -210,10 +233,25 @@ public sealed partial class SqliteStorage : StorageBase
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await using var scope = await SqliteScope.BeginAsync(_connectionString, write, cancellationToken).ConfigureAwait(false);
-                var result = await body(scope).ConfigureAwait(false);
-                await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                if (write)
+                {
+                    await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await using var scope = await SqliteScope.BeginAsync(_pool, write, cancellationToken).ConfigureAwait(false);
+                    var result = await body(scope).ConfigureAwait(false);
+                    await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+                finally
+                {
+                    if (write)
+                    {
+                        _writer.Release();
+                    }
+                }
             }
             catch (SqliteException ex) when (IsBusy(ex) && Environment.TickCount64 < deadline)
             {

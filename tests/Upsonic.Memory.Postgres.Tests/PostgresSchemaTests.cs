@@ -112,7 +112,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         await Task.WhenAll(others.Select(s => s.EnsureCreatedAsync(Ct)));
         await first.EnsureCreatedAsync(Ct);
 
-        Assert.Equal(1, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(2, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
     }
 
     [Fact]

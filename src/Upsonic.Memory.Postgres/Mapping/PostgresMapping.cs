@@ -48,6 +48,28 @@ internal static class PostgresMapping
         PostgresParameters.Text(sessionId),
         PostgresParameters.Text(run.RunId),
         PostgresParameters.Long(sequence),
+        .. RunFields(run),
+        PostgresParameters.Int(messageCount),
+        PostgresParameters.Long(Millis(createdAt)),
+        PostgresParameters.Long(Millis(updatedAt)),
+    ];
+
+    /// <summary>Parameters for <see cref="PostgresStatements.AppendWrite"/>: <paramref name="serialized"/> holds every message of the run.</summary>
+    public static NpgsqlParameter[] AppendParameters(RunAppend append, long? now, string[] serialized, string? agentName) =>
+    [
+        PostgresParameters.Text(append.SessionId),
+        PostgresParameters.Text(append.Run.RunId),
+        .. RunFields(append.Run),
+        PostgresParameters.Long(now),
+        PostgresParameters.Bool(append.AddToHistory),
+        PostgresParameters.RawTextArray(serialized),
+        PostgresParameters.Text(agentName),
+        PostgresParameters.IntArray(Array.ConvertAll(serialized, MessageTokens.Estimate)),
+    ];
+
+    /// <summary>The run columns from <c>status</c> to <c>metadata</c>, in <see cref="PostgresStatements.RunColumns"/> order.</summary>
+    private static NpgsqlParameter[] RunFields(RunRecord run) =>
+    [
         PostgresParameters.Text(StoredNames.Of(run.Status)),
         PostgresParameters.Text(run.AgentId),
         PostgresParameters.Text(run.AgentName),
@@ -58,9 +80,6 @@ internal static class PostgresMapping
         PostgresParameters.Text(run.Output),
         PostgresParameters.Jsonb(Usage(run.Usage)),
         PostgresParameters.Jsonb(PostgresText.EncodeObject(run.Metadata)),
-        PostgresParameters.Int(messageCount),
-        PostgresParameters.Long(Millis(createdAt)),
-        PostgresParameters.Long(Millis(updatedAt)),
     ];
 
     public static UserMemory ReadUserMemory(DbDataReader r) => Rows.ReadUserMemory(r);

@@ -28,6 +28,8 @@ internal static class PostgresParameters
 
     public static NpgsqlParameter LongArray(long[] values) => Of(values, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
 
+    public static NpgsqlParameter IntArray(int[] values) => Of(values, NpgsqlDbType.Array | NpgsqlDbType.Integer);
+
     public static NpgsqlParameter BoolArray(bool[] values) => Of(values, NpgsqlDbType.Array | NpgsqlDbType.Boolean);
 
     private static NpgsqlParameter Of(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };

@@ -16,7 +16,7 @@ namespace Upsonic.Storage.Postgres;
 internal sealed class PostgresSchema
 {
     /// <summary>The layout version this code writes; a database at a newer version is refused.</summary>
-    public const int LayoutVersion = 1;
+    public const int LayoutVersion = 2;
 
     public PostgresSchema(string schema, string sessionTable, string userMemoryTable, string knowledgeTable)
     {
@@ -106,6 +106,7 @@ internal sealed class PostgresSchema
                 usage jsonb,
                 run_count bigint NOT NULL DEFAULT 0,
                 message_count bigint NOT NULL DEFAULT 0,
+                history_epoch bigint NOT NULL DEFAULT 0,
                 created_at bigint NOT NULL,
                 updated_at bigint,
                 version bigint NOT NULL DEFAULT 0);
@@ -126,6 +127,7 @@ internal sealed class PostgresSchema
                 run_id text,
                 in_history boolean NOT NULL,
                 message text NOT NULL,
+                tokens integer,
                 PRIMARY KEY (session_id, seq));
             CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_window_idx")} ON {Messages} (session_id, in_history, turn);
             CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_run_idx")} ON {Messages} (session_id, run_id, seq);
@@ -188,6 +190,14 @@ internal sealed class PostgresSchema
                 component text PRIMARY KEY,
                 version integer NOT NULL);
             INSERT INTO {Versions} (component, version) VALUES ('layout', {LayoutVersion}) ON CONFLICT (component) DO NOTHING;
+
+            -- Layout 2: a token count per message and a history epoch per head. A layout-1 database gets the columns, and every
+            -- stored message its count estimated once from its text (the rule of MessageTokens), in this transaction.
+            ALTER TABLE {Messages} ADD COLUMN IF NOT EXISTS tokens integer;
+            ALTER TABLE {Heads} ADD COLUMN IF NOT EXISTS history_epoch bigint NOT NULL DEFAULT 0;
+            UPDATE {Messages} SET tokens = (length(message) + 3) / 4
+                WHERE tokens IS NULL AND (SELECT version FROM {Versions} WHERE component = 'layout') < 2;
+            UPDATE {Versions} SET version = 2 WHERE component = 'layout' AND version < 2;
             """);
         return sql.ToString();
     }

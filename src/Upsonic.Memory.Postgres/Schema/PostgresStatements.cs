@@ -32,7 +32,24 @@ internal sealed class PostgresStatements
     private const string UserMemoryFilter =
         "($1::text[] IS NULL OR user_id = ANY($1)) AND ($2::text IS NULL OR agent_id = $2) AND ($3::text IS NULL OR team_id = $3) AND ($4::bigint IS NULL OR updated_at > $4)";
 
+    // What a run upsert changes on an existing run: everything but seq and created_at.
+    private const string RunUpdate = """
+        status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, agent_name = EXCLUDED.agent_name, user_id = EXCLUDED.user_id,
+            pause_reason = EXCLUDED.pause_reason, error = EXCLUDED.error, input = EXCLUDED.input, output = EXCLUDED.output,
+            usage = EXCLUDED.usage, metadata = EXCLUDED.metadata, message_count = EXCLUDED.message_count, updated_at = EXCLUDED.updated_at
+        """;
+
     private const string FindRunFilter = "run_id = $1 AND ($2::text IS NULL OR agent_id = $2)";
+
+    /// <summary>
+    /// Set around <see cref="WindowMessages"/>: once prepared, it runs with its generic plan instead of being planned again on every
+    /// turn. Left to itself PostgreSQL keeps custom plans for it, because the generic plan's estimate for an unknown
+    /// <c>LIMIT $2</c> is higher, although both are the same index walk; planning then costs more than running it.
+    /// </summary>
+    public const string GenericPlans = "SET plan_cache_mode = force_generic_plan";
+
+    /// <summary>Restores PostgreSQL's own choice of plans after <see cref="WindowMessages"/>.</summary>
+    public const string DefaultPlans = "SET plan_cache_mode = auto";
 
     private readonly PostgresSchema _s;
 
@@ -49,51 +66,94 @@ internal sealed class PostgresStatements
 
         // PK upsert of one head row; the DO UPDATE takes the row lock that serializes all writers of this session until commit.
         AppendLockHead = $"""
-            INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, created_at, updated_at)
-            VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $4, $4)
+            INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, history_epoch, created_at, updated_at)
+            VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $5, $4, $4)
             ON CONFLICT (session_id) DO UPDATE SET version = h.version
-            RETURNING (h.xmax = 0) AS created, h.run_count, h.message_count, h.usage
+            RETURNING (h.xmax = 0) AS created
             """;
 
-        // PK lookup of one run row.
-        AppendReadRun = $"SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2";
-
-        // Inserts only the run's new messages (bounded by the run's size, not the session's).
-        AppendMessages = $"""
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-            SELECT $1, s.seq, $2, $3, $4, s.message FROM unnest($5::bigint[], $6::text[]) AS s(seq, message)
+        // The rest of an append as one statement, run after AppendLockHead in the same transaction (so its snapshot sees the
+        // latest committed head and run): the append plan of RunAppendPlan computed from the locked head and the run's earlier
+        // save, then the run's new messages (one unnest insert), the run row upsert (seq and created_at of an existing run kept)
+        // and the head update. Everything is addressed by primary key: the cost is independent of the history's length.
+        // $1 session, $2 run id, $3-$12 run fields (status ... metadata), $13 now, $14 in history, $15 every message of the run,
+        // $16 the append's agent name (NULL = none), $17 the token estimate of every message of the run.
+        AppendWrite = $"""
+            WITH head AS (SELECT run_count, message_count, usage FROM {h} WHERE session_id = $1),
+            previous AS (SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2),
+            plan AS (
+                SELECT COALESCE(p.seq, h.run_count + 1) AS seq, COALESCE(p.message_count, 0) AS stored, h.message_count AS base,
+                    GREATEST(0, cardinality($15::text[]) - COALESCE(p.message_count, 0)) AS appended, p.seq IS NULL AS run_created,
+                    h.usage AS head_usage, p.usage AS previous_usage
+                FROM head AS h LEFT JOIN previous AS p ON true),
+            new_messages AS (
+                INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+                SELECT $1, plan.base + s.ord - plan.stored, plan.seq, $2, $14, s.message, ($17::integer[])[s.ord]
+                FROM plan, unnest($15::text[]) WITH ORDINALITY AS s(message, ord)
+                WHERE s.ord > plan.stored),
+            run AS (
+                INSERT INTO {r} ({RunColumns})
+                SELECT $1, $2, plan.seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, GREATEST(plan.stored, cardinality($15::text[])), $13, $13
+                FROM plan
+                ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}),
+            head_update AS (
+                UPDATE {h} SET run_count = GREATEST(run_count, plan.seq), message_count = message_count + plan.appended,
+                    usage = {UsageAfterRun("plan.head_usage", "$11::jsonb", "plan.previous_usage")},
+                    agent_data = CASE WHEN $16::text IS NULL THEN agent_data ELSE COALESCE(agent_data, '{"{}"}'::jsonb) || jsonb_build_object('agent_name', $16::text) END,
+                    updated_at = $13, version = version + 1
+                FROM plan
+                WHERE session_id = $1)
+            SELECT seq, appended, run_created FROM plan
             """;
 
-        // PK upsert of one run row; seq and created_at of an existing run are kept.
+        // PK upsert of one run row (record API); seq and created_at of an existing run are kept.
         UpsertRun = $"""
             INSERT INTO {r} ({RunColumns})
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-            ON CONFLICT (session_id, run_id) DO UPDATE SET
-                status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, agent_name = EXCLUDED.agent_name, user_id = EXCLUDED.user_id,
-                pause_reason = EXCLUDED.pause_reason, error = EXCLUDED.error, input = EXCLUDED.input, output = EXCLUDED.output,
-                usage = EXCLUDED.usage, metadata = EXCLUDED.metadata, message_count = EXCLUDED.message_count, updated_at = EXCLUDED.updated_at
-            """;
-
-        // PK update of the (already locked) head row.
-        AppendUpdateHead = $"""
-            UPDATE {h} SET run_count = $2, message_count = $3, usage = $4,
-                agent_data = CASE WHEN $5::text IS NULL THEN agent_data ELSE COALESCE(agent_data, '{"{}"}'::jsonb) || jsonb_build_object('agent_name', $5::text) END,
-                updated_at = $6, version = version + 1
-            WHERE session_id = $1
+            ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}
             """;
 
         // PK lookup of the head.
         WindowHead = $"SELECT {HeadColumns} FROM {h} WHERE session_id = $1 AND ($2::bigint IS NULL OR updated_at > $2)";
 
-        // Bounded by the (session_id, in_history, turn) index: a backward index scan collects the last $2 distinct turns
-        // (LIMIT NULL = all, 0 = none), then a range scan on the same index reads only those turns' rows.
-        // Joined with the last $2 distinct turns (an index-only walk of (session_id, in_history, turn) from the end), so the planner
-        // reads the window's rows by index; a "turn >= (subquery)" filter cannot be estimated and was planned as a scan of the session.
+        // $1 session, $2 the most turns (NULL = all), $3 the token budget (NULL = none), $4 and $5 the mark held (epoch, message
+        // sequence; NULL and 0 without one). Two branches, exactly one with rows, decided by the head in the same snapshot: when
+        // the head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full
+        // window: a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index,
+        // the accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows
+        // joined by index. Rows read = the window's (or the new ones), whatever the history length. The last row (kind 1) is the
+        // mark (message count, history epoch) read in this statement's own snapshot, so it agrees with the rows: under READ
+        // COMMITTED the head statement before it may have seen an older state.
         WindowMessages = $"""
-            SELECT m.seq, m.turn, m.run_id, m.message FROM {m} AS m
-            JOIN (SELECT DISTINCT turn FROM {m} WHERE session_id = $1 AND in_history ORDER BY turn DESC LIMIT $2) AS t ON m.turn = t.turn
+            WITH RECURSIVE head AS (
+                SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental FROM {h} WHERE session_id = $1),
+            fresh AS (
+                SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
+                WHERE session_id = $1 AND seq > $5 AND in_history AND (SELECT incremental FROM head)),
+            fresh_turns AS (
+                SELECT turn, sum(sum(tokens)) OVER (ORDER BY turn DESC) AS running, row_number() OVER (ORDER BY turn DESC) AS n
+                FROM fresh GROUP BY turn),
+            walk(turn, kept, running, n) AS (
+                SELECT (SELECT max(turn) FROM {m} WHERE session_id = $1 AND in_history), NULL::bigint, 0::bigint, 0::bigint
+                WHERE NOT (SELECT incremental FROM head)
+                UNION ALL
+                SELECT (SELECT max(x.turn) FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn < w.turn), w.turn,
+                    w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint FROM {m} AS x
+                                 WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn),
+                    w.n + 1
+                FROM walk AS w
+                WHERE w.turn IS NOT NULL AND ($2::bigint IS NULL OR w.n < $2)
+                  AND ($3::bigint IS NULL OR w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint
+                                                          FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn) <= $3))
+            SELECT 0 AS kind, f.seq, f.turn, f.run_id, f.message, f.tokens::bigint FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
+            WHERE ($2::bigint IS NULL OR t.n <= $2) AND ($3::bigint IS NULL OR t.running <= $3)
+            UNION ALL
+            SELECT 0, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
+            JOIN (SELECT kept FROM walk WHERE n >= 1) AS k ON m.turn = k.kept
             WHERE m.session_id = $1 AND m.in_history
-            ORDER BY m.seq
+            UNION ALL
+            SELECT 1, message_count, history_epoch, NULL, NULL, NULL FROM {h} WHERE session_id = $1
+            ORDER BY 1, 3, 2
             """;
 
         // Single atomic statements: the merge happens inside PostgreSQL under the row lock, so concurrent writers never lose keys.
@@ -134,9 +194,9 @@ internal sealed class PostgresStatements
 
         UpsertHead = $"""
             INSERT INTO {h} AS h (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata,
-                summary, summary_watermark, usage, run_count, message_count, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-            ON CONFLICT (session_id) DO UPDATE SET
+                summary, summary_watermark, usage, run_count, message_count, created_at, updated_at, history_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT (session_id) DO UPDATE SET history_epoch = EXCLUDED.history_epoch,
                 session_type = EXCLUDED.session_type, agent_id = EXCLUDED.agent_id, team_id = EXCLUDED.team_id,
                 workflow_id = EXCLUDED.workflow_id, user_id = EXCLUDED.user_id, session_data = EXCLUDED.session_data,
                 agent_data = EXCLUDED.agent_data, metadata = EXCLUDED.metadata, summary = EXCLUDED.summary,
@@ -146,9 +206,9 @@ internal sealed class PostgresStatements
         DeleteSessionMessages = $"DELETE FROM {m} WHERE session_id = $1";
         DeleteSessionRuns = $"DELETE FROM {r} WHERE session_id = $1";
         InsertMessageRows = $"""
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-            SELECT $1, s.seq, s.turn, s.run_id, s.in_history, s.message
-            FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::boolean[], $6::text[]) AS s(seq, turn, run_id, in_history, message)
+            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+            SELECT $1, s.seq, s.turn, s.run_id, s.in_history, s.message, s.tokens
+            FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::boolean[], $6::text[], $7::integer[]) AS s(seq, turn, run_id, in_history, message, tokens)
             """;
         CountSessions = $"SELECT count(*) FROM {h} WHERE {SessionFilter}";
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
@@ -204,13 +264,9 @@ internal sealed class PostgresStatements
 
     public string AppendLockHead { get; }
 
-    public string AppendReadRun { get; }
-
-    public string AppendMessages { get; }
+    public string AppendWrite { get; }
 
     public string UpsertRun { get; }
-
-    public string AppendUpdateHead { get; }
 
     public string WindowHead { get; }
 
@@ -295,6 +351,29 @@ internal sealed class PostgresStatements
         """;
 
     private static string Direction(SortOrder order) => order == SortOrder.Ascending ? "ASC" : "DESC";
+
+    /// <summary>
+    /// The SQL of <see cref="UsageMath.ApplyRunDelta"/>: <paramref name="total"/> + <paramref name="runNow"/> − <paramref name="runBefore"/>
+    /// over stored usage JSON, key by key (absent = 0, absent in all three = absent), <c>additionalCounts</c> likewise;
+    /// <paramref name="total"/> unchanged when the run has no usage now or before.
+    /// </summary>
+    private static string UsageAfterRun(string total, string runNow, string runBefore)
+    {
+        string Sums(string path) => $"""
+            SELECT e.key, to_jsonb(sum(CASE WHEN u.before THEN -1 ELSE 1 END * (e.value #>> '{"{}"}')::numeric)) AS value
+                FROM (VALUES ({total}, false), ({runNow}, false), ({runBefore}, true)) AS u(j, before), jsonb_each({path}) AS e
+                WHERE jsonb_typeof(e.value) = 'number' GROUP BY e.key
+            """;
+        return $"""
+            CASE WHEN {runNow} IS NULL AND {runBefore} IS NULL THEN {total} ELSE (
+                SELECT COALESCE(jsonb_object_agg(t.key, t.value), '{"{}"}'::jsonb) FROM (
+                    {Sums("CASE WHEN jsonb_typeof(u.j) = 'object' THEN u.j END")}
+                    UNION ALL
+                    SELECT 'additionalCounts', jsonb_object_agg(c.key, c.value) FROM ({Sums("CASE WHEN jsonb_typeof(u.j -> 'additionalCounts') = 'object' THEN u.j -> 'additionalCounts' END")}) AS c
+                    HAVING count(*) > 0) AS t)
+            END
+            """;
+    }
 
     private static string UserMemoryUpsert(string table, string profileValue) => $"""
         INSERT INTO {table} AS u ({UserMemoryColumns}) VALUES ($1, $2, $3, $4, $5, $6)

@@ -36,9 +36,11 @@ internal sealed partial class InMemorySession
         }
     }
 
-    /// <summary>Writes a message row at its sequence, replacing the row stored there, and raises the counters.</summary>
+    /// <summary>Writes a message row at its sequence, replacing the row stored there, and raises the counters; a new history
+    /// epoch, so a window mark held from before is not taken as covering the rows written here.</summary>
     public void Import(StoredMessage message)
     {
+        Epoch = HistoryEpoch.New();
         var index = IndexAfter(message.Sequence - 1);
         if (index < Messages.Count && Messages[index].Sequence == message.Sequence)
         {

@@ -30,8 +30,7 @@ public sealed partial class InMemoryStorage
                 {
                     page.Add(sessionId, message.Sequence, () =>
                     {
-                        var row = state.Read(message);
-                        return new SessionMessageRow(row.Sequence, row.Turn, row.RunId, row.InHistory, row.Message);
+                        return new SessionMessageRow(message.Sequence, message.Turn, message.RunId, message.InHistory, state.Copy(message));
                     });
                 }
             }
@@ -120,7 +119,7 @@ public sealed partial class InMemoryStorage
     /// <inheritdoc />
     protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken)
     {
-        var stored = messages.Select(m => new InMemorySession.StoredMessage(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.SerializeMessage(m.Message))).ToList();
+        var stored = messages.Select(m => InMemorySession.StoredMessage.FromJson(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.SerializeMessage(m.Message), sessionId)).ToList();
         lock (_gate)
         {
             if (!_sessions.TryGetValue(sessionId, out var state))

@@ -89,7 +89,7 @@ public sealed partial class InMemoryStorage : StorageBase
             [
                 .. _sessions.Values.Select(s => System.Text.Json.JsonSerializer.Serialize(s.Head, StorageJson.Options)),
                 .. _sessions.Values.SelectMany(s => s.Runs.Values.Select(r => System.Text.Json.JsonSerializer.Serialize(r.Record, StorageJson.Options))),
-                .. _sessions.Values.SelectMany(s => s.Messages.Select(m => m.Json)),
+                .. _sessions.Values.SelectMany(s => s.Messages.Select(m => m.UnreadableJson ?? StorageJson.SerializeMessage(m.Message!))),
                 .. _userMemories.Values.Select(m => m.UserId + " " + m.Profile.ToJsonString()),
             ];
         }

@@ -8,7 +8,7 @@ namespace Upsonic.Storage;
 /// </summary>
 /// <param name="Sequence">The message's position in the session (1-based, unique in the session, never reused).</param>
 /// <param name="Turn">The turn the message belongs to: the run's <see cref="RunRecord.Sequence"/> for messages saved by a run;
-/// history windows (<see cref="IStorage.LoadSessionWindowAsync"/>) count turns.</param>
+/// history windows (<see cref="IStorage.LoadSessionWindowAsync(SessionWindowRequest, CancellationToken)"/>) count turns.</param>
 /// <param name="RunId">The run that saved the message, or <see langword="null"/> for history written through the record API.</param>
 /// <param name="InHistory">Whether the message is part of the session's conversation history (<see cref="AgentSession.Messages"/>).</param>
 /// <param name="Message">The message.</param>
