@@ -24,7 +24,7 @@ public class InMemoryTurnBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _sessions = SessionPool<Memory>.SizeFor(StoredTurns, SteadyStateConfig.TurnsPerCase(InMemoryTurnConfig.Invocations), maxSessions: 192, maxSeededTurns: 300_000);
+        _sessions = SessionPool<Memory>.SizeFor(StoredTurns, SteadyStateConfig.TurnsPerCase(InMemoryTurnConfig.Invocations), maxSessions: 48, maxSeededTurns: 60_000);
         _fixture = await SeededMemories.CreateAsync(Backends.InMemory, StoredTurns, _sessions);
         _probe = new CaseProbe($"{nameof(InMemoryTurnBenchmarks)}({StoredTurns})", InMemoryTurnConfig.Invocations, SteadyStateConfig.WarmupIterations);
     }

@@ -21,11 +21,15 @@ public abstract class SteadyStateConfig : ManualConfig
     /// <summary>Measured iterations per case.</summary>
     public const int MeasuredIterations = 10;
 
+    // In-process (one process, so every case shares the fixtures' servers and the run's load), with a timeout long enough for
+    // the seeding of the largest cases on a loaded machine.
+    private static readonly InProcessEmitToolchain Toolchain = new(TimeSpan.FromMinutes(30), logOutput: true);
+
     /// <summary>Builds the job with <paramref name="invocations"/> invocations per iteration.</summary>
     protected SteadyStateConfig(int invocations, int warmup = WarmupIterations, int measured = MeasuredIterations)
     {
         AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithToolchain(Toolchain)
             .WithLaunchCount(1)
             .WithWarmupCount(warmup)
             .WithIterationCount(measured)
@@ -48,12 +52,12 @@ public abstract class SteadyStateConfig : ManualConfig
 }
 
 /// <summary>
-/// InMemoryStorage turns (tens of microseconds): 8,192 invocations per iteration, or <c>UPSONIC_BENCH_INMEMORY_INVOCATIONS</c>.
+/// InMemoryStorage turns (tens of microseconds): 2,048 invocations per iteration, or <c>UPSONIC_BENCH_INMEMORY_INVOCATIONS</c>.
 /// </summary>
 public sealed class InMemoryTurnConfig() : SteadyStateConfig(Invocations)
 {
     /// <summary>Invocations per iteration.</summary>
-    public static int Invocations { get; } = FromEnvironment("UPSONIC_BENCH_INMEMORY_INVOCATIONS", 8_192);
+    public static int Invocations { get; } = FromEnvironment("UPSONIC_BENCH_INMEMORY_INVOCATIONS", 2_048);
 }
 
 /// <summary>
@@ -85,13 +89,13 @@ public sealed class RewriteConfig() : SteadyStateConfig(Invocations, Warmup, Mea
 public sealed class WholeHistoryConfig() : SteadyStateConfig(1, 3, 6);
 
 /// <summary>
-/// 16 concurrent sessions: one invocation is 16 x <see cref="ConcurrencyFixture.TurnsPerSession"/> turns; 6 invocations per
-/// iteration, 4 warmup + 8 measured, with the turns/s and p99 turn latency columns.
+/// 16 concurrent sessions: one invocation is 16 x <see cref="ConcurrencyBenchmarks.TurnsPerSession"/> turns; 4 invocations per
+/// iteration (or <c>UPSONIC_BENCH_CONCURRENCY_INVOCATIONS</c>), 4 warmup + 8 measured, with the turns/s and p99 turn latency columns.
 /// </summary>
 public sealed class ConcurrencyConfig : SteadyStateConfig
 {
     /// <summary>Invocations per iteration.</summary>
-    public const int Invocations = 6;
+    public static readonly int Invocations = FromEnvironment("UPSONIC_BENCH_CONCURRENCY_INVOCATIONS", 4);
 
     /// <summary>Warmup iterations.</summary>
     public const int Warmup = 4;
