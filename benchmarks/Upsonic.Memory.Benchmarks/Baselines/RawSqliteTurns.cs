@@ -6,7 +6,8 @@ namespace Upsonic.Benchmarks.Baselines;
 /// <summary>
 /// <see cref="IRawTurns"/> on SQLite with Microsoft.Data.Sqlite, in the library's file (WAL): the read is one command of two
 /// SELECTs (head by primary key, messages by the (session, turn) index) on a pooled connection; the write is one
-/// <c>BEGIN IMMEDIATE</c> transaction with one command inserting the 2 messages and the run and updating the head.
+/// <c>BEGIN IMMEDIATE</c> transaction with one command inserting the 2 messages and the run and updating the head. Writers of
+/// the file queue on one in-process lock (SQLite has one writer at a time; waiting in its busy handler sleeps and retries).
 /// </summary>
 public sealed class RawSqliteTurns(string dbFile) : IRawTurns
 {
@@ -22,6 +23,8 @@ public sealed class RawSqliteTurns(string dbFile) : IRawTurns
         $"INSERT INTO {Messages} (session_id, seq, turn, message) VALUES (@s, @seq1, @turn, @m1), (@s, @seq2, @turn, @m2); " +
         $"INSERT INTO {Runs} (session_id, run_id, seq, record) VALUES (@s, @run, @turn, @record); " +
         $"UPDATE {Heads} SET run_count = @turn, message_count = @seq2, updated_at = @now WHERE session_id = @s;";
+
+    private static readonly SemaphoreSlim Writer = new(1, 1);
 
     private readonly string _connectionString =
         new SqliteConnectionStringBuilder { DataSource = dbFile, Pooling = true, DefaultTimeout = 30 }.ToString();
@@ -82,8 +85,10 @@ public sealed class RawSqliteTurns(string dbFile) : IRawTurns
             }
         }
 
-        await using (var connection = await OpenAsync())
+        await Writer.WaitAsync();
+        try
         {
+            await using var connection = await OpenAsync();
             await using var transaction = connection.BeginTransaction(deferred: false);
             await using var write = connection.CreateCommand();
             write.Transaction = transaction;
@@ -92,6 +97,10 @@ public sealed class RawSqliteTurns(string dbFile) : IRawTurns
                 RawRecords.Message(Conversation.Messages(turn)[0]), RawRecords.Message(Conversation.Messages(turn)[1]));
             await write.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
+        }
+        finally
+        {
+            Writer.Release();
         }
 
         session.LastTurn = turn;

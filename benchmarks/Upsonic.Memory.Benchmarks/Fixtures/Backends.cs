@@ -70,7 +70,8 @@ public static class Backends
         InMemory => new InMemoryStorage(),
         Sqlite => new SqliteStorage(dbFile: SqliteFile),
         Postgres => new PostgresStorage(PostgresUrl!, dbSchema: Namespace),
-        Redis => new RedisStorage(RedisUrl!, dbPrefix: Namespace),
+        // Long timeouts: seeding writes a 20,000-turn session in one script (tens of MB) on a loaded machine.
+        Redis => new RedisStorage(RedisUrl + ",asyncTimeout=120000,syncTimeout=120000", dbPrefix: Namespace),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown backend."),
     };
 
@@ -79,7 +80,7 @@ public static class Backends
     {
         Sqlite => new Baselines.RawSqliteTurns(SqliteFile),
         Postgres => new Baselines.RawPostgresTurns(PostgresUrl!, Namespace),
-        Redis => new Baselines.RawRedisTurns(RedisUrl!, Namespace),
+        Redis => new Baselines.RawRedisTurns(RedisUrl + ",asyncTimeout=120000,syncTimeout=120000", Namespace),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No raw baseline for this backend."),
     };
 
