@@ -8,9 +8,15 @@ namespace Upsonic.Storage.Postgres;
 /// (<c>postgresql://user:password@host:port/database?sslmode=require</c>, also <c>postgres://</c> and SQLAlchemy-style
 /// <c>postgresql+psycopg://</c>, several hosts as <c>host1:5432,host2:5432</c>) or an Npgsql connection string as is.
 /// </summary>
-/// <remarks>Adds a 5 s connect timeout and a 10 s command timeout when none is given (Npgsql's defaults are 15 s and 30 s), so
+/// <remarks>
+/// <para>Adds a 5 s connect timeout and a 10 s command timeout when none is given (Npgsql's defaults are 15 s and 30 s), so
 /// calls against a stopped or frozen server fail fast. Set <c>Timeout=</c> / <c>Command Timeout=</c> (URL: <c>connect_timeout</c>,
-/// <c>command_timeout</c>, in seconds) to choose others.</remarks>
+/// <c>command_timeout</c>, in seconds) to choose others.</para>
+/// <para>Sets <c>No Reset On Close=true</c> (the pool does not send <c>DISCARD ALL</c> with every reused connection: this library
+/// leaves no session state behind) and, unless prepared statements are turned off, <c>Max Auto Prepare</c> (when the string does
+/// not set it), so the per-turn statements are parsed and planned once per connection instead of on every turn. With prepared
+/// statements off, <c>Max Auto Prepare=0</c> wins over the string (PgBouncer in transaction mode before 1.21).</para>
+/// </remarks>
 internal static class PostgresConnectionString
 {
     /// <summary>The connect timeout used when the connection string does not set one (Npgsql's own default is 15 s).</summary>
@@ -30,7 +36,12 @@ internal static class PostgresConnectionString
 
     private const int NpgsqlDefaultCommandTimeoutSeconds = 30;
 
-    public static string Build(string dbUrl, string parameterName)
+    /// <summary>How many statements Npgsql keeps prepared per connection: every statement this library sends fits.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    private const string MaxAutoPrepareKey = "Max Auto Prepare";
+
+    public static string Build(string dbUrl, string parameterName, bool prepareStatements = true)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -59,6 +70,16 @@ internal static class PostgresConnectionString
             builder.CommandTimeout = DefaultCommandTimeoutSeconds;
         }
 
+        if (!prepareStatements)
+        {
+            builder.MaxAutoPrepare = 0;
+        }
+        else if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString }.ContainsKey(MaxAutoPrepareKey))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 

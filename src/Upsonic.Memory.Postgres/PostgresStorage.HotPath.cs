@@ -45,70 +45,42 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// One transaction, two round trips plus commit: (1) upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE ... RETURNING</c>,
-    /// which creates the session or locks its head (serializing the writers of this session) and returns its counters, batched with
-    /// the primary-key read of the run's earlier save; (2) the run's new messages (one <c>unnest</c> insert), the run row upsert and
-    /// the head update. Everything touched is addressed by primary key, so the cost is independent of the history's length.
+    /// One round trip: a single batch of <c>BEGIN</c>, the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE</c> (which
+    /// creates the session or locks its head, serializing the writers of this session), one statement that plans the append from the
+    /// locked head and the run's earlier save and writes the run's new messages, the run row and the head
+    /// (<see cref="PostgresStatements.AppendWrite"/>), and <c>COMMIT</c>. A failing statement makes PostgreSQL skip the rest of the
+    /// batch, so nothing is committed. Everything touched is addressed by primary key, so the cost is independent of the history's length.
     /// </remarks>
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
         var run = append.Run;
         var sessionId = append.SessionId;
-        var serialized = run.Messages.Select(StorageJson.SerializeMessage).ToArray();
-        var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
+        var serialized = new string[run.Messages.Count];
+        for (var i = 0; i < serialized.Length; i++)
+        {
+            serialized[i] = StorageJson.SerializeMessage(run.Messages[i]);
+        }
 
+        var agentName = string.IsNullOrEmpty(append.AgentName) ? null : append.AgentName;
         return WithConnectionAsync(async (connection, ct) =>
         {
-            var now = StorageClock.Now();
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-
-            SessionCounters? session;
-            PreviousRunSave? previous = null;
-            await using (var read = new NpgsqlBatch(connection, transaction)
+            var now = PostgresMapping.Millis(StorageClock.Now());
+            await using var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(PostgresMapping.Millis(now))),
-                    Statement(_sql.AppendReadRun, P.Text(sessionId), P.Text(run.RunId)),
+                    new NpgsqlBatchCommand("BEGIN"),
+                    Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(now)),
+                    Statement(_sql.AppendWrite, PostgresMapping.AppendParameters(append, now, serialized, agentName)),
+                    new NpgsqlBatchCommand("COMMIT"),
                 },
-            })
-            await using (var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false))
-            {
-                // The head upsert creates the session or locks its head; the plan sees a created session as not existing before.
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                session = reader.GetBoolean(0)
-                    ? null
-                    : new SessionCounters(reader.GetInt64(1), reader.GetInt64(2), PostgresMapping.Usage(reader, 3, sessionId), null);
-                await reader.NextResultAsync(ct).ConfigureAwait(false);
-                if (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    previous = new PreviousRunSave(reader.GetInt64(0), reader.GetInt32(1), PostgresMapping.Usage(reader, 2, run.RunId), null);
-                }
-            }
-
-            var plan = RunAppendPlan.Create(append, session, previous, now);
-            await using var write = new NpgsqlBatch(connection, transaction);
-            if (plan.NewMessageCount > 0)
-            {
-                var sequences = new long[plan.NewMessageCount];
-                for (var i = 0; i < sequences.Length; i++)
-                {
-                    sequences[i] = plan.FirstMessageSequence + i;
-                }
-
-                write.BatchCommands.Add(Statement(
-                    _sql.AppendMessages, P.Text(sessionId), P.Long(plan.Sequence), P.Text(run.RunId), P.Bool(append.AddToHistory),
-                    P.LongArray(sequences), P.RawTextArray(serialized[plan.FirstNewMessage..])));
-            }
-
-            write.BatchCommands.Add(Statement(
-                _sql.UpsertRun, PostgresMapping.RunParameters(run, sessionId, plan.Sequence, plan.RunMessageCount, now, now)));
-            write.BatchCommands.Add(Statement(
-                _sql.AppendUpdateHead, P.Text(sessionId), P.Long(plan.RunCount), P.Long(plan.MessageCount),
-                P.Jsonb(PostgresMapping.Usage(plan.SessionUsage)), P.Text(agentName), P.Long(PostgresMapping.Millis(now))));
-            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return plan.Result;
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            var created = reader.GetBoolean(0);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return new RunAppendResult(reader.GetInt64(0), reader.GetInt32(1), created, reader.GetBoolean(2));
         }, cancellationToken);
     }
 

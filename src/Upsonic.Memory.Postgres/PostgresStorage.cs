@@ -11,7 +11,7 @@ namespace Upsonic.Storage.Postgres;
 /// <remarks>
 /// <para>Saving a turn (<see cref="StorageBase.AppendRunAsync"/>) is one transaction that locks only the session's head row and writes only the
 /// new rows, so its cost does not grow with the history and concurrent writers from many processes never lose a run or a message.
-/// Loading a turn's context (<see cref="StorageBase.LoadSessionWindowAsync"/>) is one round trip. Profile, metadata and summary updates are
+/// Loading a turn's context (<see cref="StorageBase.LoadSessionWindowAsync(SessionWindowRequest, CancellationToken)"/>) is one round trip. Profile, metadata and summary updates are
 /// single atomic statements. The PostgreSQL section of docs/storage.md lists the tables, indexes and query bounds.</para>
 /// <para>Tables and indexes are created on first use (once per instance) and by <see cref="StorageBase.EnsureCreatedAsync"/>, idempotently.
 /// Engine failures (unreachable server, timeouts, refused statements) throw <see cref="StorageException"/>; after the server comes
@@ -41,10 +41,19 @@ public sealed partial class PostgresStorage : StorageBase
     /// <param name="userMemoryTable">The user-memory table name (default <c>upsonic_user_memories</c>).</param>
     /// <param name="knowledgeTable">The knowledge table name (default <c>upsonic_knowledge</c>).</param>
     /// <param name="id">The storage id; a new GUID string when null or empty.</param>
+    /// <param name="prepareStatements">
+    /// Whether statements are prepared on each pooled connection (default true: Npgsql's <c>Max Auto Prepare</c>, unless the connection
+    /// string sets it), so a turn's statements are parsed and planned once per connection rather than on every turn. Set false behind
+    /// PgBouncer in transaction pooling mode before 1.21 (or without <c>max_prepared_statements</c>), where a prepared statement may
+    /// land on another server connection; <c>Max Auto Prepare=0</c> is then used whatever the connection string says.
+    /// </param>
+    /// <remarks>The pool created here also uses <c>No Reset On Close=true</c>: this storage leaves no session state on a connection,
+    /// so a reused connection is not sent <c>DISCARD ALL</c> (which would also drop the prepared statements).</remarks>
     /// <exception cref="ArgumentException">The URL is missing or invalid, or a name is not 1-63 letters, digits or underscores.</exception>
     public PostgresStorage(
         string dbUrl, string dbSchema = "public", bool createSchema = true,
-        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
+        string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null,
+        bool prepareStatements = true)
         : base(sessionTable, userMemoryTable, knowledgeTable, id)
     {
         if (string.IsNullOrWhiteSpace(dbUrl))
@@ -53,14 +62,16 @@ public sealed partial class PostgresStorage : StorageBase
         }
 
         (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
-        _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl)));
+        _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl), prepareStatements));
         _endPoint = PostgresConnectionString.EndPoint(_dataSource.ConnectionString);
         _ownsDataSource = true;
         _createSchema = createSchema;
     }
 
     /// <summary>Creates a storage over an existing data source (for example one registered with <c>AddNpgsqlDataSource</c>).</summary>
-    /// <param name="dataSource">The data source. It is not disposed by this storage; its timeouts are the caller's choice.</param>
+    /// <param name="dataSource">The data source. It is not disposed by this storage and is used as built: its timeouts, statement
+    /// preparation (<c>Max Auto Prepare</c>, off by default in Npgsql) and reset on close are the caller's choice. For the per-turn cost
+    /// of the other constructor, build it with <c>Max Auto Prepare=64;No Reset On Close=true</c>.</param>
     /// <param name="dbSchema">The schema that holds the tables (default <c>public</c>).</param>
     /// <param name="createSchema">Whether to create the schema when it does not exist (never attempted for <c>public</c>).</param>
     /// <param name="sessionTable">The session table name (default <c>upsonic_sessions</c>).</param>

@@ -17,11 +17,14 @@ public sealed partial class RedisStorage
                 RedisScripts.Window, [keys.Head, keys.Messages, keys.History, keys.Turns, keys.TurnRuns], [historyTurns ?? -1]).ConfigureAwait(false);
             if (result.IsNull)
             {
+                _knownHeads.Remember(sessionId, null, 0);
                 return null;
             }
 
             var parts = (RedisResult[])result!;
-            var head = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId).Head;
+            var stored = RedisRecords.ReadHead(RedisRecords.Fields(parts[0]), sessionId);
+            _knownHeads.Remember(sessionId, Counters(stored), stored.Version);
+            var head = stored.Head;
             var rows = Pairs(parts[1], sessionId).ToList();
             var messages = (RedisResult[])parts[2]!;
             var turns = (RedisResult[])parts[3]!;
@@ -45,9 +48,13 @@ public sealed partial class RedisStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// Two round trips: (1) read the head and this run's stored record while adding the run to the run index, (2) one script that
-    /// checks the head's version and writes the messages, the run and the head together. A conflicting writer makes the script write
-    /// nothing; the append is then recomputed (usage included) from a fresh read.
+    /// <para>One round trip after a window load of the session (the way <c>Memory</c> prepares and saves a turn): the append is planned
+    /// from the head that load read (or the previous append wrote), and one script checks that the head's version is unchanged and
+    /// that the run is new, then writes the messages, the run and the head together; pipelined before it, the run (and a new
+    /// session) is added to the indexes, which live in another hash slot.</para>
+    /// <para>Otherwise, or when that check fails (another writer, a run saved again after a pause), two round trips: (1) read the head
+    /// and this run's stored record, (2) the same version-checked script. A conflicting writer makes the script write nothing; the
+    /// append is then recomputed (usage included) from a fresh read.</para>
     /// </remarks>
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
@@ -58,17 +65,40 @@ public sealed partial class RedisStorage
         return WithDatabaseAsync(async db =>
         {
             await WriteSchemaAsync(db).ConfigureAwait(false);
-            var runIndex = new RedisWriteBatch().SortedSetAdd(Keys.SessionsByRun(run.RunId), sessionId, NowMillis());
             var indexed = false;
-            var first = true;
+            var runIndexed = false;
+            if (_knownHeads.TryTake(sessionId, out var known))
+            {
+                // Planned from the known head; the script refuses it when the head's version moved or the run already exists.
+                var plan = RunAppendPlan.Create(append, known.Counters, null, StorageClock.Now());
+                var index = new RedisWriteBatch().SortedSetAdd(Keys.SessionsByRun(run.RunId), sessionId, NowMillis());
+                if (known.Counters is null)
+                {
+                    AddIndexEntries(index, SessionIndexes(SessionType.Agent, run.UserId, run.AgentId), sessionId);
+                    indexed = true;
+                }
+
+                var guarded = new RedisWriteBatch(keys.All).HashFieldAbsent(keys.Runs, run.RunId);
+                var indexWrite = WriteIndexAsync(db, index);
+                var write = AppendBatch(guarded, keys, plan, serialized, known.Counters is null ? null : known.Version).ExecuteAsync(db, known.Version, Expire);
+                await Task.WhenAll(indexWrite, write).ConfigureAwait(false);
+                if (await write.ConfigureAwait(false))
+                {
+                    _knownHeads.Remember(sessionId, Counters(plan), known.Version + 1);
+                    return plan.Result;
+                }
+
+                runIndexed = true;
+            }
+
             return await OptimisticAsync<RunAppendResult>("AppendRun", sessionId, async () =>
             {
                 var read = ReadBeforeAsync(db, keys, sessionId, run.RunId, listRuns: false);
-                if (first)
+                if (!runIndexed)
                 {
                     // Pipelined with the read: the run is indexed before it is written.
-                    await Task.WhenAll(read, WriteIndexAsync(db, runIndex)).ConfigureAwait(false);
-                    first = false;
+                    await Task.WhenAll(read, WriteIndexAsync(db, new RedisWriteBatch().SortedSetAdd(Keys.SessionsByRun(run.RunId), sessionId, NowMillis()))).ConfigureAwait(false);
+                    runIndexed = true;
                 }
 
                 var (stored, runJson, _) = await read.ConfigureAwait(false);
@@ -81,42 +111,59 @@ public sealed partial class RedisStorage
                 var (previous, alreadyStored) = runJson is null ? ((RunRecord?)null, 0L) : RedisRecords.ReadRun(runJson, sessionId);
                 var plan = RunAppendPlan.Create(
                     append,
-                    stored is null ? null : new SessionCounters(stored.RunCount, stored.MessageCount, stored.Head.Usage, stored.Head.AgentData),
+                    Counters(stored),
                     previous is null ? null : new PreviousRunSave(previous.Sequence, (int)alreadyStored, previous.Usage, previous.CreatedAt),
                     StorageClock.Now());
 
-                var batch = new RedisWriteBatch(keys.All);
-                for (var i = 0; i < plan.NewMessageCount; i++)
-                {
-                    AddMessage(batch, keys, plan.FirstMessageSequence + i, plan.Sequence, run.RunId, append.AddToHistory, serialized[plan.FirstNewMessage + i]);
-                }
-
-                batch.HashSet(keys.Runs, run.RunId, RedisRecords.RunJson(plan.Run, plan.RunMessageCount));
-                batch.SortedSetAdd(keys.RunOrder, run.RunId, plan.Sequence);
-                if (stored is null)
-                {
-                    RedisRecords.WriteHead(batch, keys.Head, plan.NewSessionHead(), plan.RunCount, plan.MessageCount, 1);
-                }
-                else
-                {
-                    // Only the fields an append changes: the head stays O(1) however long the session is.
-                    batch.HashSetOrDelete(keys.Head, "usage", StorageJson.SerializeUsage(plan.SessionUsage))
-                        .HashSetOrDelete(keys.Head, "agent_data", StorageJson.SerializeObject(plan.AgentData))
-                        .HashSet(keys.Head, "run_count", plan.RunCount)
-                        .HashSet(keys.Head, "message_count", plan.MessageCount)
-                        .HashSet(keys.Head, "updated_at", RedisRecords.Millis(plan.Now))
-                        .HashSet(keys.Head, RedisRecords.VersionField, stored.Version + 1);
-                }
-
+                var batch = AppendBatch(new RedisWriteBatch(keys.All), keys, plan, serialized, stored?.Version);
                 if (!await batch.ExecuteAsync(db, stored?.Version ?? 0, Expire).ConfigureAwait(false))
                 {
                     return Optional<RunAppendResult>.Conflict;
                 }
 
+                _knownHeads.Remember(sessionId, Counters(plan), (stored?.Version ?? 0) + 1);
                 return plan.Result;
             }).ConfigureAwait(false);
         }, cancellationToken);
     }
+
+    /// <summary>Adds an append's writes to <paramref name="batch"/>: the new messages, the run and the head (whole when the session is
+    /// new, else only the fields an append changes, so the head stays O(1) however long the session is).</summary>
+    /// <param name="batch">The batch (keys of the session).</param>
+    /// <param name="keys">The session's keys.</param>
+    /// <param name="plan">The append's plan.</param>
+    /// <param name="serialized">Every message of the run as JSON.</param>
+    /// <param name="storedVersion">The version of the existing head, or <see langword="null"/> when the append creates the session.</param>
+    private static RedisWriteBatch AppendBatch(RedisWriteBatch batch, RedisKeys.SessionKeys keys, RunAppendPlan plan, List<string> serialized, long? storedVersion)
+    {
+        var append = plan.Append;
+        for (var i = 0; i < plan.NewMessageCount; i++)
+        {
+            AddMessage(batch, keys, plan.FirstMessageSequence + i, plan.Sequence, append.Run.RunId, append.AddToHistory, serialized[plan.FirstNewMessage + i]);
+        }
+
+        batch.HashSet(keys.Runs, append.Run.RunId, RedisRecords.RunJson(plan.Run, plan.RunMessageCount));
+        batch.SortedSetAdd(keys.RunOrder, append.Run.RunId, plan.Sequence);
+        if (storedVersion is not { } version)
+        {
+            RedisRecords.WriteHead(batch, keys.Head, plan.NewSessionHead(), plan.RunCount, plan.MessageCount, 1);
+            return batch;
+        }
+
+        return batch.HashSetOrDelete(keys.Head, "usage", StorageJson.SerializeUsage(plan.SessionUsage))
+            .HashSetOrDelete(keys.Head, "agent_data", StorageJson.SerializeObject(plan.AgentData))
+            .HashSet(keys.Head, "run_count", plan.RunCount)
+            .HashSet(keys.Head, "message_count", plan.MessageCount)
+            .HashSet(keys.Head, "updated_at", RedisRecords.Millis(plan.Now))
+            .HashSet(keys.Head, RedisRecords.VersionField, version + 1);
+    }
+
+    /// <summary>What an append needs of a stored head, copied (a window hands its head to the caller, who may change it).</summary>
+    private static SessionCounters? Counters(RedisRecords.StoredHead? stored) =>
+        stored is null ? null : new SessionCounters(stored.RunCount, stored.MessageCount, UsageMath.Copy(stored.Head.Usage), StorageJson.Clone(stored.Head.AgentData));
+
+    private static SessionCounters Counters(RunAppendPlan plan) =>
+        new(plan.RunCount, plan.MessageCount, UsageMath.Copy(plan.SessionUsage), StorageJson.Clone(plan.AgentData));
 
     /// <inheritdoc />
     protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)

@@ -44,6 +44,7 @@ public sealed partial class RedisStorage : StorageBase
     private readonly DnsEndPoint? _endPoint;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private IConnectionMultiplexer? _client;
+    private readonly RedisKnownHeads _knownHeads = new();
     private bool _schemaWritten;
     private bool _disposed;
 

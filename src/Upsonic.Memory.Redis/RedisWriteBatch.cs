@@ -23,6 +23,9 @@ internal sealed class RedisWriteBatch
     public RedisWriteBatch HashSetOrDelete(RedisKey key, string field, string? value) =>
         value is null ? HashDelete(key, field) : HashSet(key, field, value);
 
+    /// <summary>Makes the batch write nothing (and report a conflict) when the field exists. Add it before any write.</summary>
+    public RedisWriteBatch HashFieldAbsent(RedisKey key, string field) => Op("HN", key, field);
+
     public RedisWriteBatch HashDelete(RedisKey key, string field) => Op("HD", key, field);
 
     public RedisWriteBatch SortedSetAdd(RedisKey key, string member, double score) => Op("Z", key, Score(score), member);
@@ -35,8 +38,14 @@ internal sealed class RedisWriteBatch
     public RedisWriteBatch Delete(RedisKey key) => Op("D", key);
 
     /// <summary>Runs the batch. <paramref name="expectedVersion"/>: null = no check, 0 = the first key must not exist, else its version.</summary>
-    /// <returns>Whether it was written (false only on a version conflict).</returns>
+    /// <returns>Whether it was written (false only on a version conflict or a present <see cref="HashFieldAbsent"/> field).</returns>
     public async Task<bool> ExecuteAsync(IDatabase database, long? expectedVersion, int? expire)
+    {
+        var result = await database.ScriptEvaluateAsync(RedisScripts.Write, [.. _keys], Arguments(expectedVersion, expire)).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    private RedisValue[] Arguments(long? expectedVersion, int? expire)
     {
         var args = new RedisValue[_ops.Count + 2];
         args[0] = expectedVersion switch
@@ -47,8 +56,7 @@ internal sealed class RedisWriteBatch
         };
         args[1] = expire ?? 0;
         _ops.CopyTo(args, 2);
-        var result = await database.ScriptEvaluateAsync(RedisScripts.Write, [.. _keys], args).ConfigureAwait(false);
-        return (long)result == 1;
+        return args;
     }
 
     /// <summary>Appends one operation of <see cref="RedisScripts.Write"/>: its code, the 1-based index of its key, then its arguments.</summary>

@@ -7,15 +7,23 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    /// <remarks>
-    /// One command with two SELECTs in one read snapshot: the head by primary key, then the history rows of the last
-    /// <paramref name="historyTurns"/> distinct turns through the (session_id, in_history, turn) index with a LIMIT on the
-    /// distinct turns. The rows read are the window's, whatever the session's length.
-    /// </remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One command in one read snapshot: the head by primary key (with its history epoch and message count), then the history
+    /// rows, either those stored after the request's mark (a primary-key range, when the head matches it) or the full window,
+    /// whose turns are found by walking the (session_id, in_history, turn) index backwards up to the count and the token budget.
+    /// The rows read are the window's (or the new ones), whatever the session's length; token counts are read, never computed.
+    /// </remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
-            await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId).Bind("@turns", historyTurns ?? -1);
+            var sessionId = request.SessionId;
+            await using var command = scope.Command(_sql.LoadWindow).Bind("@session_id", sessionId)
+                .Bind("@turns", request.HistoryTurns ?? -1).Bind("@budget", request.HistoryTokenBudget ?? -1)
+                .Bind("@epoch", request.Since?.Epoch).Bind("@since", request.Since?.MessageSequence ?? 0);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -23,16 +31,20 @@ public sealed partial class SqliteStorage
             }
 
             var head = SqliteMapping.ReadHead(reader);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var mark = new SessionWindowMark(reader.GetInt64(reader.FieldCount - 2), reader.GetInt64(reader.FieldCount - 1));
+            var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
             var rows = new List<MessageRow>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
             {
-                var seq = reader.GetInt64(0);
-                var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, seq);
-                rows.Add(new MessageRow(seq, reader.GetInt64(1), SqliteMapping.Text(reader, 2), true, message));
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var seq = reader.GetInt64(0);
+                    var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, seq);
+                    rows.Add(new MessageRow(seq, reader.GetInt64(1), SqliteMapping.Text(reader, 2), true, message) { TokenCount = reader.GetInt32(4) });
+                }
             }
 
-            return new SessionWindow(head, SessionRows.Turns(rows));
+            return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -80,7 +92,7 @@ public sealed partial class SqliteStorage
             var nowMillis = StorageClock.ToUnixMilliseconds(now);
             if (plan.SessionCreated)
             {
-                await using var insertHead = scope.Command(_sql.AppendInsertHead)
+                await using var insertHead = scope.Command(_sql.AppendInsertHead).Bind("@epoch", HistoryEpoch.New())
                     .Bind("@session_id", append.SessionId).Bind("@agent_id", run.AgentId).Bind("@user_id", run.UserId).Bind("@now", nowMillis);
                 await insertHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -90,11 +102,13 @@ public sealed partial class SqliteStorage
                 await using var insert = scope.Command(_sql.InsertMessage);
                 var seqParameter = insert.Parameters.Add("@seq", SqliteType.Integer);
                 var messageParameter = insert.Parameters.Add("@message", SqliteType.Text);
+                var tokensParameter = insert.Parameters.Add("@tokens", SqliteType.Integer);
                 insert.Bind("@session_id", append.SessionId).Bind("@turn", plan.Sequence).Bind("@run_id", run.RunId).Bind("@in_history", append.AddToHistory ? 1 : 0);
                 for (var i = 0; i < plan.NewMessageCount; i++)
                 {
                     seqParameter.Value = plan.FirstMessageSequence + i;
                     messageParameter.Value = serialized[plan.FirstNewMessage + i];
+                    tokensParameter.Value = MessageTokens.Estimate(serialized[plan.FirstNewMessage + i]);
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -39,7 +39,7 @@ public sealed partial class SqliteStorage
                 .Bind("@metadata", StorageJson.SerializeObject(session.Metadata)).Bind("@summary", session.Summary)
                 .Bind("@summary_watermark", session.SummaryWatermark).Bind("@usage", StorageJson.SerializeUsage(session.Usage))
                 .Bind("@run_count", layout.RunCount).Bind("@message_count", layout.Messages.Count == 0 ? 0 : layout.Messages[^1].Sequence)
-                .BindTime("@created_at", session.CreatedAt ?? now).BindTime("@updated_at", now);
+                .Bind("@epoch", HistoryEpoch.New()).BindTime("@created_at", session.CreatedAt ?? now).BindTime("@updated_at", now);
             await head.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -52,13 +52,16 @@ public sealed partial class SqliteStorage
             var runId = insert.Parameters.Add("@run_id", SqliteType.Text);
             var inHistory = insert.Parameters.Add("@in_history", SqliteType.Integer);
             var message = insert.Parameters.Add("@message", SqliteType.Text);
+            var tokens = insert.Parameters.Add("@tokens", SqliteType.Integer);
             foreach (var row in layout.Messages)
             {
                 seq.Value = row.Sequence;
                 turn.Value = row.Turn;
                 runId.Value = (object?)row.RunId ?? DBNull.Value;
                 inHistory.Value = row.InHistory ? 1 : 0;
-                message.Value = StorageJson.SerializeMessage(row.Message);
+                var json = StorageJson.SerializeMessage(row.Message);
+                message.Value = json;
+                tokens.Value = MessageTokens.Estimate(json);
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }

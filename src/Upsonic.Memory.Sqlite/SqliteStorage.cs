@@ -160,9 +160,26 @@ public sealed partial class SqliteStorage : StorageBase
         await InScopeAsync(write: true, async scope =>
         {
             await CheckLayoutAsync(scope, cancellationToken).ConfigureAwait(false);
-            await using var command = scope.Command(_schema.CreateAll()).Bind("@now", StorageClock.ToUnixMilliseconds(StorageClock.Now()));
+            var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
+            var migrate = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
+                && !columns.Contains("tokens");
+            await using var command = scope.Command(migrate ? _schema.MigrateToVersion2() + _schema.CreateAll() : _schema.CreateAll()).Bind("@now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The column names of a table; empty when it does not exist.</summary>
+    private static async Task<HashSet<string>> ColumnsAsync(SqliteScope scope, string table, CancellationToken cancellationToken)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var command = scope.Command(SqliteSchema.ColumnsOf).Bind("@table", table);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 
     /// <summary>Before creating anything: fails clearly when a table of the same name exists with another layout, rather than misreading it later.</summary>
@@ -170,16 +187,7 @@ public sealed partial class SqliteStorage : StorageBase
     {
         foreach (var (table, markers) in _schema.LayoutMarkers)
         {
-            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            await using (var command = scope.Command(SqliteSchema.ColumnsOf).Bind("@table", table))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    columns.Add(reader.GetString(0));
-                }
-            }
-
+            var columns = await ColumnsAsync(scope, table, cancellationToken).ConfigureAwait(false);
             var missing = markers.FirstOrDefault(c => !columns.Contains(c));
             if (columns.Count > 0 && missing is not null)
             {

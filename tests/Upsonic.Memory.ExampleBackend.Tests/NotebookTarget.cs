@@ -6,6 +6,9 @@ namespace Upsonic.Memory.ExampleBackend.Tests;
 /// <summary>How the shared suites create, reopen and corrupt <see cref="NotebookStorage"/>s (the only code a backend's test project needs besides one line).</summary>
 public sealed class NotebookTarget : StorageTarget
 {
+    /// <inheritdoc />
+    public override bool ServesIncrementalWindows => false;
+
     public override string Name => "notebook";
 
     public override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new NotebookStorage());

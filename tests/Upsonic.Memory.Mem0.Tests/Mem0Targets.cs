@@ -11,6 +11,9 @@ namespace Upsonic.Memory.Mem0.Tests;
 /// </summary>
 public abstract class Mem0TargetBase : StorageTarget
 {
+    /// <inheritdoc />
+    public override bool ServesIncrementalWindows => false;
+
     private readonly List<Mem0Storage> _created = [];
 
     protected abstract Mem0StorageOptions NewOptions();

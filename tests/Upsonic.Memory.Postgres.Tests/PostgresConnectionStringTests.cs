@@ -83,4 +83,27 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("dbUrl", ex.ParamName);
         Assert.DoesNotContain("topsecret", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Statements_are_prepared_and_connections_not_reset_by_default()
+    {
+        var b = Parse("postgresql://u:p@h/d");
+        Assert.Equal(PostgresConnectionString.DefaultMaxAutoPrepare, b.MaxAutoPrepare);
+        Assert.True(b.NoResetOnClose);
+    }
+
+    [Fact]
+    public void A_max_auto_prepare_in_the_connection_string_is_kept()
+    {
+        Assert.Equal(7, Parse("Host=h;Max Auto Prepare=7").MaxAutoPrepare);
+        Assert.Equal(0, Parse("postgresql://u:p@h/d?Max Auto Prepare=0").MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Turning_prepared_statements_off_wins_over_the_connection_string()
+    {
+        var b = new NpgsqlConnectionStringBuilder(PostgresConnectionString.Build("Host=h;Max Auto Prepare=20", "dbUrl", prepareStatements: false));
+        Assert.Equal(0, b.MaxAutoPrepare);
+        Assert.True(b.NoResetOnClose);
+    }
 }

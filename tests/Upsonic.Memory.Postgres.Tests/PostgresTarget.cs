@@ -11,6 +11,9 @@ namespace Upsonic.Memory.Postgres.Tests;
 /// </summary>
 public sealed class PostgresTarget : StorageTarget
 {
+    /// <inheritdoc />
+    public override bool ServesIncrementalWindows => false;
+
     private readonly List<string> _schemas = [];
 
     /// <summary>JSONB orders object keys by length, then bytes: metadata and profiles keep their content, not their key order.</summary>

@@ -99,18 +99,54 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         Assert.Contains("'upsonic_sessions'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_window_query_reads_messages_only_through_the_history_index()
+    [Theory]
+    [InlineData(10, -1)]
+    [InlineData(-1, 500)]
+    [InlineData(10, 500)]
+    public async Task Both_window_statements_read_messages_only_through_an_index(int turns, int budget)
     {
         var storage = Create();
         await storage.EnsureCreatedAsync(Ct);
         var sql = new SqliteCommands(new SqliteSchema(storage.SessionTable, storage.UserMemoryTable, storage.KnowledgeTable));
-        var historySelect = sql.LoadWindow[(sql.LoadWindow.IndexOf(';') + 1)..];
+        var statements = sql.LoadWindow.Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(s => s.Length > 0).ToList();
+        Assert.Equal(3, statements.Count);
 
-        var plan = await PlanAsync(storage, historySelect, ("@session_id", "s1"), ("@turns", 10));
+        foreach (var statement in statements.Skip(1))
+        {
+            var plan = await PlanAsync(storage, statement, ("@session_id", "s1"), ("@turns", turns), ("@budget", budget), ("@epoch", 7L), ("@since", 5L));
+            Assert.DoesNotContain($"SCAN {storage.MessageTable}", plan, StringComparison.Ordinal);
+            Assert.DoesNotContain($"SCAN {storage.SessionTable}", plan, StringComparison.Ordinal);
+        }
 
-        Assert.Contains($"idx_{storage.MessageTable}_history", plan, StringComparison.Ordinal);
-        Assert.DoesNotContain($"SCAN {storage.MessageTable}", plan, StringComparison.Ordinal);
+        var full = await PlanAsync(storage, statements[2], ("@session_id", "s1"), ("@turns", turns), ("@budget", budget), ("@epoch", 7L), ("@since", 5L));
+        Assert.Contains($"idx_{storage.MessageTable}_history", full, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_1_file_is_migrated_once_with_token_counts_estimated_from_the_stored_text()
+    {
+        var storage = Create();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "an old question")), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r2", "another old question " + new string('x', 100))), Ct);
+        await ScalarAsync(storage, $"""
+            ALTER TABLE "{storage.MessageTable}" DROP COLUMN tokens;
+            ALTER TABLE "{storage.SessionTable}" DROP COLUMN history_epoch;
+            UPDATE "{storage.SchemaTable}" SET version = 1;
+            """);
+
+        await using var reopened = new SqliteStorage(storage.DbFile);
+        var window = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTokenBudget = int.MaxValue }, Ct);
+        var session = await reopened.GetSessionAsync("s1", cancellationToken: Ct);
+
+        Assert.Equal(2L, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
+        Assert.Equal(0L, await ScalarAsync(storage, $"SELECT COUNT(*) FROM \"{storage.MessageTable}\" WHERE tokens IS NULL;"));
+        Assert.Equal(
+            session!.Runs.Select(r => r.Messages.Sum(m => (long)Upsonic.Storage.Backends.MessageTokens.Estimate(m))),
+            window!.Turns.Select(t => t.TokenCount));
+        var next = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", Since = window.Mark }, Ct);
+        Assert.True(next!.IsIncremental);
+        Assert.Empty(next.Turns);
     }
 
     [Fact]

@@ -20,6 +20,6 @@ public static class PostgresMemoryBuilderExtensions
         return builder.UseStorage<PostgresStorageOptions>("Postgres", configure, (services, o) =>
             string.IsNullOrWhiteSpace(o.DbUrl) && services.GetService<NpgsqlDataSource>() is { } dataSource
                 ? new PostgresStorage(dataSource, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id)
-                : new PostgresStorage(o.DbUrl!, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id));
+                : new PostgresStorage(o.DbUrl!, o.DbSchema, o.CreateSchema, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.PrepareStatements));
     }
 }

@@ -26,4 +26,10 @@ public sealed class PostgresStorageOptions
 
     /// <summary>The storage id; default a new GUID string.</summary>
     public string? Id { get; set; }
+
+    /// <summary>Whether statements are prepared on each pooled connection; default true. Set false behind PgBouncer in transaction
+    /// pooling mode without prepared-statement support (before 1.21, or <c>max_prepared_statements=0</c>).</summary>
+    /// <remarks>Applies to <see cref="DbUrl"/> (it wins over the URL's <c>Max Auto Prepare</c> when false). An <c>NpgsqlDataSource</c>
+    /// taken from the services is used as its owner built it.</remarks>
+    public bool PrepareStatements { get; set; } = true;
 }

@@ -79,6 +79,31 @@ internal static class PostgresMapping
         PostgresParameters.Long(Millis(updatedAt)),
     ];
 
+    /// <summary>Parameters for <see cref="PostgresStatements.AppendWrite"/>: <paramref name="serialized"/> holds every message of the run.</summary>
+    public static NpgsqlParameter[] AppendParameters(RunAppend append, long? now, string[] serialized, string? agentName)
+    {
+        var run = append.Run;
+        return
+        [
+            PostgresParameters.Text(append.SessionId),
+            PostgresParameters.Text(run.RunId),
+            PostgresParameters.Text(StoredNames.Of(run.Status)),
+            PostgresParameters.Text(run.AgentId),
+            PostgresParameters.Text(run.AgentName),
+            PostgresParameters.Text(run.UserId),
+            PostgresParameters.Text(run.PauseReason),
+            PostgresParameters.Text(run.Error),
+            PostgresParameters.Text(run.Input),
+            PostgresParameters.Text(run.Output),
+            PostgresParameters.Jsonb(Usage(run.Usage)),
+            PostgresParameters.Jsonb(PostgresText.EncodeObject(run.Metadata)),
+            PostgresParameters.Long(now),
+            PostgresParameters.Bool(append.AddToHistory),
+            PostgresParameters.RawTextArray(serialized),
+            PostgresParameters.Text(agentName),
+        ];
+    }
+
     public static UserMemory ReadUserMemory(DbDataReader r)
     {
         var id = Text(r, 0)!;

@@ -31,6 +31,13 @@ internal sealed class PostgresStatements
     private const string UserMemoryFilter =
         "($1::text[] IS NULL OR user_id = ANY($1)) AND ($2::text IS NULL OR agent_id = $2) AND ($3::text IS NULL OR team_id = $3)";
 
+    // What a run upsert changes on an existing run: everything but seq and created_at.
+    private const string RunUpdate = """
+        status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, agent_name = EXCLUDED.agent_name, user_id = EXCLUDED.user_id,
+            pause_reason = EXCLUDED.pause_reason, error = EXCLUDED.error, input = EXCLUDED.input, output = EXCLUDED.output,
+            usage = EXCLUDED.usage, metadata = EXCLUDED.metadata, message_count = EXCLUDED.message_count, updated_at = EXCLUDED.updated_at
+        """;
+
     private const string FindRunFilter = "run_id = $1 AND ($2::text IS NULL OR agent_id = $2)";
 
     private readonly PostgresSchema _s;
@@ -51,34 +58,48 @@ internal sealed class PostgresStatements
             INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, created_at, updated_at)
             VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $4, $4)
             ON CONFLICT (session_id) DO UPDATE SET version = h.version
-            RETURNING (h.xmax = 0) AS created, h.run_count, h.message_count, h.usage
+            RETURNING (h.xmax = 0) AS created
             """;
 
-        // PK lookup of one run row.
-        AppendReadRun = $"SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2";
-
-        // Inserts only the run's new messages (bounded by the run's size, not the session's).
-        AppendMessages = $"""
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-            SELECT $1, s.seq, $2, $3, $4, s.message FROM unnest($5::bigint[], $6::text[]) AS s(seq, message)
+        // The rest of an append as one statement, run after AppendLockHead in the same transaction (so its snapshot sees the
+        // latest committed head and run): the append plan of RunAppendPlan computed from the locked head and the run's earlier
+        // save, then the run's new messages (one unnest insert), the run row upsert (seq and created_at of an existing run kept)
+        // and the head update. Everything is addressed by primary key: the cost is independent of the history's length.
+        // $1 session, $2 run id, $3-$12 run fields (status ... metadata), $13 now, $14 in history, $15 every message of the run,
+        // $16 the append's agent name (NULL = none).
+        AppendWrite = $"""
+            WITH head AS (SELECT run_count, message_count, usage FROM {h} WHERE session_id = $1),
+            previous AS (SELECT seq, message_count, usage FROM {r} WHERE session_id = $1 AND run_id = $2),
+            plan AS (
+                SELECT COALESCE(p.seq, h.run_count + 1) AS seq, COALESCE(p.message_count, 0) AS stored, h.message_count AS base,
+                    GREATEST(0, cardinality($15::text[]) - COALESCE(p.message_count, 0)) AS appended, p.seq IS NULL AS run_created,
+                    h.usage AS head_usage, p.usage AS previous_usage
+                FROM head AS h LEFT JOIN previous AS p ON true),
+            new_messages AS (
+                INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
+                SELECT $1, plan.base + s.ord - plan.stored, plan.seq, $2, $14, s.message
+                FROM plan, unnest($15::text[]) WITH ORDINALITY AS s(message, ord)
+                WHERE s.ord > plan.stored),
+            run AS (
+                INSERT INTO {r} ({RunColumns})
+                SELECT $1, $2, plan.seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, GREATEST(plan.stored, cardinality($15::text[])), $13, $13
+                FROM plan
+                ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}),
+            head_update AS (
+                UPDATE {h} SET run_count = GREATEST(run_count, plan.seq), message_count = message_count + plan.appended,
+                    usage = {UsageAfterRun("plan.head_usage", "$11::jsonb", "plan.previous_usage")},
+                    agent_data = CASE WHEN $16::text IS NULL THEN agent_data ELSE COALESCE(agent_data, '{"{}"}'::jsonb) || jsonb_build_object('agent_name', $16::text) END,
+                    updated_at = $13, version = version + 1
+                FROM plan
+                WHERE session_id = $1)
+            SELECT seq, appended, run_created FROM plan
             """;
 
-        // PK upsert of one run row; seq and created_at of an existing run are kept.
+        // PK upsert of one run row (record API); seq and created_at of an existing run are kept.
         UpsertRun = $"""
             INSERT INTO {r} ({RunColumns})
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-            ON CONFLICT (session_id, run_id) DO UPDATE SET
-                status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, agent_name = EXCLUDED.agent_name, user_id = EXCLUDED.user_id,
-                pause_reason = EXCLUDED.pause_reason, error = EXCLUDED.error, input = EXCLUDED.input, output = EXCLUDED.output,
-                usage = EXCLUDED.usage, metadata = EXCLUDED.metadata, message_count = EXCLUDED.message_count, updated_at = EXCLUDED.updated_at
-            """;
-
-        // PK update of the (already locked) head row.
-        AppendUpdateHead = $"""
-            UPDATE {h} SET run_count = $2, message_count = $3, usage = $4,
-                agent_data = CASE WHEN $5::text IS NULL THEN agent_data ELSE COALESCE(agent_data, '{"{}"}'::jsonb) || jsonb_build_object('agent_name', $5::text) END,
-                updated_at = $6, version = version + 1
-            WHERE session_id = $1
+            ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}
             """;
 
         // PK lookup of the head.
@@ -190,13 +211,9 @@ internal sealed class PostgresStatements
 
     public string AppendLockHead { get; }
 
-    public string AppendReadRun { get; }
-
-    public string AppendMessages { get; }
+    public string AppendWrite { get; }
 
     public string UpsertRun { get; }
-
-    public string AppendUpdateHead { get; }
 
     public string WindowHead { get; }
 
@@ -277,6 +294,29 @@ internal sealed class PostgresStatements
         """;
 
     private static string Direction(SortOrder order) => order == SortOrder.Ascending ? "ASC" : "DESC";
+
+    /// <summary>
+    /// The SQL of <see cref="UsageMath.ApplyRunDelta"/>: <paramref name="total"/> + <paramref name="runNow"/> − <paramref name="runBefore"/>
+    /// over stored usage JSON, key by key (absent = 0, absent in all three = absent), <c>additionalCounts</c> likewise;
+    /// <paramref name="total"/> unchanged when the run has no usage now or before.
+    /// </summary>
+    private static string UsageAfterRun(string total, string runNow, string runBefore)
+    {
+        string Sums(string path) => $"""
+            SELECT e.key, to_jsonb(sum(CASE WHEN u.before THEN -1 ELSE 1 END * (e.value #>> '{"{}"}')::numeric)) AS value
+                FROM (VALUES ({total}, false), ({runNow}, false), ({runBefore}, true)) AS u(j, before), jsonb_each({path}) AS e
+                WHERE jsonb_typeof(e.value) = 'number' GROUP BY e.key
+            """;
+        return $"""
+            CASE WHEN {runNow} IS NULL AND {runBefore} IS NULL THEN {total} ELSE (
+                SELECT COALESCE(jsonb_object_agg(t.key, t.value), '{"{}"}'::jsonb) FROM (
+                    {Sums("CASE WHEN jsonb_typeof(u.j) = 'object' THEN u.j END")}
+                    UNION ALL
+                    SELECT 'additionalCounts', jsonb_object_agg(c.key, c.value) FROM ({Sums("CASE WHEN jsonb_typeof(u.j -> 'additionalCounts') = 'object' THEN u.j -> 'additionalCounts' END")}) AS c
+                    HAVING count(*) > 0) AS t)
+            END
+            """;
+    }
 
     private static string UserMemoryUpsert(string table, string profileValue) => $"""
         INSERT INTO {table} AS u ({UserMemoryColumns}) VALUES ($1, $2, $3, $4, $5, $6)

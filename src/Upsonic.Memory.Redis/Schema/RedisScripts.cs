@@ -10,7 +10,8 @@ internal static class RedisScripts
     /// The one write script: a compare-and-set on the <c>version</c> field of KEYS[1], then a list of writes, then EXPIRE on every key.
     /// ARGV[1]: '*' = no check, '' = KEYS[1] must not exist, otherwise its version must equal it. ARGV[2]: TTL seconds (0 = none).
     /// Then operations, each a code, a 1-based key index and its arguments (ZO removes a sorted-set member only while its score is
-    /// still at most the given one, so a reader's cleanup never removes an entry a writer has just refreshed). Returns 1 when written, 0 on a version conflict.
+    /// still at most the given one, so a reader's cleanup never removes an entry a writer has just refreshed; HN, placed before any
+    /// write, requires a hash field to be absent). Returns 1 when written, 0 on a version conflict or a present HN field.
     /// </summary>
     /// <remarks>The version check and the writes run as one script, so a conflicting writer either sees the whole change or none of it.</remarks>
     public const string Write = """
@@ -27,6 +28,9 @@ internal static class RedisScripts
         while i <= n do
           local op, key = ARGV[i], KEYS[tonumber(ARGV[i + 1])]
           if op == 'H' then redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]); i = i + 4
+          elseif op == 'HN' then
+            if redis.call('HEXISTS', key, ARGV[i + 2]) == 1 then return 0 end
+            i = i + 3
           elseif op == 'HD' then redis.call('HDEL', key, ARGV[i + 2]); i = i + 3
           elseif op == 'Z' then redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3]); i = i + 4
           elseif op == 'ZR' then redis.call('ZREM', key, ARGV[i + 2]); i = i + 3

@@ -52,14 +52,7 @@ internal sealed class SqliteCommands
         //    index backwards and stops after @turns distinct turns (LIMIT); the outer SELECT is a range scan of the same
         //    index from the oldest of those turns. Rows read = messages in the window, whatever the history length.
         SelectHead = $"SELECT {HeadColumns} FROM {s} WHERE session_id = @session_id;";
-        LoadWindow = SelectHead + "\n" + $"""
-            SELECT seq, turn, run_id, message FROM {m}
-            WHERE session_id = @session_id AND in_history = 1 AND turn >= (
-                SELECT MIN(turn) FROM (
-                    SELECT DISTINCT turn FROM {m} WHERE session_id = @session_id AND in_history = 1
-                    ORDER BY turn DESC LIMIT @turns))
-            ORDER BY turn, seq;
-            """;
+        LoadWindow = $"SELECT {HeadColumns}, history_epoch, message_count FROM {s} WHERE session_id = @session_id;\n" + WindowRows(s, m);
 
         // AppendRun, inside one BEGIN IMMEDIATE transaction: one read of the head and the run by primary key, optional head
         // insert, N message inserts, one run upsert, one head update by primary key.
@@ -70,8 +63,8 @@ internal sealed class SqliteCommands
             WHERE h.session_id = @session_id;
             """;
         AppendInsertHead = $"""
-            INSERT INTO {s} (session_id, session_type, agent_id, user_id, metadata, run_count, message_count, version, created_at, updated_at)
-            VALUES (@session_id, 'agent', @agent_id, @user_id, '{"{}"}', 0, 0, 1, @now, @now);
+            INSERT INTO {s} (session_id, session_type, agent_id, user_id, metadata, run_count, message_count, version, history_epoch, created_at, updated_at)
+            VALUES (@session_id, 'agent', @agent_id, @user_id, '{"{}"}', 0, 0, 1, @epoch, @now, @now);
             """;
         AppendUpdateHead = $"""
             UPDATE {s} SET run_count = @run_count, message_count = @message_count, usage = @usage, agent_data = @agent_data,
@@ -79,7 +72,7 @@ internal sealed class SqliteCommands
             WHERE session_id = @session_id;
             """;
 
-        InsertMessage = $"INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message) VALUES (@session_id, @seq, @turn, @run_id, @in_history, @message);";
+        InsertMessage = $"INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens) VALUES (@session_id, @seq, @turn, @run_id, @in_history, @message, @tokens);";
         UpsertRun = $"""
             INSERT INTO {r} ({RunColumns})
             VALUES (@session_id, @run_id, @seq, @agent_id, @status, @fields, @usage, @metadata, @message_count, @created_at, @updated_at)
@@ -108,15 +101,15 @@ internal sealed class SqliteCommands
         // ----- sessions: record API -----
         UpsertHead = $"""
             INSERT INTO {s} (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary,
-                summary_watermark, usage, run_count, message_count, version, created_at, updated_at)
+                summary_watermark, usage, run_count, message_count, version, history_epoch, created_at, updated_at)
             VALUES (@session_id, @session_type, @agent_id, @team_id, @workflow_id, @user_id, @session_data, @agent_data, @metadata, @summary,
-                @summary_watermark, @usage, @run_count, @message_count, 1, @created_at, @updated_at)
+                @summary_watermark, @usage, @run_count, @message_count, 1, @epoch, @created_at, @updated_at)
             ON CONFLICT(session_id) DO UPDATE SET session_type = excluded.session_type, agent_id = excluded.agent_id,
                 team_id = excluded.team_id, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
                 session_data = excluded.session_data, agent_data = excluded.agent_data, metadata = excluded.metadata,
                 summary = excluded.summary, summary_watermark = excluded.summary_watermark, usage = excluded.usage,
                 run_count = excluded.run_count, message_count = excluded.message_count, version = version + 1,
-                updated_at = excluded.updated_at;
+                history_epoch = excluded.history_epoch, updated_at = excluded.updated_at;
             """;
         SelectHistory = $"SELECT seq, turn, run_id, message FROM {m} WHERE session_id = @session_id AND in_history = 1 ORDER BY seq;";
         SelectSessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id ORDER BY seq;";
@@ -176,6 +169,43 @@ internal sealed class SqliteCommands
 
     private readonly Func<string, string> _selectSessions;
     private readonly Func<string, string> _selectKnowledge;
+
+    /// <summary>
+    /// The history rows of a window read, as two result sets of which exactly one has rows (the head row decides, in the same
+    /// snapshot): when the head's history epoch is <c>@epoch</c> and it has not fewer messages than <c>@since</c>, the history
+    /// rows stored after <c>@since</c> (a primary-key range), limited like a full window; otherwise the full window. A full window
+    /// walks the (session_id, in_history, turn) index backwards one turn at a time (recursive CTE: each step takes the
+    /// previous turn by index and the token sum of the turn it accepts by index range) and stops at <c>@turns</c> turns or the first turn past <c>@budget</c> tokens (-1: no
+    /// limit), so the rows read are the window's whatever the history length. Counts missing on rows written before they existed
+    /// are estimated from the stored text by the same rule as <see cref="MessageTokens"/>.
+    /// </summary>
+    private static string WindowRows(string s, string m) => $"""
+        WITH fresh AS (
+            SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
+            WHERE session_id = @session_id AND seq > @since AND in_history = 1
+              AND EXISTS (SELECT 1 FROM {s} WHERE session_id = @session_id AND history_epoch = @epoch AND message_count >= @since)),
+        fresh_turns AS (
+            SELECT turn, SUM(SUM(tokens)) OVER (ORDER BY turn DESC) AS running, ROW_NUMBER() OVER (ORDER BY turn DESC) AS n
+            FROM fresh GROUP BY turn)
+        SELECT f.seq, f.turn, f.run_id, f.message, f.tokens FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
+        WHERE (@turns < 0 OR t.n <= @turns) AND (@budget < 0 OR t.running <= @budget)
+        ORDER BY f.turn, f.seq;
+        WITH RECURSIVE walk(turn, kept, running, n) AS (
+            SELECT (SELECT MAX(turn) FROM {m} WHERE session_id = @session_id AND in_history = 1), NULL, 0, 0
+            WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE session_id = @session_id AND history_epoch = @epoch AND message_count >= @since)
+            UNION ALL
+            SELECT (SELECT MAX(turn) FROM {m} WHERE session_id = @session_id AND in_history = 1 AND turn < walk.turn), walk.turn,
+                walk.running + (SELECT SUM(COALESCE(tokens, (length(message) + 3) / 4)) FROM {m}
+                                WHERE session_id = @session_id AND in_history = 1 AND turn = walk.turn),
+                walk.n + 1
+            FROM walk
+            WHERE walk.turn IS NOT NULL AND (@turns < 0 OR walk.n < @turns)
+              AND (@budget < 0 OR walk.running + (SELECT SUM(COALESCE(tokens, (length(message) + 3) / 4)) FROM {m}
+                                                  WHERE session_id = @session_id AND in_history = 1 AND turn = walk.turn) <= @budget))
+        SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) FROM {m}
+        WHERE session_id = @session_id AND in_history = 1 AND turn >= (SELECT MIN(kept) FROM walk WHERE n >= 1)
+        ORDER BY turn, seq;
+        """;
 
     public string LoadWindow { get; }
     public string AppendRead { get; }

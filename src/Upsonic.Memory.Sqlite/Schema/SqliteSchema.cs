@@ -13,7 +13,8 @@ namespace Upsonic.Storage.Sqlite;
 internal sealed class SqliteSchema
 {
     /// <summary>The version written to the schema table; bump it with a migration when the layout changes.</summary>
-    public const int Version = 1;
+    /// <remarks>2 added the token count of each message (<c>tokens</c>) and the session's history epoch (<c>history_epoch</c>); see <see cref="MigrateToVersion2"/>.</remarks>
+    public const int Version = 2;
 
     /// <summary>The component name of the schema-version row.</summary>
     public const string Component = "upsonic_memory_sqlite";
@@ -87,6 +88,7 @@ internal sealed class SqliteSchema
                 run_count INTEGER NOT NULL DEFAULT 0,
                 message_count INTEGER NOT NULL DEFAULT 0,
                 version INTEGER NOT NULL DEFAULT 1,
+                history_epoch INTEGER NOT NULL DEFAULT 0,
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER);
             {Index(SessionTable, "session_type", "session_type")}
@@ -104,6 +106,7 @@ internal sealed class SqliteSchema
                 run_id TEXT,
                 in_history INTEGER NOT NULL,
                 message TEXT NOT NULL,
+                tokens INTEGER,
                 PRIMARY KEY (session_id, seq));
             {Index(MessageTable, "history", "session_id, in_history, turn")}
             {Index(MessageTable, "run", "session_id, run_id, seq")}
@@ -160,6 +163,18 @@ internal sealed class SqliteSchema
             {Index(KnowledgeTable, "updated_at", "updated_at")}
             """;
     }
+
+    /// <summary>
+    /// Brings a version-1 layout to version 2 (run in the schema transaction, only when <c>tokens</c> is missing): adds the
+    /// columns, estimates the token count of every stored message once from its text, by the rule of <see cref="MessageTokens"/>,
+    /// and records the version.
+    /// </summary>
+    public string MigrateToVersion2() => $"""
+        ALTER TABLE {Quote(MessageTable)} ADD COLUMN tokens INTEGER;
+        ALTER TABLE {Quote(SessionTable)} ADD COLUMN history_epoch INTEGER NOT NULL DEFAULT 0;
+        UPDATE {Quote(MessageTable)} SET tokens = (length(message) + 3) / 4 WHERE tokens IS NULL;
+        UPDATE {Quote(SchemaTable)} SET version = 2, updated_at = @now WHERE component = '{Component}' AND version < 2;
+        """;
 
     /// <summary>Switches the file to write-ahead logging (persistent in the file; readers never block the writer).</summary>
     public const string EnableWal = "PRAGMA journal_mode=WAL;";

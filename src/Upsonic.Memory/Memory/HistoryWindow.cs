@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Upsonic.Storage.Backends;
 
 namespace Upsonic.Storage;
 
@@ -8,7 +9,8 @@ namespace Upsonic.Storage;
 /// window is made well-formed whatever was stored: calls without a result and results without a call are removed (a paused
 /// run stores a call whose result never came); with <c>feedToolCallResults</c> off every call, result and tool message is
 /// removed; messages left without content go; stored system messages go (the run's own system prompt is current); and the
-/// history starts at the first user message. Whole turns come from storage, so the limit counts runs, not messages.
+/// history starts at the first user message. Whole turns come from storage, so the limit counts runs, not messages. The messages
+/// returned are copies (<see cref="MessageCopy"/>), made without JSON.
 /// </remarks>
 internal static class HistoryWindow
 {
@@ -49,7 +51,8 @@ internal static class HistoryWindow
                 continue;
             }
 
-            window.Add(kept.Count == message.Contents.Count ? message : CopyWith(message, kept));
+            // Copies: the turns may be a held window shared by later prepares, which nothing a caller does may change.
+            window.Add(MessageCopy.Of(kept.Count == message.Contents.Count ? message : CopyWith(message, kept)));
         }
 
         var firstUser = window.FindIndex(m => m.Role == ChatRole.User);

@@ -12,8 +12,10 @@ public sealed partial class Memory
     /// <param name="ct">Cancels the reads.</param>
     /// <returns>The history (whole turns) and the injection blocks; every part is empty when there is nothing to inject.</returns>
     /// <remarks>
-    /// <para>The session part is one storage round trip (<see cref="IStorage.LoadSessionWindowAsync"/>): the head, plus the last
-    /// <see cref="NumLastMessages"/> turns (all when unset) when history loading is on. The head is read even when no load flag is
+    /// <para>The session part is one storage round trip (<see cref="IStorage.LoadSessionWindowAsync(SessionWindowRequest, CancellationToken)"/>): the head, plus the last
+    /// <see cref="NumLastMessages"/> turns (all when unset) within <see cref="HistoryTokenBudget"/> tokens (when set) when history loading
+    /// is on. After the first prepare of a session, a memory holds the window it served and asks storage only for what is newer,
+    /// checked against the session head in the same round trip, so a window is not read and parsed again every turn. The head is read even when no load flag is
     /// on, so session metadata is injected whenever the session has any. The profile is read, in parallel, when profile loading is on.</para>
     /// <para>The blocks are <c>&lt;SessionSummary&gt;\n{summary}\n&lt;/SessionSummary&gt;</c>, <c>&lt;UserProfile&gt;\n- key: value\n&lt;/UserProfile&gt;</c>
     /// and <c>&lt;AgentMetadata&gt;</c> / <c>&lt;SessionMetadata&gt;</c> with <c>"  key: value"</c> lines (joined by a blank line when both exist).
@@ -63,8 +65,7 @@ public sealed partial class Memory
         var includeHistory = parts.HasFlag(MemoryParts.History);
         var includeBlocks = parts.HasFlag(MemoryParts.Blocks);
         var loadHistory = includeHistory && LoadFullSessionMemoryEnabled;
-        int? historyTurns = !loadHistory ? 0 : NumLastMessages is > 0 ? NumLastMessages : null;
-        var sessionTask = LoadWindowAsync(historyTurns, ct);
+        var sessionTask = loadHistory ? LoadHistoryWindowAsync(ct) : LoadWindowAsync(new SessionWindowRequest { SessionId = SessionId, HistoryTurns = 0 }, ct);
         var profileTask = includeBlocks && LoadUserAnalysisMemoryEnabled ? LoadProfileAsync(ct) : Task.FromResult<JsonObject?>(null);
         await Task.WhenAll(sessionTask, profileTask).ConfigureAwait(false);
         var window = await sessionTask.ConfigureAwait(false);
@@ -93,11 +94,45 @@ public sealed partial class Memory
         return context;
     }
 
-    private async Task<SessionWindow?> LoadWindowAsync(int? historyTurns, CancellationToken ct)
+    /// <summary>
+    /// The history window through the one this memory's runtime served last for the session: storage is asked only for what is
+    /// newer than it, checked against the head in the same round trip; anything else (another writer, a record-API rewrite, a
+    /// deleted session) makes storage answer with the full window.
+    /// </summary>
+    private async Task<SessionWindow?> LoadHistoryWindowAsync(CancellationToken ct)
+    {
+        int? historyTurns = NumLastMessages is > 0 ? NumLastMessages : null;
+        var budget = HistoryTokenBudget;
+        var held = _runtime.Windows.Get(SessionId, historyTurns, budget);
+        var request = new SessionWindowRequest { SessionId = SessionId, HistoryTurns = historyTurns, HistoryTokenBudget = budget, Since = held?.Mark };
+        var window = await LoadWindowAsync(request, ct).ConfigureAwait(false);
+        if (window is { IsIncremental: true } && held is not null)
+        {
+            // New messages of a turn older than the held window (a paused run completed after the window moved past it) may
+            // belong to a turn only partly read: read the full window instead.
+            window = window.Turns.Count > 0 && window.Turns[0].Turn < held.Turns[0].Turn
+                ? await LoadWindowAsync(request with { Since = null }, ct).ConfigureAwait(false)
+                : window with { Turns = HeldWindows.Merge(held.Turns, window.Turns, historyTurns, budget), IsIncremental = false };
+        }
+
+        // Only a non-empty window is held: an empty one says nothing about where the history stands, and costs nothing to read.
+        if (window is { Mark: { } mark, IsIncremental: false, Turns.Count: > 0 })
+        {
+            _runtime.Windows.Hold(SessionId, new HeldWindows.Entry(mark, historyTurns, budget, window.Turns));
+        }
+        else
+        {
+            _runtime.Windows.Drop(SessionId);
+        }
+
+        return window;
+    }
+
+    private async Task<SessionWindow?> LoadWindowAsync(SessionWindowRequest request, CancellationToken ct)
     {
         try
         {
-            return await Storage.LoadSessionWindowAsync(SessionId, historyTurns, ct).ConfigureAwait(false);
+            return await Storage.LoadSessionWindowAsync(request, ct).ConfigureAwait(false);
         }
         catch (StorageException ex) when (ex.IsCorruptData)
         {

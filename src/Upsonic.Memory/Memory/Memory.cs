@@ -42,8 +42,9 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     /// <param name="feedToolCallResults">Keep tool calls and results in loaded history.</param>
     /// <param name="userMemoryMode">How new traits combine with the stored profile.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
-    /// <exception cref="ArgumentException">An id is white space or ill-formed UTF-16, <paramref name="debugLevel"/> is not 1-3 with debug on, or
-    /// <paramref name="userMemoryMode"/> is undefined. Checked here, so a run never starts with settings no storage accepts.</exception>
+    /// <param name="historyTokenBudget">The most tokens of history to load (the most recent whole turns that fit); null for no token limit.</param>
+    /// <exception cref="ArgumentException">An id is white space or ill-formed UTF-16, <paramref name="debugLevel"/> is not 1-3 with debug on,
+    /// <paramref name="userMemoryMode"/> is undefined, or <paramref name="historyTokenBudget"/> is not greater than 0. Checked here, so a run never starts with settings no storage accepts.</exception>
     public Memory(IStorage storage,
         string? sessionId = null, string? userId = null,
         bool fullSessionMemory = false, bool summaryMemory = false, bool userAnalysisMemory = false,
@@ -52,7 +53,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
         int? numLastMessages = null, IChatClient? model = null,
         bool debug = false, int debugLevel = 1,
         bool feedToolCallResults = false, UserMemoryMode userMemoryMode = UserMemoryMode.Update,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null, int? historyTokenBudget = null)
         : this(storage, new MemoryOptions
         {
             SessionId = CheckedId(sessionId, nameof(sessionId)),
@@ -66,6 +67,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
             UserProfileSchema = userProfileSchema,
             DynamicUserProfile = dynamicUserProfile,
             NumLastMessages = numLastMessages,
+            HistoryTokenBudget = CheckedBudget(historyTokenBudget, nameof(historyTokenBudget)),
             Debug = debug,
             DebugLevel = CheckedDebugLevel(debugLevel, debug, nameof(debugLevel)),
             FeedToolCallResults = feedToolCallResults,
@@ -80,7 +82,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     /// <param name="model">The model for summaries and profiles.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <exception cref="ArgumentException">An id in <paramref name="options"/> is white space or ill-formed UTF-16, its debug level is
-    /// not 1-3 with debug on, or its user memory mode is undefined (reported as <paramref name="options"/>).</exception>
+    /// not 1-3 with debug on, its user memory mode is undefined, or its history token budget is not greater than 0 (reported as <paramref name="options"/>).</exception>
     public Memory(IStorage storage, MemoryOptions options, IChatClient? model = null, ILoggerFactory? loggerFactory = null)
         : this(storage, options, options?.SessionId, options?.UserId, new MemoryRuntime(model, loggerFactory), ownsRuntime: true)
     {
@@ -104,6 +106,7 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
         UserProfileSchema = options.UserProfileSchema;
         DynamicUserProfile = options.DynamicUserProfile;
         NumLastMessages = options.NumLastMessages;
+        HistoryTokenBudget = options.HistoryTokenBudget;
         Model = runtime.Client;
         Debug = options.Debug;
         DebugLevel = options.Debug ? options.DebugLevel : 1;
@@ -126,6 +129,9 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
     // Upstream's rule: the level matters only with debug on; without it any value is ignored (treated as 1).
     private static int CheckedDebugLevel(int level, bool debug, string parameterName) =>
         !debug || level is >= 1 and <= 3 ? level : throw new ArgumentOutOfRangeException(parameterName, level, "DebugLevel must be 1, 2 or 3 when debug is on.");
+
+    private static int? CheckedBudget(int? budget, string parameterName) =>
+        budget is null or > 0 ? budget : throw new ArgumentOutOfRangeException(parameterName, budget, "The history token budget must be greater than 0 (null: no token limit).");
 
     private static UserMemoryMode CheckedMode(UserMemoryMode mode, string parameterName) =>
         Enum.IsDefined(mode) ? mode : throw new ArgumentOutOfRangeException(parameterName, mode, "UserMemoryMode must be Update or Replace.");
@@ -167,6 +173,9 @@ public sealed partial class Memory : IAsyncDisposable, IDisposable
 
     /// <summary>How many recent turns of history are loaded (null, 0 or negative: all).</summary>
     public int? NumLastMessages { get; }
+
+    /// <summary>The most tokens of history loaded (the most recent whole turns that fit), or null for no token limit.</summary>
+    public int? HistoryTokenBudget { get; }
 
     /// <summary>Whether tool calls and results stay in loaded history. The <c>Agent</c> may set it.</summary>
     public bool FeedToolCallResults { get; set; }

@@ -38,6 +38,15 @@ public sealed class MemoryOptions
     /// <summary>How many of the most recent turns (runs) of history to load; null, 0 or negative loads all.</summary>
     public int? NumLastMessages { get; set; }
 
+    /// <summary>
+    /// The most tokens of history to load: the most recent whole turns whose token counts, stored with each message when it was
+    /// written, add up to at most this many; null (the default) for no token limit. Applies together with
+    /// <see cref="NumLastMessages"/> (both limits hold). When set, it must be greater than 0.
+    /// </summary>
+    /// <remarks>The counts are an estimate of four characters per token (see docs/memory.md): leave a margin under the model's
+    /// context limit. The storage selects the turns, so loading costs the same however long the session is.</remarks>
+    public int? HistoryTokenBudget { get; set; }
+
     /// <summary>Log at Debug level (raising verbosity) instead of Information/Warning only.</summary>
     public bool Debug { get; set; }
 

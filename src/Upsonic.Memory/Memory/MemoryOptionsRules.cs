@@ -20,6 +20,11 @@ internal static class MemoryOptionsRules
             yield return new(nameof(options.UserMemoryMode), options.UserMemoryMode, "must be Update or Replace");
         }
 
+        if (options.HistoryTokenBudget is <= 0)
+        {
+            yield return new(nameof(options.HistoryTokenBudget), options.HistoryTokenBudget, "must be greater than 0 when set (leave it null for no token limit)");
+        }
+
         foreach (var (setting, value) in new[]
         {
             (nameof(options.SummaryEveryTurns), options.SummaryEveryTurns),

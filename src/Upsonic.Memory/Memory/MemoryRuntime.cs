@@ -6,7 +6,7 @@ namespace Upsonic.Storage;
 
 /// <summary>
 /// What a <see cref="Memory"/> shares with every other memory of its <see cref="MemoryFactory"/> (or owns alone when built
-/// with a constructor): the model and its usage counters, the loggers, the background worker and the once-only warnings.
+/// with a constructor): the model and its usage counters, the loggers, the background worker, the held history windows and the once-only warnings.
 /// </summary>
 internal sealed class MemoryRuntime
 {
@@ -37,6 +37,9 @@ internal sealed class MemoryRuntime
     public ILogger ProfileLogger { get; }
 
     public MemoryWorker Worker { get; }
+
+    /// <summary>The windows served last, by session, for incremental reads.</summary>
+    public HeldWindows Windows { get; } = new();
 
     /// <summary>True the first time a step that needs a model finds none (so the warning is logged once, not per request).</summary>
     public bool FirstWithoutModel(bool summary) =>

@@ -127,6 +127,17 @@ public interface IStorage : IAsyncDisposable
     /// <returns>The window, or <see langword="null"/> when the session does not exist.</returns>
     Task<SessionWindow?> LoadSessionWindowAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the session head and the turns of history <paramref name="request"/> asks for (by count and by token budget) in one
+    /// round trip; with <see cref="SessionWindowRequest.Since"/>, only what is newer than the caller's window when the head shows
+    /// that nothing else changed (see <see cref="SessionWindowRequest"/>).
+    /// </summary>
+    /// <param name="request">What to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The window, or <see langword="null"/> when the session does not exist.</returns>
+    /// <exception cref="ArgumentException">The session id is not a valid id, or a limit or the mark's sequence is negative.</exception>
+    Task<SessionWindow?> LoadSessionWindowAsync(SessionWindowRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Saves one run atomically (see <see cref="RunAppend"/>).</summary>
     Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default);
 

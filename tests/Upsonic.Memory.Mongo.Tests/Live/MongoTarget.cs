@@ -12,6 +12,9 @@ namespace Upsonic.Memory.Mongo.Tests.Live;
 /// </summary>
 public sealed class MongoTarget : StorageTarget
 {
+    /// <inheritdoc />
+    public override bool ServesIncrementalWindows => false;
+
     private readonly List<MongoStorage> _created = [];
     private MongoClient? _admin;
 

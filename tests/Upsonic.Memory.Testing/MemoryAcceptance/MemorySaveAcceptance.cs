@@ -6,7 +6,7 @@ using static Upsonic.Storage.Testing.MemoryTurns;
 namespace Upsonic.Storage.Testing;
 
 /// <summary>SaveRunAsync: save flags, HITL checkpoints, what is stored (UPSTREAM 2.6, test_memory.py, test_storage_full_memory.py).</summary>
-public abstract class MemorySaveAcceptance<TTarget> : MemoryPrepareAcceptance<TTarget>
+public abstract class MemorySaveAcceptance<TTarget> : MemoryWindowAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

@@ -6,7 +6,7 @@ namespace Upsonic.Storage.Testing;
 
 /// <summary>Creating tables, clearing everything, and disposing without losing data.</summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class LifecycleContract<TTarget> : HotPathContract<TTarget>
+public abstract class LifecycleContract<TTarget> : HistoryWindowContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

@@ -110,6 +110,12 @@ public abstract class StorageTarget : IAsyncDisposable
     /// </summary>
     public virtual bool PreservesKeyOrder => true;
 
+    /// <summary>
+    /// Whether the storage answers a window read with a mark incrementally (<see cref="SessionWindow.IsIncremental"/>); a backend
+    /// that keeps <see cref="Backends.StorageBase"/>'s default window read answers with full windows and sets this to false.
+    /// </summary>
+    public virtual bool ServesIncrementalWindows => true;
+
     /// <summary>Releases what the target created (files, schemas, key prefixes).</summary>
     public virtual ValueTask DisposeAsync()
     {

@@ -10,4 +10,8 @@ namespace Upsonic.Storage.Backends;
 /// <param name="InHistory">Whether the message is part of the session's conversation history.</param>
 /// <param name="Message">The message.</param>
 [Experimental(StorageBase.ExperimentalDiagnosticId)]
-public sealed record MessageRow(long Sequence, long Turn, string? RunId, bool InHistory, ChatMessage Message);
+public sealed record MessageRow(long Sequence, long Turn, string? RunId, bool InHistory, ChatMessage Message)
+{
+    /// <summary>The token estimate stored with the message (<see cref="MessageTokens"/>); 0 when the backend keeps none.</summary>
+    public int TokenCount { get; init; }
+}

@@ -63,7 +63,10 @@ public static class SessionRows
             .Select(g =>
             {
                 var ordered = g.OrderBy(r => r.Sequence).ToList();
-                return new HistoryTurn(g.Key, ordered.Select(r => r.RunId).FirstOrDefault(id => id is not null), ordered.Select(r => r.Message).ToList());
+                return new HistoryTurn(g.Key, ordered.Select(r => r.RunId).FirstOrDefault(id => id is not null), ordered.Select(r => r.Message).ToList())
+                {
+                    TokenCount = ordered.Sum(r => (long)r.TokenCount),
+                };
             })
             .ToList();
     }

@@ -18,6 +18,19 @@ public abstract partial class StorageBase
     }
 
     /// <inheritdoc />
+    public Task<SessionWindow?> LoadSessionWindowAsync(SessionWindowRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StorageArguments.Id(request.SessionId, nameof(request));
+        if (request.HistoryTurns is < 0 || request.HistoryTokenBudget is < 0 || request.Since is { MessageSequence: < 0 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request, "HistoryTurns, HistoryTokenBudget and Since.MessageSequence must not be negative.");
+        }
+
+        return ExecuteAsync("LoadSessionWindow", request.SessionId, needsSchema: true, ct => LoadSessionWindowCoreAsync(request, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<RunAppendResult> AppendRunAsync(RunAppend append, CancellationToken cancellationToken = default)
     {
         StorageArguments.Append(append, nameof(append));
@@ -82,6 +95,36 @@ public abstract partial class StorageBase
     /// <param name="historyTurns"><see langword="null"/>: every turn; 0: head only; N: the last N turns (never negative).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     protected abstract Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the window <paramref name="request"/> asks for in one round trip. Override it to serve token budgets from the counts
+    /// stored with each message (<see cref="MessageTokens"/>) and incremental reads (<see cref="SessionWindow.Mark"/>); the
+    /// default reads the last <see cref="SessionWindowRequest.HistoryTurns"/> turns (every turn when unset) with
+    /// <see cref="LoadSessionWindowCoreAsync(string, int?, CancellationToken)"/>, estimates turns that carry no count, and applies the
+    /// budget with <see cref="WindowSelection.Newest"/>: correct, but its cost grows with the session when only a budget is set, and
+    /// it never answers incrementally.
+    /// </summary>
+    /// <param name="request">A checked request.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    protected virtual async Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.HistoryTokenBudget is not { } budget)
+        {
+            return await LoadSessionWindowCoreAsync(request.SessionId, request.HistoryTurns, cancellationToken).ConfigureAwait(false);
+        }
+
+        var window = await LoadSessionWindowCoreAsync(request.SessionId, budget == 0 ? 0 : request.HistoryTurns, cancellationToken).ConfigureAwait(false);
+        if (window is null)
+        {
+            return null;
+        }
+
+        var counted = window.Turns
+            .Select(t => t.TokenCount > 0 ? t : t with { TokenCount = t.Messages.Sum(m => (long)MessageTokens.Estimate(m)) })
+            .ToList();
+        return window with { Turns = WindowSelection.Newest(counted, null, budget), Mark = null, IsIncremental = false };
+    }
 
     /// <summary>Saves one run atomically: read the <see cref="SessionCounters"/> and the run's <see cref="PreviousRunSave"/>, then
     /// write what <see cref="RunAppendPlan.Create"/> plans, in one transaction (or atomic script, or optimistic attempt).</summary>

@@ -1,11 +1,20 @@
+using Microsoft.Extensions.AI;
 
 namespace Upsonic.Storage;
 
-/// <summary>What <see cref="InMemoryStorage"/> keeps for one session: the head, messages in their stored JSON form, and run records.</summary>
-/// <remarks>Messages are kept serialized, so nothing a caller holds can alias stored state and reads fail exactly as they would on a database.</remarks>
+/// <summary>What <see cref="InMemoryStorage"/> keeps for one session: the head, messages read back from their stored JSON once, and run records.</summary>
+/// <remarks>
+/// A message is serialized and read back when it is written, so what is kept is exactly what a database would return and nothing a
+/// caller holds aliases it; reads hand out copies made without JSON (<see cref="MessageCopy"/>), so a window costs no parse per
+/// message. A message whose stored text cannot be read (a test of corrupt data) keeps that text, and its reads fail as they would on
+/// a database.
+/// </remarks>
 internal sealed class InMemorySession
 {
     public required AgentSession Head { get; set; }
+
+    /// <summary>The history epoch (<see cref="SessionWindowMark.Epoch"/>): drawn when the session is created or replaced whole.</summary>
+    public long Epoch { get; private set; } = NewEpoch();
 
     public List<StoredMessage> Messages { get; } = [];
 
@@ -39,7 +48,27 @@ internal sealed class InMemorySession
 
     public long MessageCount { get; set; }
 
-    internal sealed record StoredMessage(long Sequence, long Turn, string? RunId, bool InHistory, string Json);
+    /// <summary>A stored message: <paramref name="Message"/> as read back from its JSON, or the <paramref name="UnreadableJson"/> that could not be read.</summary>
+    internal sealed record StoredMessage(long Sequence, long Turn, string? RunId, bool InHistory, ChatMessage? Message, string? UnreadableJson, int TokenCount)
+    {
+        /// <summary>A message to store, from its stored JSON (read back once here).</summary>
+        public static StoredMessage FromJson(long sequence, long turn, string? runId, bool inHistory, string json, string sessionId)
+        {
+            ChatMessage? message = null;
+            try
+            {
+                message = StorageJson.DeserializeMessage(json, sessionId, sequence);
+            }
+            catch (StorageException ex) when (ex.IsCorruptData)
+            {
+                // Kept as text: reading it fails, as a corrupt row does on a database.
+            }
+
+            return new StoredMessage(sequence, turn, runId, inHistory, message, message is null ? json : null, MessageTokens.Estimate(json));
+        }
+    }
+
+    private static long NewEpoch() => HistoryEpoch.New();
 
     internal sealed record StoredRun(RunRecord Record, int MessageCount);
 
@@ -48,7 +77,7 @@ internal sealed class InMemorySession
         var state = new InMemorySession { Head = head, RunCount = layout.RunCount };
         foreach (var row in layout.Messages)
         {
-            state.Add(new StoredMessage(row.Sequence, row.Turn, row.RunId, row.InHistory, StorageJson.SerializeMessage(row.Message)));
+            state.Add(StoredMessage.FromJson(row.Sequence, row.Turn, row.RunId, row.InHistory, StorageJson.SerializeMessage(row.Message), head.SessionId));
         }
 
         foreach (var run in layout.Runs)
@@ -92,12 +121,13 @@ internal sealed class InMemorySession
         }
     }
 
-    /// <summary>Replaces the stored text of a message (tests of corrupt data).</summary>
+    /// <summary>Replaces the stored text of a message (tests of corrupt data): a change outside the storage API, so a new epoch.</summary>
     public void Overwrite(long sequence, string json)
     {
         var index = Messages.FindIndex(m => m.Sequence == sequence);
         var old = Messages[index];
-        Messages[index] = old with { Json = json };
+        Messages[index] = StoredMessage.FromJson(old.Sequence, old.Turn, old.RunId, old.InHistory, json, Head.SessionId);
+        Epoch = NewEpoch();
         if (old.InHistory)
         {
             var turn = HistoryByTurn[old.Turn];
@@ -111,28 +141,99 @@ internal sealed class InMemorySession
         }
     }
 
-    /// <summary>The history messages of the last <paramref name="turns"/> turns (all when null), in stored order.</summary>
-    public IEnumerable<StoredMessage> HistoryWindow(int? turns)
+    /// <summary>
+    /// The history turns a window read returns, newest first selected and oldest first returned: with <paramref name="since"/>, only
+    /// messages stored after that sequence; at most <paramref name="maxTurns"/> turns and <paramref name="tokenBudget"/> tokens.
+    /// </summary>
+    public IReadOnlyList<HistoryTurn> Window(long? since, int? maxTurns, int? tokenBudget)
     {
-        var count = HistoryByTurn.Count;
-        var first = turns is { } n ? Math.Max(0, count - n) : 0;
-        var window = new List<StoredMessage>();
-        for (var i = first; i < count; i++)
+        if (maxTurns == 0 || tokenBudget == 0)
         {
-            window.AddRange(HistoryByTurn.GetValueAtIndex(i));
+            return [];
         }
 
-        return window.OrderBy(m => m.Sequence);
+        var selected = new List<HistoryTurn>();
+        long used = 0;
+        foreach (var (turn, messages) in since is { } after ? NewHistoryNewestFirst(after) : NewestFirst())
+        {
+            if (maxTurns is { } n && selected.Count >= n)
+            {
+                break;
+            }
+
+            var tokens = messages.Sum(m => (long)m.TokenCount);
+            if (tokenBudget is { } budget && used + tokens > budget)
+            {
+                break;
+            }
+
+            used += tokens;
+            selected.Add(new HistoryTurn(turn, messages.Select(m => m.RunId).FirstOrDefault(id => id is not null), messages.Select(Copy).ToList())
+            {
+                TokenCount = tokens,
+            });
+        }
+
+        selected.Reverse();
+        return selected;
     }
 
-    public MessageRow Read(StoredMessage m) =>
-        new(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.DeserializeMessage(m.Json, Head.SessionId, m.Sequence));
+    // Every history turn, newest first, each with its messages in stored order.
+    private IEnumerable<(long Turn, List<StoredMessage> Messages)> NewestFirst()
+    {
+        for (var i = HistoryByTurn.Count - 1; i >= 0; i--)
+        {
+            yield return (HistoryByTurn.GetKeyAtIndex(i), HistoryByTurn.GetValueAtIndex(i));
+        }
+    }
+
+    // History messages stored after a sequence, by turn, newest first: Messages is in sequence order, so this reads only the new ones.
+    private IEnumerable<(long Turn, List<StoredMessage> Messages)> NewHistoryNewestFirst(long after)
+    {
+        var low = 0;
+        var high = Messages.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (Messages[mid].Sequence <= after)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        var byTurn = new SortedList<long, List<StoredMessage>>();
+        for (var i = low; i < Messages.Count; i++)
+        {
+            var message = Messages[i];
+            if (!message.InHistory)
+            {
+                continue;
+            }
+
+            if (!byTurn.TryGetValue(message.Turn, out var turn))
+            {
+                byTurn.Add(message.Turn, turn = []);
+            }
+
+            turn.Add(message);
+        }
+
+        return byTurn.Reverse().Select(p => (p.Key, p.Value));
+    }
+
+    /// <summary>A copy of a stored message for a caller (a corrupt one fails with the <see cref="StorageException"/> a database read gives).</summary>
+    public ChatMessage Copy(StoredMessage m) =>
+        m.Message is { } message ? MessageCopy.Of(message) : StorageJson.DeserializeMessage(m.UnreadableJson!, Head.SessionId, m.Sequence);
 
     public RunRecord ReadRun(StoredRun run)
     {
         var copy = SessionRows.Copy(run.Record, withMessages: false);
         copy.Messages = ByRun.TryGetValue(run.Record.RunId, out var messages)
-            ? messages.OrderBy(m => m.Sequence).Select(m => Read(m).Message).ToList()
+            ? messages.OrderBy(m => m.Sequence).Select(Copy).ToList()
             : [];
         return copy;
     }
@@ -140,7 +241,7 @@ internal sealed class InMemorySession
     public AgentSession ReadWhole()
     {
         var session = SessionRows.CopyHead(Head);
-        session.Messages = Messages.Where(m => m.InHistory).OrderBy(m => m.Sequence).Select(m => Read(m).Message).ToList();
+        session.Messages = Messages.Where(m => m.InHistory).OrderBy(m => m.Sequence).Select(Copy).ToList();
         session.Runs = Runs.Values.OrderBy(r => r.Record.Sequence).Select(ReadRun).ToList();
         return session;
     }

@@ -6,24 +6,39 @@ namespace Upsonic.Storage;
 public sealed partial class InMemoryStorage
 {
     /// <inheritdoc />
-    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads only the window's own turns (newest first, up to the count and the budget), or with a matching mark only the messages
+    /// stored after it; the messages are copies made without JSON.
+    /// </remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var state))
+            if (!_sessions.TryGetValue(request.SessionId, out var state))
             {
                 return Task.FromResult<SessionWindow?>(null);
             }
 
-            var window = new SessionWindow(SessionRows.CopyHead(state.Head), SessionRows.Turns(state.HistoryWindow(historyTurns).Select(state.Read)));
-            return Task.FromResult<SessionWindow?>(window);
+            long? since = request.Since is { } mark && mark.Epoch == state.Epoch && mark.MessageSequence <= state.MessageCount ? mark.MessageSequence : null;
+            var turns = state.Window(since, request.HistoryTurns, request.HistoryTokenBudget);
+            return Task.FromResult<SessionWindow?>(new SessionWindow(SessionRows.CopyHead(state.Head), turns)
+            {
+                Mark = new SessionWindowMark(state.Epoch, state.MessageCount),
+                IsIncremental = since is not null,
+            });
         }
     }
 
     /// <inheritdoc />
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
+        // Serialized and read back outside the lock: what is kept is what a database would return.
         var serialized = append.Run.Messages.Select(StorageJson.SerializeMessage).ToList();
+        var stored = serialized.Select(json => StorageJson.DeserializeMessage(json, append.SessionId, 0)).ToList();
         lock (_gate)
         {
             var state = _sessions.GetValueOrDefault(append.SessionId);
@@ -41,8 +56,9 @@ public sealed partial class InMemoryStorage
 
             for (var i = 0; i < plan.NewMessageCount; i++)
             {
+                var k = plan.FirstNewMessage + i;
                 state.Add(new InMemorySession.StoredMessage(
-                    plan.FirstMessageSequence + i, plan.Sequence, plan.Run.RunId, append.AddToHistory, serialized[plan.FirstNewMessage + i]));
+                    plan.FirstMessageSequence + i, plan.Sequence, plan.Run.RunId, append.AddToHistory, stored[k], null, MessageTokens.Estimate(serialized[k])));
             }
 
             state.Put(new InMemorySession.StoredRun(plan.Run, plan.RunMessageCount));

@@ -7,9 +7,30 @@ public sealed partial class JsonStorage
 {
     /// <inheritdoc />
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
-        LockedAsync(() => LoadSession(sessionId) is { } session
-            ? new SessionWindow(SessionRows.CopyHead(session.Head), SessionRows.Turns(session.History(historyTurns)))
-            : null, cancellationToken);
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The session's log is brought up to date (only lines appended since the last read are read); then only the window's
+    /// messages are parsed: the newest whole turns within the count and the budget (token counts come from the log lines), or,
+    /// with a mark of the same log generation, only the messages stored after it.
+    /// </remarks>
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken) =>
+        LockedAsync(() =>
+        {
+            if (LoadSession(request.SessionId) is not { } session)
+            {
+                return null;
+            }
+
+            var mark = new SessionWindowMark(session.Epoch, session.MessageCount);
+            long? since = request.Since is { } held && held.Epoch == mark.Epoch && held.MessageSequence <= mark.MessageSequence ? held.MessageSequence : null;
+            return new SessionWindow(SessionRows.CopyHead(session.Head), session.Window(since, request.HistoryTurns, request.HistoryTokenBudget))
+            {
+                Mark = mark,
+                IsIncremental = since is not null,
+            };
+        }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>One line appended to the session's log and flushed to disk (a new session: its log written whole and renamed
@@ -28,14 +49,7 @@ public sealed partial class JsonStorage
             {
                 Number = session?.NextEntry ?? 1,
                 Runs = [new JsonLogRun { Run = plan.Run, MessageCount = plan.RunMessageCount }],
-                Messages = plan.NewMessages().Select(m => new JsonLogMessage
-                {
-                    Sequence = m.Sequence,
-                    Turn = plan.Sequence,
-                    RunId = plan.Run.RunId,
-                    InHistory = append.AddToHistory,
-                    Message = StorageJson.SerializeMessageToElement(m.Message),
-                }).ToList(),
+                Messages = plan.NewMessages().Select(m => JsonLogMessage.Of(m.Sequence, plan.Sequence, plan.Run.RunId, append.AddToHistory, m.Message)).ToList(),
                 RunCount = plan.RunCount,
                 MessageCount = plan.MessageCount,
                 Usage = plan.SessionUsage,

@@ -19,14 +19,7 @@ public sealed partial class JsonStorage
         {
             Number = 1,
             Runs = layout.Runs.Select(r => new JsonLogRun { Run = SessionRows.Copy(r, withMessages: false), MessageCount = r.Messages.Count }).ToList(),
-            Messages = layout.Messages.Select(m => new JsonLogMessage
-            {
-                Sequence = m.Sequence,
-                Turn = m.Turn,
-                RunId = m.RunId,
-                InHistory = m.InHistory,
-                Message = StorageJson.SerializeMessageToElement(m.Message),
-            }).ToList(),
+            Messages = layout.Messages.Select(m => JsonLogMessage.Of(m.Sequence, m.Turn, m.RunId, m.InHistory, m.Message)).ToList(),
             RunCount = layout.RunCount,
             MessageCount = layout.Messages.Count,
             Usage = head.Usage,

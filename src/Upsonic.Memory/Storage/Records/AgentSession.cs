@@ -9,7 +9,7 @@ namespace Upsonic.Storage;
 /// <remarks>
 /// Backends store the head, the messages and the runs separately (see docs/storage.md), so saving a turn never rewrites the
 /// session. <see cref="IStorage.GetSessionAsync"/> returns the whole record; the per-turn hot path reads only the head and a
-/// window of recent turns (<see cref="IStorage.LoadSessionWindowAsync"/>).
+/// window of recent turns (<see cref="IStorage.LoadSessionWindowAsync(SessionWindowRequest, CancellationToken)"/>).
 /// <para><b>Security considerations:</b> the record holds user content verbatim (messages, inputs, outputs, summary). Treat
 /// the storage that holds it as holding personal data.</para>
 /// </remarks>

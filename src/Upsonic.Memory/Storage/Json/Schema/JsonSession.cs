@@ -38,6 +38,22 @@ internal sealed class JsonSession
 
     public string Generation { get; }
 
+    /// <summary>The history epoch (<see cref="SessionWindowMark.Epoch"/>): a stable hash of <see cref="Generation"/>, which a whole rewrite renews.</summary>
+    public long Epoch
+    {
+        get
+        {
+            // FNV-1a, 64-bit: stable across processes (string.GetHashCode is not), kept positive.
+            var hash = 14695981039346656037UL;
+            foreach (var c in Generation)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return (long)(hash & long.MaxValue);
+        }
+    }
+
     /// <summary>How many entries the log holds.</summary>
     public long Entries { get; private set; }
 
@@ -155,6 +171,46 @@ internal sealed class JsonSession
         }
 
         return history.OrderBy(m => m.Sequence).Select(Read);
+    }
+
+    /// <summary>
+    /// The turns a window read returns (oldest first): the newest whole history turns within <paramref name="maxTurns"/> and
+    /// <paramref name="tokenBudget"/>, or with <paramref name="since"/> only the history messages stored after that sequence,
+    /// limited the same way. Only the returned messages are parsed.
+    /// </summary>
+    public IReadOnlyList<HistoryTurn> Window(long? since, int? maxTurns, int? tokenBudget)
+    {
+        var history = new SortedList<long, List<JsonLogMessage>>();
+        for (var i = Messages.Count - 1; i >= 0; i--)
+        {
+            var message = Messages[i];
+            if (since is { } after && message.Sequence <= after)
+            {
+                break;
+            }
+
+            if (!message.InHistory)
+            {
+                continue;
+            }
+
+            if (!history.TryGetValue(message.Turn, out var turn))
+            {
+                history.Add(message.Turn, turn = []);
+            }
+
+            turn.Insert(0, message);
+        }
+
+        var candidates = history
+            .Select(p => new HistoryTurn(p.Key, p.Value.Select(m => m.RunId).FirstOrDefault(id => id is not null), [])
+            {
+                TokenCount = p.Value.Sum(m => (long)m.TokenCount),
+            })
+            .ToList();
+        return WindowSelection.Newest(candidates, maxTurns, tokenBudget)
+            .Select(t => t with { Messages = history[t.Turn].Select(m => Read(m).Message).ToList() })
+            .ToList();
     }
 
     /// <summary>A run with its messages.</summary>
