@@ -55,17 +55,8 @@ public class ConcurrencyBenchmarks
         var method = _memories is not null ? nameof(MemoryTurns) : nameof(RawTurns);
         var p99 = TurnLatencies.Finish(TurnLatencies.Key(method, Backend), ConcurrencyConfig.Measured * ConcurrencyConfig.Invocations);
         _probe.Report($"p99 turn {p99:N2} ms; " + SessionPool<Memory>.GrowthNote(StoredTurns, Sessions, _memories?.AppendedTurns ?? _raw?.AppendedTurns ?? 0));
-        if (_memories is not null)
-        {
-            await _memories.DisposeAsync();
-            _memories = null;
-        }
-
-        if (_raw is not null)
-        {
-            await _raw.DisposeAsync();
-            _raw = null;
-        }
+        await SeededRaw.DisposeAsync(_memories, _raw);
+        (_memories, _raw) = (null, null);
     }
 
     /// <summary>16 workers x 16 raw turns.</summary>

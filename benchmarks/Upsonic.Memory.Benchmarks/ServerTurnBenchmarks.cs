@@ -49,17 +49,8 @@ public abstract class ServerTurnBenchmarks
     public async Task CleanupAsync()
     {
         _probe?.Report(SessionPool<Memory>.GrowthNote(StoredTurns, _sessions, _memories?.AppendedTurns ?? _raw?.AppendedTurns ?? 0));
-        if (_memories is not null)
-        {
-            await _memories.DisposeAsync();
-            _memories = null;
-        }
-
-        if (_raw is not null)
-        {
-            await _raw.DisposeAsync();
-            _raw = null;
-        }
+        await SeededRaw.DisposeAsync(_memories, _raw);
+        (_memories, _raw) = (null, null);
     }
 
     /// <summary>The raw floor: one read (head + last 10 turns), one write (2 messages + run + head).</summary>

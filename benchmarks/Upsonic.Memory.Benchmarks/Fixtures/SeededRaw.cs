@@ -51,6 +51,20 @@ public sealed class SeededRaw : IAsyncDisposable
         return _raw.TurnAsync(session, session.LastTurn + 1);
     }
 
+    /// <summary>Disposes whichever of the two fixtures a case created (each case seeds one of them).</summary>
+    public static async Task DisposeAsync(SeededMemories? memories, SeededRaw? raw)
+    {
+        if (memories is not null)
+        {
+            await memories.DisposeAsync();
+        }
+
+        if (raw is not null)
+        {
+            await raw.DisposeAsync();
+        }
+    }
+
     /// <summary>Deletes the seeded sessions and releases the driver.</summary>
     public async ValueTask DisposeAsync()
     {
