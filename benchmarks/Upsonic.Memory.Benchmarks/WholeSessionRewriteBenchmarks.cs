@@ -12,8 +12,7 @@ namespace Upsonic.Benchmarks;
 /// Two rewrite rows: the minimal one (one read + one write per turn) and the traffic upstream really has with full session
 /// memory on (UPSTREAM.md 2.8: prepare reads the whole session, the save reads it again, then rewrites it).
 /// </summary>
-[Config(typeof(ShortTurnConfig))]
-[MemoryDiagnoser]
+[Config(typeof(RewriteConfig))]
 public class WholeSessionRewriteBenchmarks
 {
     private const int StoredTurns = 1_000;
@@ -29,7 +28,7 @@ public class WholeSessionRewriteBenchmarks
     /// <summary>SQLite, and PostgreSQL when its server is configured.</summary>
     public static IEnumerable<string> EngineNames() => Backends.Available(Backends.Sqlite, Backends.Postgres);
 
-    private static int PoolSize => SessionPool<string>.SizeFor(StoredTurns, ShortTurnConfig.TurnsPerCase);
+    private static int PoolSize => SessionPool<string>.SizeFor(StoredTurns, SteadyStateConfig.TurnsPerCase(RewriteConfig.Invocations, RewriteConfig.Warmup, RewriteConfig.Measured));
 
     /// <summary>Seeds this library's sessions.</summary>
     [GlobalSetup(Target = nameof(AppendOnlyTurn))]

@@ -78,7 +78,7 @@ public sealed partial class Mem0Storage
     protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken) =>
         ChangeHeadAsync(sessionId, head =>
         {
-            if (head.SummaryWatermark >= watermark)
+            if (head.SummaryWatermark > watermark)
             {
                 return false;
             }

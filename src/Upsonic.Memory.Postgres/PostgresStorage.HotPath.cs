@@ -168,7 +168,7 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    /// <remarks>A single conditional <c>UPDATE ... WHERE summary_watermark &lt; $w</c> on the head's primary key.</remarks>
+    /// <remarks>A single conditional <c>UPDATE ... WHERE summary_watermark &lt;= $w</c> on the head's primary key.</remarks>
     protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken)
     {
         return WithConnectionAsync(async (connection, ct) =>

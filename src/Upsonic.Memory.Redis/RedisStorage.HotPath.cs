@@ -247,7 +247,7 @@ public sealed partial class RedisStorage
     {
         return UpdateHeadAsync("UpdateSummary", sessionId, (stored, batch, key) =>
         {
-            if (stored.Head.SummaryWatermark >= watermark)
+            if (stored.Head.SummaryWatermark > watermark)
             {
                 return false;
             }

@@ -333,7 +333,7 @@ public sealed partial class NotebookStorage : StorageBase
     protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken) =>
         ChangeHead(sessionId, head =>
         {
-            if (head.SummaryWatermark >= watermark)
+            if (head.SummaryWatermark > watermark)
             {
                 return false;
             }

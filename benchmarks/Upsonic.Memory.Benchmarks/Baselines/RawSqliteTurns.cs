@@ -1,84 +1,162 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.AI;
+using Upsonic.Benchmarks.Fixtures;
 
 namespace Upsonic.Benchmarks.Baselines;
 
 /// <summary>
-/// The least any application storing chat history per message in SQLite must do per turn, written with the raw driver against
-/// SqliteStorage's own message table in the same file: ONE parameterized read of the last 10 turns' messages (deserialized) and
-/// ONE transaction inserting the turn's 2 messages (serialized). It keeps the session's last turn and message numbers in process
-/// memory, so it reads no head, writes no run record and does no usage or metadata work: the floor, not a usable store.
+/// <see cref="IRawTurns"/> on SQLite with Microsoft.Data.Sqlite, in the library's file (WAL): the read is one command of two
+/// SELECTs (head by primary key, messages by the (session, turn) index) on a pooled connection; the write is one
+/// <c>BEGIN IMMEDIATE</c> transaction with one command inserting the 2 messages and the run and updating the head. Writers of
+/// the file queue on one in-process lock (SQLite has one writer at a time; waiting in its busy handler sleeps and retries).
 /// </summary>
-public sealed class RawSqliteTurns
+public sealed class RawSqliteTurns(string dbFile) : IRawTurns
 {
-    private const int HistoryTurns = 10;
-    private readonly string _connectionString;
-    private readonly string _readSql;
-    private readonly string _insertSql;
+    private const string Heads = "bench_raw_heads";
+    private const string Messages = "bench_raw_messages";
+    private const string Runs = "bench_raw_runs";
 
-    /// <summary>Uses <paramref name="messageTable"/> in <paramref name="dbFile"/>, pooled connections as SqliteStorage uses.</summary>
-    public RawSqliteTurns(string dbFile, string messageTable)
+    private static readonly string ReadSql =
+        $"SELECT run_count, message_count FROM {Heads} WHERE session_id = @s; " +
+        $"SELECT message FROM {Messages} WHERE session_id = @s AND turn > @from ORDER BY turn, seq;";
+
+    private static readonly string WriteSql =
+        $"INSERT INTO {Messages} (session_id, seq, turn, message) VALUES (@s, @seq1, @turn, @m1), (@s, @seq2, @turn, @m2); " +
+        $"INSERT INTO {Runs} (session_id, run_id, seq, record) VALUES (@s, @run, @turn, @record); " +
+        $"UPDATE {Heads} SET run_count = @turn, message_count = @seq2, updated_at = @now WHERE session_id = @s;";
+
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    private readonly string _connectionString =
+        new SqliteConnectionStringBuilder { DataSource = dbFile, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    /// <inheritdoc />
+    public async Task CreateAsync()
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = dbFile, Pooling = true, DefaultTimeout = 30 }.ToString();
-        _readSql = $"SELECT message FROM \"{messageTable}\" WHERE session_id = @s AND in_history = 1 AND turn > @from ORDER BY turn, seq;";
-        _insertSql = $"INSERT INTO \"{messageTable}\" (session_id, seq, turn, run_id, in_history, message) VALUES (@s, @seq, @turn, @run, 1, @message);";
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS {Heads} (session_id TEXT PRIMARY KEY, run_count INTEGER NOT NULL, message_count INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS {Messages} (session_id TEXT NOT NULL, seq INTEGER NOT NULL, turn INTEGER NOT NULL, message TEXT NOT NULL, PRIMARY KEY (session_id, seq));
+            CREATE INDEX IF NOT EXISTS {Messages}_turn ON {Messages} (session_id, turn);
+            CREATE TABLE IF NOT EXISTS {Runs} (session_id TEXT NOT NULL, run_id TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (session_id, run_id));
+            """;
+        await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>One turn of <paramref name="session"/>: read the window, then insert <paramref name="newMessages"/>.</summary>
-    public async Task<List<ChatMessage>> TurnAsync(RawSession session, IReadOnlyList<ChatMessage> newMessages)
+    /// <inheritdoc />
+    public async Task<RawSession> SeedAsync(string sessionId, int turns)
     {
-        var window = new List<ChatMessage>(2 * HistoryTurns);
-        await using (var connection = new SqliteConnection(_connectionString))
+        await using var connection = await OpenAsync();
+        await using var transaction = connection.BeginTransaction();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {Heads} (session_id, run_count, message_count, updated_at) VALUES (@s, @turn, @seq2, @now);";
+        Bind(command, sessionId, 0, 0, 0, "", "");
+        for (var turn = 1L; turn <= turns; turn++)
         {
-            await connection.OpenAsync();
+            await Write(command, sessionId, turn, transaction, first: turn == 1);
+        }
+
+        command.CommandText = $"UPDATE {Heads} SET run_count = @turn, message_count = @seq2 WHERE session_id = @s;";
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return new RawSession(sessionId, turns, 2L * turns);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> TurnAsync(RawSession session, long turn)
+    {
+        var window = 0;
+        await using (var connection = await OpenAsync())
+        {
             await using var read = connection.CreateCommand();
-            read.CommandText = _readSql;
+            read.CommandText = ReadSql;
             read.Parameters.AddWithValue("@s", session.SessionId);
-            read.Parameters.AddWithValue("@from", session.LastTurn - HistoryTurns);
+            read.Parameters.AddWithValue("@from", session.LastTurn - RawSession.HistoryTurns);
             await using var reader = await read.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            _ = reader.GetInt64(0);
+            await reader.NextResultAsync();
             while (await reader.ReadAsync())
             {
-                window.Add(JsonSerializer.Deserialize<ChatMessage>(reader.GetString(0), AIJsonUtilities.DefaultOptions)!);
+                _ = RawRecords.Read(reader.GetString(0));
+                window++;
             }
         }
 
-        await using (var connection = new SqliteConnection(_connectionString))
+        await Writer.WaitAsync();
+        try
         {
-            await connection.OpenAsync();
+            await using var connection = await OpenAsync();
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = _insertSql;
-            var turn = ++session.LastTurn;
-            insert.Parameters.AddWithValue("@s", session.SessionId);
-            insert.Parameters.AddWithValue("@turn", turn);
-            insert.Parameters.AddWithValue("@run", Guid.NewGuid().ToString());
-            var seq = insert.Parameters.Add("@seq", SqliteType.Integer);
-            var message = insert.Parameters.Add("@message", SqliteType.Text);
-            foreach (var m in newMessages)
-            {
-                seq.Value = ++session.LastSequence;
-                message.Value = JsonSerializer.Serialize(m, AIJsonUtilities.DefaultOptions);
-                await insert.ExecuteNonQueryAsync();
-            }
-
+            await using var write = connection.CreateCommand();
+            write.Transaction = transaction;
+            write.CommandText = WriteSql;
+            Bind(write, session.SessionId, turn, session.LastSequence + 1, session.LastSequence + 2,
+                RawRecords.Message(Conversation.Messages(turn)[0]), RawRecords.Message(Conversation.Messages(turn)[1]));
+            await write.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
         }
+        finally
+        {
+            Writer.Release();
+        }
 
+        session.LastTurn = turn;
+        session.LastSequence += 2;
         return window;
     }
-}
 
-/// <summary>What the raw baseline remembers about one session between turns.</summary>
-public sealed class RawSession(string sessionId, long lastTurn, long lastSequence)
-{
-    /// <summary>The session id.</summary>
-    public string SessionId { get; } = sessionId;
+    /// <inheritdoc />
+    public async Task DeleteAsync(IReadOnlyCollection<string> sessionIds)
+    {
+        await using var connection = await OpenAsync();
+        foreach (var id in sessionIds)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM {Messages} WHERE session_id = @s; DELETE FROM {Runs} WHERE session_id = @s; DELETE FROM {Heads} WHERE session_id = @s;";
+            command.Parameters.AddWithValue("@s", id);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 
-    /// <summary>The last stored turn.</summary>
-    public long LastTurn { get; set; } = lastTurn;
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>The last stored message sequence.</summary>
-    public long LastSequence { get; set; } = lastSequence;
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static void Bind(SqliteCommand command, string sessionId, long turn, long seq1, long seq2, string m1, string m2)
+    {
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("@s", sessionId);
+        command.Parameters.AddWithValue("@turn", turn);
+        command.Parameters.AddWithValue("@seq1", seq1);
+        command.Parameters.AddWithValue("@seq2", seq2);
+        command.Parameters.AddWithValue("@m1", m1);
+        command.Parameters.AddWithValue("@m2", m2);
+        command.Parameters.AddWithValue("@run", RawRecords.RunId(sessionId, turn));
+        command.Parameters.AddWithValue("@record", turn == 0 ? "" : RawRecords.Run(sessionId, turn));
+        command.Parameters.AddWithValue("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    // Seeding: the head row first, then each turn's messages and run with the measured write's statements.
+    private static async Task Write(SqliteCommand command, string sessionId, long turn, SqliteTransaction transaction, bool first)
+    {
+        if (first)
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        command.Transaction = transaction;
+        command.CommandText = WriteSql;
+        Bind(command, sessionId, turn, (2 * turn) - 1, 2 * turn,
+            RawRecords.Message(Conversation.Messages(turn)[0]), RawRecords.Message(Conversation.Messages(turn)[1]));
+        await command.ExecuteNonQueryAsync();
+    }
 }

@@ -70,9 +70,22 @@ public static class Backends
         InMemory => new InMemoryStorage(),
         Sqlite => new SqliteStorage(dbFile: SqliteFile),
         Postgres => new PostgresStorage(PostgresUrl!, dbSchema: Namespace),
-        Redis => new RedisStorage(RedisUrl!, dbPrefix: Namespace),
+        // Long timeouts: seeding writes a 20,000-turn session in one script (tens of MB) on a loaded machine.
+        Redis => new RedisStorage(RedisUrl + ",asyncTimeout=120000,syncTimeout=120000", dbPrefix: Namespace),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown backend."),
     };
+
+    /// <summary>Creates the raw-driver baseline for the server backend <paramref name="name"/> (same engine, same database).</summary>
+    public static Baselines.IRawTurns CreateRaw(string name) => name switch
+    {
+        Sqlite => new Baselines.RawSqliteTurns(SqliteFile),
+        Postgres => new Baselines.RawPostgresTurns(PostgresUrl!, Namespace),
+        Redis => new Baselines.RawRedisTurns(RedisUrl + ",asyncTimeout=120000,syncTimeout=120000", Namespace),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No raw baseline for this backend."),
+    };
+
+    /// <summary>How many sessions a seeding step writes at once: one on SQLite (one writer), four on the servers.</summary>
+    public static int SeedParallelism(string name) => name == Sqlite ? 1 : 4;
 
     /// <summary>Deletes the SQLite work folder (after the run; pooled connections are released first so the files can go).</summary>
     public static void DeleteWorkDirectory()

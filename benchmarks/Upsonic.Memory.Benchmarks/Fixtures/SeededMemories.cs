@@ -4,7 +4,7 @@ namespace Upsonic.Benchmarks.Fixtures;
 
 /// <summary>
 /// A storage with a pool of sessions of N stored turns each and one <see cref="Memory"/> per session configured as the
-/// benchmarks ask: full session memory on, NumLastMessages = 10, no summary, no profile, no model (no model work).
+/// benchmarks ask: full session memory on, NumLastMessages = 10 (or as given), no summary, no profile, no model (no model work).
 /// Sessions get fresh ids, so fixtures of different cases can share one database; <see cref="DisposeAsync"/> deletes them.
 /// </summary>
 public sealed class SeededMemories : IAsyncDisposable
@@ -26,21 +26,21 @@ public sealed class SeededMemories : IAsyncDisposable
     public SessionPool<Memory> Pool { get; }
 
     /// <summary>Creates the storage, seeds <paramref name="sessions"/> sessions of <paramref name="storedTurns"/> turns and checks one.</summary>
-    public static async Task<SeededMemories> CreateAsync(string backend, int storedTurns, int sessions)
+    public static async Task<SeededMemories> CreateAsync(string backend, int storedTurns, int sessions, int? numLastMessages = 10)
     {
         var storage = Backends.Create(backend);
         var ids = Enumerable.Range(0, sessions).Select(_ => "bench-" + Guid.NewGuid().ToString("N")).ToList();
 
         // Seeding is not measured; a few sessions in parallel keep it short on the servers.
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = backend == Backends.Sqlite ? 1 : 4 },
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Backends.SeedParallelism(backend) },
             async (id, ct) => await storage.UpsertSessionAsync(Conversation.Session(id, storedTurns), ct));
 
-        var memories = ids.Select(id => new Memory(storage, sessionId: id, userId: Conversation.UserId, fullSessionMemory: true, numLastMessages: 10)).ToList();
+        var memories = ids.Select(id => new Memory(storage, sessionId: id, userId: Conversation.UserId, fullSessionMemory: true, numLastMessages: numLastMessages)).ToList();
         var fixture = new SeededMemories(storage, ids, new SessionPool<Memory>(memories));
 
         // A benchmark that measured an empty or unbounded window would be meaningless: check the seed is what we claim.
         var context = await memories[0].PrepareAsync();
-        var expected = 2 * Math.Min(10, storedTurns);
+        var expected = 2 * Math.Min(numLastMessages ?? storedTurns, storedTurns);
         if (context.MessageHistory.Count != expected)
         {
             throw new InvalidOperationException($"{backend}: the seeded session gave {context.MessageHistory.Count} history messages, expected {expected}.");
@@ -49,10 +49,16 @@ public sealed class SeededMemories : IAsyncDisposable
         return fixture;
     }
 
+    /// <summary>How many turns the fixture has appended.</summary>
+    public long AppendedTurns => Interlocked.Read(ref _turn);
+
     /// <summary>One turn as an agent runs it, minus the model call: prepare, then save the user + assistant messages.</summary>
-    public async Task<MemoryContext> TurnAsync()
+    public Task<MemoryContext> TurnAsync() => TurnAsync(Pool.Next());
+
+    /// <summary>One turn of <paramref name="memory"/>'s session.</summary>
+    public async Task<MemoryContext> TurnAsync(Memory memory)
     {
-        var memory = Pool.Next();
+        ArgumentNullException.ThrowIfNull(memory);
         var context = await memory.PrepareAsync();
         await memory.SaveRunAsync(Conversation.Run(Interlocked.Increment(ref _turn)));
         return context;

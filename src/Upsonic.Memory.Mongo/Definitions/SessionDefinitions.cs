@@ -68,11 +68,11 @@ internal static class SessionDefinitions
     public static ProjectionDefinition<BsonDocument> IdOnly() => Builders<BsonDocument>.Projection.Include(S.Id);
 
     /// <summary>
-    /// Sets the summary and its watermark only when the stored watermark is lower (a missing watermark counts as lower), so a slow
-    /// summarizer never overwrites a newer summary.
+    /// Sets the summary and its watermark only when the stored watermark is not higher (a missing watermark counts as lower), so a
+    /// slow summarizer never overwrites a newer summary.
     /// </summary>
     public static (FilterDefinition<BsonDocument> Filter, UpdateDefinition<BsonDocument> Update) Summary(string sessionId, string summary, long watermark, DateTimeOffset now) =>
-        (Filter.And(ById(sessionId), Filter.Not(Filter.Gte(S.SummaryWatermark, watermark))),
+        (Filter.And(ById(sessionId), Filter.Not(Filter.Gt(S.SummaryWatermark, watermark))),
          Builders<BsonDocument>.Update
             .Set(S.Summary, summary)
             .Set(S.SummaryWatermark, watermark)

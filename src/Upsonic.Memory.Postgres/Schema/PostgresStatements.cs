@@ -163,7 +163,7 @@ internal sealed class PostgresStatements
             """;
         UpdateSummary = $"""
             UPDATE {h} SET summary = $2, summary_watermark = $3, updated_at = $4, version = version + 1
-            WHERE session_id = $1 AND summary_watermark < $3
+            WHERE session_id = $1 AND summary_watermark <= $3
             """;
         UpdateProfileMerge = UserMemoryUpsert(u, "u.user_memory || EXCLUDED.user_memory");
         UpdateProfileReplace = UserMemoryUpsert(u, "EXCLUDED.user_memory");

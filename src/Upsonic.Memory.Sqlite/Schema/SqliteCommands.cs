@@ -98,7 +98,7 @@ internal sealed class SqliteCommands
         // ----- head updates -----
         UpdateSummary = $"""
             UPDATE {s} SET summary = @summary, summary_watermark = @watermark, updated_at = @now, version = version + 1
-            WHERE session_id = @session_id AND summary_watermark < @watermark;
+            WHERE session_id = @session_id AND summary_watermark <= @watermark;
             """;
         SelectMetadata = $"SELECT metadata FROM {s} WHERE session_id = @session_id;";
         UpdateMetadata = $"UPDATE {s} SET metadata = @metadata, updated_at = @now, version = version + 1 WHERE session_id = @session_id;";

@@ -14,7 +14,8 @@ public sealed partial class Memory
     /// record updated. A run that is not completed (paused, errored, cancelled, running) is always appended with its messages in
     /// history, whatever the flags: it is a checkpoint another process can resume. The turn is written, atomically, before any
     /// model work; storage failures propagate to the caller.</para>
-    /// <para>Then, for completed runs only: the summary pass (<see cref="SummaryMemoryEnabled"/>) and the profile analysis
+    /// <para>Then, for completed runs only: the summary pass (<see cref="SummaryMemoryEnabled"/>, when due by
+    /// <see cref="MemoryOptions.SummaryEveryTurns"/> and <see cref="MemoryOptions.SummaryTokenThreshold"/>) and the profile analysis
     /// (<see cref="UserAnalysisMemoryEnabled"/>), before this method returns, or after it when <see cref="BackgroundProcessing"/> is on.
     /// Model failures are logged as warnings and never lose the turn; without a model each step is skipped with one warning.</para>
     /// </remarks>
@@ -66,12 +67,20 @@ public sealed partial class Memory
             : FullSessionMemoryEnabled || SummaryMemoryEnabled ? FullSessionMemoryEnabled
             : (storedBefore ?? await Storage.GetRunAsync(SessionId, run.RunId, ct).ConfigureAwait(false) is not null) ? false
             : null;
+        (string RunId, long Sequence)? resumed = null;
         if (inHistory is { } addToHistory)
         {
             var result = await Storage.AppendRunAsync(
                 new RunAppend { SessionId = SessionId, Run = record, AddToHistory = addToHistory, AgentName = run.AgentName }, ct).ConfigureAwait(false);
             MemoryTelemetry.TurnsSaved.Add(1);
             MemoryLog.RunSaved(_logger, InfoLevel, SessionId, run.RunId, run.Status, result.MessagesAppended, addToHistory);
+
+            // Stored before and completed by this save with new messages (not a repeated save of a completed run): it may sit at or
+            // below the summary watermark if later runs were summarized while it waited.
+            if (completed && !result.RunCreated && result.MessagesAppended > 0)
+            {
+                resumed = (run.RunId, result.Sequence);
+            }
         }
         else
         {
@@ -86,7 +95,8 @@ public sealed partial class Memory
         var work = new MemoryWork(
             SummaryMemoryEnabled && HasModelFor(summary: true),
             UserAnalysisMemoryEnabled && HasModelFor(summary: false) ? UserPrompts(run) : null,
-            run.AgentId);
+            run.AgentId,
+            resumed);
         if (!work.Summary && work.ProfilePrompts is null)
         {
             return;
@@ -112,7 +122,8 @@ public sealed partial class Memory
         if (batch.Any(w => w.Summary))
         {
             await MemoryTelemetry.TraceStepAsync(TelemetryNames.Summary, MemoryTelemetry.SummaryDuration, SessionId, UserId,
-                () => new SessionSummarizer(Storage, SessionId, _model, Limits, _runtime.SummaryLogger, InfoLevel).RunAsync(ct)).ConfigureAwait(false);
+                () => new SessionSummarizer(Storage, SessionId, _model, Limits, _runtime.SummaryLogger, InfoLevel)
+                    .RunAsync([.. batch.Where(w => w.Summary && w.Resumed is not null).Select(w => w.Resumed!.Value)], ct)).ConfigureAwait(false);
         }
 
         var profileWork = batch.Where(w => w.ProfilePrompts is not null).ToList();

@@ -72,6 +72,23 @@ public sealed class MemoryOptions
     /// Only used with <see cref="BackgroundProcessing"/> on; must be greater than 0.</remarks>
     public int BackgroundConcurrency { get; set; } = DefaultBackgroundConcurrency;
 
+    /// <summary>
+    /// Summary cadence: a summary pass runs once this many completed turns wait to be summarized. Default 1: every turn, as upstream.
+    /// </summary>
+    /// <remarks>
+    /// Larger values cut model calls per turn (K turns per call); the waiting turns are summarized together, none left out. A pass
+    /// also runs earlier when <see cref="SummaryTokenThreshold"/> is reached, when <see cref="SummaryMaxRuns"/> turns wait, or when
+    /// the waiting turns fill <see cref="SummaryMaxTurnCharacters"/> (a backlog larger than one pass is sent in several calls, oldest
+    /// first), and at once when a run that was stored before (for example paused) completes. The loaded summary lags by up to K - 1 turns.
+    /// </remarks>
+    public int SummaryEveryTurns { get; set; } = 1;
+
+    /// <summary>
+    /// Summary cadence: also run a summary pass as soon as the waiting turns reach about this many tokens, estimated as the
+    /// characters of the conversation text the pass would send divided by 4. Null (the default): no token trigger.
+    /// </summary>
+    public int? SummaryTokenThreshold { get; set; }
+
     /// <summary>The most runs one summary pass reads (the most recent ones not yet summarized). Default 20.</summary>
     public int SummaryMaxRuns { get; set; } = 20;
 

@@ -27,6 +27,8 @@ internal static class MemoryOptionsRules
 
         foreach (var (setting, value) in new[]
         {
+            (nameof(options.SummaryEveryTurns), options.SummaryEveryTurns),
+            (nameof(options.SummaryTokenThreshold), options.SummaryTokenThreshold ?? 1),
             (nameof(options.SummaryMaxRuns), options.SummaryMaxRuns),
             (nameof(options.SummaryMaxCharacters), options.SummaryMaxCharacters),
             (nameof(options.SummaryMaxMessageCharacters), options.SummaryMaxMessageCharacters),

@@ -257,8 +257,9 @@ public interface IStorage : IAsyncDisposable
     Task<IReadOnlyList<RunRecord>> GetRunsAfterAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets the session's summary and watermark, only if <paramref name="watermark"/> is greater than the stored watermark
-    /// (so a slower summarizer never overwrites a newer summary). Returns whether it was written.
+    /// Sets the session's summary and watermark, only if <paramref name="watermark"/> is not below the stored watermark
+    /// (so a slower summarizer never overwrites a newer summary; an equal watermark rewrites the summary, as a pass that covers
+    /// a run completed after later runs were summarized does). Returns whether it was written.
     /// </summary>
     Task<bool> UpdateSummaryAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken = default);
 

@@ -34,6 +34,37 @@ internal static class TurnTranscript
         return string.Join("\n\n", kept);
     }
 
+    /// <summary>
+    /// How many of the oldest <paramref name="runs"/> fit one pass within <paramref name="maxTotalCharacters"/> (at least one, which
+    /// <see cref="Render"/> truncates when it alone is too long): the rest go to the next pass, so no run is left out.
+    /// </summary>
+    public static int FittingCount(IReadOnlyList<RunRecord> runs, int maxMessageCharacters, int maxTotalCharacters)
+    {
+        var total = 0;
+        var count = 0;
+        foreach (var run in runs)
+        {
+            var length = RenderRun(run, maxMessageCharacters).Length;
+            var cost = length + (total == 0 || length == 0 ? 0 : 2);
+            if (total > 0 && total + cost > maxTotalCharacters)
+            {
+                break;
+            }
+
+            total += cost;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The characters <see cref="Render"/> gives for <paramref name="runs"/> when nothing is left out.</summary>
+    public static int Length(IReadOnlyList<RunRecord> runs, int maxMessageCharacters)
+    {
+        var lengths = runs.Select(r => RenderRun(r, maxMessageCharacters).Length).Where(l => l > 0).ToList();
+        return lengths.Sum() + 2 * Math.Max(0, lengths.Count - 1);
+    }
+
     private static string RenderRun(RunRecord run, int maxMessageCharacters)
     {
         var builder = new StringBuilder();

@@ -5,7 +5,7 @@ using Xunit;
 namespace Upsonic.Storage.Testing;
 
 /// <summary>Summary memory (UPSTREAM 3, test_summary_memory.py), incremental and bounded.</summary>
-public abstract class SummaryMemoryAcceptance<TTarget> : MemorySaveAcceptance<TTarget>
+public abstract partial class SummaryMemoryAcceptance<TTarget> : MemorySaveAcceptance<TTarget>
     where TTarget : StorageTarget, new()
 {
     [Fact]

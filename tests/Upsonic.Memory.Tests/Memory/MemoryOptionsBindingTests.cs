@@ -23,6 +23,8 @@ public sealed class MemoryOptionsBindingTests
             ["Memory:DebugLevel"] = "2",
             ["Memory:BackgroundProcessing"] = "true",
             ["Memory:SummaryMaxRuns"] = "7",
+            ["Memory:SummaryEveryTurns"] = "5",
+            ["Memory:SummaryTokenThreshold"] = "2000",
         }).Build();
 
         var options = configuration.GetSection("Memory").Get<MemoryOptions>()!;
@@ -40,6 +42,7 @@ public sealed class MemoryOptionsBindingTests
         Assert.Equal(2, memory.DebugLevel);
         Assert.True(memory.BackgroundProcessing);
         Assert.Equal(7, options.SummaryMaxRuns);
+        Assert.Equal((5, 2_000), (options.SummaryEveryTurns, options.SummaryTokenThreshold));
         Assert.Equal(4_000, options.ProfileMaxInputCharacters);
     }
 }

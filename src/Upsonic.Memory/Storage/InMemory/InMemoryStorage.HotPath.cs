@@ -114,7 +114,7 @@ public sealed partial class InMemoryStorage
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var state) || state.Head.SummaryWatermark >= watermark)
+            if (!_sessions.TryGetValue(sessionId, out var state) || state.Head.SummaryWatermark > watermark)
             {
                 return Task.FromResult(false);
             }

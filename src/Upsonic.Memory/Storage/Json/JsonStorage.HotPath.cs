@@ -99,7 +99,7 @@ public sealed partial class JsonStorage
     protected override Task<bool> UpdateSummaryCoreAsync(string sessionId, string summary, long watermark, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            if (LoadSession(sessionId) is not { } session || session.Head.SummaryWatermark >= watermark)
+            if (LoadSession(sessionId) is not { } session || session.Head.SummaryWatermark > watermark)
             {
                 return false;
             }
