@@ -85,6 +85,17 @@ public sealed partial class JsonStorage
         return _recent;
     }
 
+    /// <summary>
+    /// A session read without its messages and runs (head, counters, which sequences and run ids are stored), or null when it
+    /// does not exist or has expired. Kept and brought up to date like <see cref="LoadSession"/>, for imports page after page.
+    /// </summary>
+    private JsonSession? LoadSessionWithoutRows(string sessionId)
+    {
+        var known = _recentWithoutRows?.Head.SessionId == sessionId ? _recentWithoutRows : null;
+        _recentWithoutRows = Unexpired(JsonSession.Load(SessionDirectory, sessionId, known, rows: false));
+        return _recentWithoutRows;
+    }
+
     /// <summary>Every unexpired session (expired ones are deleted on the way).</summary>
     private List<JsonSession> AllSessions() =>
         JsonFiles.List(SessionDirectory, ".log.jsonl")
