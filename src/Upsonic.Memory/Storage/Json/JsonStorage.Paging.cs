@@ -17,7 +17,7 @@ public sealed partial class JsonStorage
     protected override Task<StorePage<SessionMessageRow>> GetSessionMessagesPageCoreAsync(string sessionId, long afterSequence, int pageSize, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var kept = LowestRows<JsonLogMessage>(sessionId, pageSize, e => e.Messages.Where(m => m.Sequence > afterSequence).Select(m => (m.Sequence, m)));
+            var kept = LowestRows<JsonLogMessage>(sessionId, afterSequence, pageSize, l => (l.MinMessage, l.MaxMessage), e => e.Messages.Where(m => m.Sequence > afterSequence).Select(m => (m.Sequence, m)));
             var page = new StorePageBuilder<SessionMessageRow>(PageCursor.Messages, pageSize);
             foreach (var m in kept)
             {
@@ -33,7 +33,7 @@ public sealed partial class JsonStorage
     protected override Task<StorePage<SessionRunRow>> GetSessionRunsPageCoreAsync(string sessionId, long afterSequence, int pageSize, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var kept = LowestRows<JsonLogRun>(sessionId, pageSize, e => e.Runs.Where(r => r.Run.Sequence > afterSequence).Select(r => (r.Run.Sequence, r)));
+            var kept = LowestRows<JsonLogRun>(sessionId, afterSequence, pageSize, l => (l.MinRun, l.MaxRun), e => e.Runs.Where(r => r.Run.Sequence > afterSequence).Select(r => (r.Run.Sequence, r)));
             var page = new StorePageBuilder<SessionRunRow>(PageCursor.Runs, pageSize);
             foreach (var run in kept)
             {
@@ -166,27 +166,36 @@ public sealed partial class JsonStorage
     }
 
     /// <summary>
-    /// The <paramref name="pageSize"/> rows of lowest key among those <paramref name="rows"/> picks from each log entry of the
-    /// session, read line by line (a key seen again is the later line's); empty when the session does not exist.
+    /// The <paramref name="pageSize"/> rows of lowest key after <paramref name="afterKey"/> among those <paramref name="rows"/>
+    /// picks from each log entry of the session (a key seen again is the later line's); empty when the session does not exist.
+    /// Only the lines whose key range (<paramref name="range"/>) can hold such a row are parsed.
     /// </summary>
-    private List<T> LowestRows<T>(string sessionId, int pageSize, Func<JsonLogEntry, IEnumerable<(long Key, T Row)>> rows)
+    private List<T> LowestRows<T>(string sessionId, long afterKey, int pageSize, Func<JsonLogIndexEntry, (long Min, long Max)> range,
+        Func<JsonLogEntry, IEnumerable<(long Key, T Row)>> rows)
     {
-        var kept = new SortedList<long, T>();
-        var session = JsonSession.LoadLog(SessionDirectory, JsonFiles.SessionLog(SessionDirectory, sessionId), rows: false, visit: entry =>
+        if (LoadSessionWithoutRows(sessionId) is not { } session)
         {
-            foreach (var (key, row) in rows(entry))
+            return [];
+        }
+
+        var kept = new SortedList<long, T>();
+        session.VisitEntries(
+            line => range(line) is var (min, max) && max > afterKey && (kept.Count < pageSize || min <= kept.Keys[^1]),
+            entry =>
             {
-                if (kept.Count < pageSize || key <= kept.Keys[^1])
+                foreach (var (key, row) in rows(entry))
                 {
-                    kept[key] = row;
-                    if (kept.Count > pageSize)
+                    if (kept.Count < pageSize || key <= kept.Keys[^1])
                     {
-                        kept.RemoveAt(kept.Count - 1);
+                        kept[key] = row;
+                        if (kept.Count > pageSize)
+                        {
+                            kept.RemoveAt(kept.Count - 1);
+                        }
                     }
                 }
-            }
-        });
-        return Unexpired(session) is null ? [] : [.. kept.Values];
+            });
+        return [.. kept.Values];
     }
 
     /// <summary>One page of records kept one per file, by file name; a file read as null (gone or expired) is skipped.</summary>

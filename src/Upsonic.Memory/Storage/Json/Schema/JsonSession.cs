@@ -25,6 +25,7 @@ internal sealed class JsonSession
     private readonly Dictionary<long, int> _messageIndex = [];
     private readonly Dictionary<long, bool> _sequences = [];
     private readonly HashSet<string> _runIds = new(StringComparer.Ordinal);
+    private readonly List<JsonLogIndexEntry> _index = [];
     private byte[] _header = [];
     private long _validLength;
     private int _lines;
@@ -67,11 +68,8 @@ internal sealed class JsonSession
     public static JsonSession? Load(string directory, string sessionId, JsonSession? known = null, bool rows = true) =>
         LoadLog(directory, JsonFiles.SessionLog(directory, sessionId), known, rows);
 
-    /// <summary>
-    /// Reads the session whose log is <paramref name="logPath"/>, or null when it does not exist; <paramref name="visit"/> sees
-    /// every entry in log order (then <paramref name="known"/> is not used).
-    /// </summary>
-    public static JsonSession? LoadLog(string directory, string logPath, JsonSession? known = null, bool rows = true, Action<JsonLogEntry>? visit = null)
+    /// <summary>Reads the session whose log is <paramref name="logPath"/>, or null when it does not exist.</summary>
+    public static JsonSession? LoadLog(string directory, string logPath, JsonSession? known = null, bool rows = true)
     {
         FileStream stream;
         try
@@ -85,15 +83,15 @@ internal sealed class JsonSession
 
         using (stream)
         {
-            if (visit is null && known is not null && known._logPath == logPath && known._keepRows == rows && known.SameLog(stream))
+            if (known is not null && known._logPath == logPath && known._keepRows == rows && known.SameLog(stream))
             {
-                known.ReadLines(JsonLogLines.Read(stream, known._validLength), null);
+                known.ReadLines(JsonLogLines.Read(stream, known._validLength));
                 known.ResolveHead();
                 return known;
             }
 
             var session = ParseHeader(directory, logPath, stream, rows);
-            session.ReadLines(JsonLogLines.Read(stream, session._validLength), visit);
+            session.ReadLines(JsonLogLines.Read(stream, session._validLength));
             session.ResolveHead();
             return session;
         }
@@ -136,6 +134,11 @@ internal sealed class JsonSession
             stream.Flush(flushToDisk: true);
         }
 
+        if (!_keepRows)
+        {
+            _index.Add(JsonLogIndexEntry.Of(_validLength, line.Length, entry));
+        }
+
         _validLength += bytes.Length;
         _lines++;
         _tornTail = false;
@@ -159,6 +162,32 @@ internal sealed class JsonSession
     public SessionRowCounts RowCounts() => _keepRows
         ? new SessionRowCounts(Messages.Count, Messages.Count(m => m.InHistory), Runs.Count)
         : new SessionRowCounts(_sequences.Count, _sequences.Values.Count(h => h), _runIds.Count);
+
+    /// <summary>
+    /// Reads again, in log order, the entries (of a session read without rows) whose line <paramref name="mayHold"/> accepts by
+    /// its index entry; the others are not parsed.
+    /// </summary>
+    public void VisitEntries(Func<JsonLogIndexEntry, bool> mayHold, Action<JsonLogEntry> visit)
+    {
+        using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var buffer = Array.Empty<byte>();
+        foreach (var line in _index)
+        {
+            if (!mayHold(line))
+            {
+                continue;
+            }
+
+            if (buffer.Length < line.Length)
+            {
+                buffer = new byte[Math.Max(line.Length, buffer.Length * 2)];
+            }
+
+            stream.Position = line.Start;
+            stream.ReadExactly(buffer, 0, line.Length);
+            visit(JsonRecords.Deserialize<JsonLogEntry>(buffer.AsSpan(0, line.Length), _logPath));
+        }
+    }
 
     /// <summary>Replaces the head file with <see cref="Head"/> as of the current entry.</summary>
     public void WriteHead() =>
@@ -246,7 +275,7 @@ internal sealed class JsonSession
     }
 
     /// <summary>Applies the complete lines of <paramref name="lines"/> (the log after the lines read so far); a torn last line is noted, not applied.</summary>
-    private void ReadLines(IEnumerable<JsonLogLine> lines, Action<JsonLogEntry>? visit)
+    private void ReadLines(IEnumerable<JsonLogLine> lines)
     {
         _tornTail = false;
         foreach (var line in lines)
@@ -279,7 +308,11 @@ internal sealed class JsonSession
             }
 
             Apply(entry);
-            visit?.Invoke(entry);
+            if (!_keepRows)
+            {
+                _index.Add(JsonLogIndexEntry.Of(line.End - 1 - line.Bytes.Length, line.Bytes.Length, entry));
+            }
+
             _lines++;
             _validLength = line.End;
         }
