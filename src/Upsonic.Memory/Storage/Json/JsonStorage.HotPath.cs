@@ -6,8 +6,11 @@ namespace Upsonic.Storage;
 public sealed partial class JsonStorage
 {
     /// <inheritdoc />
+    /// <remarks>A window of no turns (the head alone) reads the log without keeping its messages.</remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
-        LockedAsync(() => LoadSession(sessionId) is { } session
+        LockedAsync(() => historyTurns == 0
+            ? LoadSessionWithoutRows(sessionId) is { } head ? new SessionWindow(SessionRows.CopyHead(head.Head), []) : null
+            : LoadSession(sessionId) is { } session
             ? new SessionWindow(SessionRows.CopyHead(session.Head), SessionRows.Turns(session.History(historyTurns)))
             : null, cancellationToken);
 
