@@ -173,6 +173,16 @@ passed=$((passed + smoke_passed))
 failed=$((failed + smoke_failed))
 if [[ $smoke_failed -ne 0 ]]; then
   echo "Failed: the pack + smoke tests (TestResults/pack.log, TestResults/consumer-smoke.log, TestResults/tool-smoke.log)"
+  # The reason, on stdout next to the counts (a CI page often shows only the end of stdout).
+  for smoke_log in "$results/consumer-smoke.log" "$results/tool-smoke.log"; do
+    if [[ -f "$smoke_log" ]] && grep -q 'FAILED:' "$smoke_log"; then
+      echo "  $smoke_log:"
+      tail -n 12 "$smoke_log" | sed 's/^/    /'
+    fi
+  done
+  if [[ ! -f "$results/consumer-smoke.log" ]]; then
+    grep -iE ': (warning|error) ' "$results/pack.log" 2>/dev/null | sort -u | tail -n 10 | sed 's/^/    /' || true
+  fi
 fi
 
 status=0

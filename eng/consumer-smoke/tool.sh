@@ -17,7 +17,9 @@ die() { log "FAILED: $*"; exit 1; }
 feed="$(cd "$1" && pwd)"
 version="$2"
 [[ -f "$feed/Upsonic.Memory.Tool.$version.nupkg" ]] || die "Upsonic.Memory.Tool.$version.nupkg is missing from $feed"
-unzip -Z1 "$feed/Upsonic.Memory.Tool.$version.nupkg" | grep -qx "tools/net10.0/any/DotnetToolSettings.xml" \
+# Lists are captured before grep reads them: `producer | grep -q` under pipefail fails whenever grep exits first (SIGPIPE).
+entries="$(unzip -Z1 "$feed/Upsonic.Memory.Tool.$version.nupkg")" || die "unzip could not read Upsonic.Memory.Tool.$version.nupkg"
+grep -qx "tools/net10.0/any/DotnetToolSettings.xml" <<<"$entries" \
   || die "Upsonic.Memory.Tool.$version.nupkg is not a dotnet tool package (no tools/net10.0/any/DotnetToolSettings.xml)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/upsonic-tool-smoke.XXXXXX")"
@@ -58,7 +60,8 @@ JSONL
 
 store="sqlite:$work/smoke.db"
 "$tool" import "$work/in.jsonl" --storage "$store" >&2 || die "upsonic-memory import failed"
-"$tool" sessions list --storage "$store" --json | grep -q '"session_id": "smoke-1"' || die "sessions list does not show the imported session"
+listed="$("$tool" sessions list --storage "$store" --json)" || die "upsonic-memory sessions list failed"
+grep -q '"session_id": "smoke-1"' <<<"$listed" || die "sessions list does not show the imported session"
 "$tool" export --storage "$store" --output "$work/out.jsonl" >&2 || die "upsonic-memory export failed"
 diff <(tail -n +2 "$work/in.jsonl") <(tail -n +2 "$work/out.jsonl") >&2 || die "the export differs from the imported file"
 "$tool" doctor --storage "$store" >&2 || die "upsonic-memory doctor reported a problem"

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 
 namespace Upsonic.Memory.Json.Tests;
@@ -26,6 +27,31 @@ public sealed class JsonStorageFileTests : IDisposable
         Assert.Equal("s1", (string?)JsonNode.Parse(lines[0])!["head"]!["sessionId"]);
         Assert.Equal(["r1", "r2"], lines.Skip(1).Select(l => (string?)JsonNode.Parse(l)!["runs"]![0]!["run"]!["runId"]));
         Assert.True(File.Exists(log.Replace(".log.jsonl", ".head.json", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Imported_pages_append_one_log_line_each_and_a_page_imported_again_adds_none()
+    {
+        await using var storage = new JsonStorage(_directory);
+        await storage.ImportSessionHeadAsync(new AgentSession { SessionId = "s1", UserId = "u1" }, Ct);
+        var rows = Enumerable.Range(1, 6)
+            .Select(i => new SessionMessageRow(i, (i + 1) / 2, $"r{(i + 1) / 2}", true, new ChatMessage(ChatRole.User, $"m{i}"))).ToList();
+        await storage.ImportSessionMessagesAsync("s1", rows[..3], Ct);
+        await storage.ImportSessionMessagesAsync("s1", rows[3..], Ct);
+        var log = JsonTarget.LogPath(storage, "s1");
+        var before = await File.ReadAllLinesAsync(log, Ct);
+
+        await storage.ImportSessionMessagesAsync("s1", rows[3..], Ct);
+
+        Assert.Equal(4, before.Length); // the header, the head's entry, one line per page
+        Assert.Equal(before, await File.ReadAllLinesAsync(log, Ct));
+        await using var reopened = new JsonStorage(_directory);
+        var first = await reopened.GetSessionMessagesPageAsync("s1", null, 4, Ct);
+        var second = await reopened.GetSessionMessagesPageAsync("s1", first.NextCursor, 4, Ct);
+        Assert.Equal([1L, 2, 3, 4], first.Items.Select(r => r.Sequence));
+        Assert.Equal([5L, 6], second.Items.Select(r => r.Sequence));
+        Assert.Equal(["m5", "m6"], second.Items.Select(r => r.Message.Text));
+        Assert.Equal(new SessionRowCounts(6, 6, 0), await reopened.CountSessionRowsAsync("s1", Ct));
     }
 
     [Fact]

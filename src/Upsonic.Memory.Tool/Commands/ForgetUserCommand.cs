@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Upsonic.Memory.Tool.Locations;
 using Upsonic.Memory.Tool.Output;
+using Upsonic.Memory.Tool.Transfer;
 using Upsonic.Storage;
 
 namespace Upsonic.Memory.Tool.Commands;
@@ -8,8 +9,6 @@ namespace Upsonic.Memory.Tool.Commands;
 /// <summary><c>forget-user &lt;id&gt;</c>: deletes every session, message, run and the profile of a user (<c>DeleteUserDataAsync</c>).</summary>
 internal static class ForgetUserCommand
 {
-    private const int PageSize = 100;
-
     public static Command Create()
     {
         var storage = StoreOptions.Option(StorageRole.Storage, "The store to erase the user from");
@@ -29,20 +28,13 @@ internal static class ForgetUserCommand
             var profile = await store.GetUserMemoryAsync(userId, cancellationToken: ct).ConfigureAwait(false);
             if (parse.GetValue(dryRun))
             {
+                // Heads page by page and each session's row counts: no session's messages are read.
                 var total = 0L;
-                for (var offset = 0; ; offset += PageSize)
+                await foreach (var session in SessionHeads.MatchingAsync(store, new SessionQuery { UserId = userId }, ct).ConfigureAwait(false))
                 {
-                    var page = await store.GetSessionsAsync(new SessionQuery { UserId = userId, Limit = PageSize, Offset = offset, SortOrder = SortOrder.Ascending }, ct).ConfigureAwait(false);
-                    total = page.Total;
-                    foreach (var session in page.Items)
-                    {
-                        ToolConsole.Line($"would delete session {session.SessionId} ({session.Runs.Count} runs, {session.Messages.Count} history messages)");
-                    }
-
-                    if (page.Items.Count < PageSize)
-                    {
-                        break;
-                    }
+                    var counts = await store.CountSessionRowsAsync(session.SessionId, ct).ConfigureAwait(false);
+                    ToolConsole.Line($"would delete session {session.SessionId} ({counts?.Runs ?? 0} runs, {counts?.HistoryMessages ?? 0} history messages)");
+                    total++;
                 }
 
                 ToolConsole.Line($"dry run: would delete {total} session(s) and {(profile is null ? "no profile (none stored)" : "the profile")} of user '{userId}' from {location.Display}");

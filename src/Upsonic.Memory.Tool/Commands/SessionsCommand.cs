@@ -49,15 +49,22 @@ internal static class SessionsCommand
                 SortBy = parse.GetValue(sort),
                 SortOrder = parse.GetValue(order),
             };
-            var page = await store.GetSessionsAsync(query, ct).ConfigureAwait(false);
+            // Heads only (the paging API), and each listed session's row counts: a long session's messages are never read.
+            var page = await SessionHeads.ListAsync(store, query, ct).ConfigureAwait(false);
+            var counts = new List<SessionRowCounts?>();
+            foreach (var session in page.Items)
+            {
+                counts.Add(await store.CountSessionRowsAsync(session.SessionId, ct).ConfigureAwait(false));
+            }
+
             if (parse.GetValue(json))
             {
                 var items = new JsonArray();
-                foreach (var session in page.Items)
+                foreach (var (session, count) in page.Items.Zip(counts))
                 {
                     var head = RecordJson.Head(session);
-                    head["run_count"] = session.Runs.Count;
-                    head["message_count"] = session.Messages.Count;
+                    head["run_count"] = count?.Runs ?? 0;
+                    head["message_count"] = count?.HistoryMessages ?? 0;
                     items.Add(head);
                 }
 
@@ -66,10 +73,10 @@ internal static class SessionsCommand
             }
 
             var table = new Table().AddColumns("Session", "User", "Agent", "Type", "Runs", "Messages", "Created", "Updated");
-            foreach (var s in page.Items)
+            foreach (var (s, count) in page.Items.Zip(counts))
             {
                 table.AddRow(Cell(s.SessionId), Cell(s.UserId), Cell(s.AgentId), Cell(StoredNames.Of(s.SessionType)),
-                    Cell(Count(s.Runs.Count)), Cell(Count(s.Messages.Count)), Cell(RecordJson.Time(s.CreatedAt)), Cell(RecordJson.Time(s.UpdatedAt)));
+                    Cell(Count(count?.Runs ?? 0)), Cell(Count(count?.HistoryMessages ?? 0)), Cell(RecordJson.Time(s.CreatedAt)), Cell(RecordJson.Time(s.UpdatedAt)));
             }
 
             ToolConsole.Out.Write(table);
@@ -152,7 +159,7 @@ internal static class SessionsCommand
         return others == 0 ? text : $"{text} [+{others} non-text content item(s)]";
     }
 
-    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A table cell: user data is never read as Spectre markup.</summary>
     internal static Text Cell(string? value) => new(Redactor.Redact(value ?? "-"));

@@ -115,6 +115,8 @@ public sealed class MongoTarget : StorageTarget
             case EngineFeature.TableListing:
                 MongoTestServer.RequireRealServer("the listCollections command");
                 break;
+            case EngineFeature.StorePaging:
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown engine feature.");
         }

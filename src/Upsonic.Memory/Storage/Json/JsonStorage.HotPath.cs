@@ -13,17 +13,23 @@ public sealed partial class JsonStorage
     /// <remarks>
     /// The session's log is brought up to date (only lines appended since the last read are read); then only the window's
     /// messages are parsed: the newest whole turns within the count and the budget (token counts come from the log lines), or,
-    /// with a mark of the same log generation, only the messages stored after it.
+    /// with a mark of the same log generation, only the messages stored after it. A window of no turns reads the log without
+    /// keeping its messages.
     /// </remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            if (LoadSession(request.SessionId) is not { } session)
+            if ((request.HistoryTurns == 0 ? LoadSessionWithoutRows(request.SessionId) : LoadSession(request.SessionId)) is not { } session)
             {
                 return null;
             }
 
             var mark = new SessionWindowMark(session.Epoch, session.MessageCount);
+            if (request.HistoryTurns == 0)
+            {
+                return new SessionWindow(SessionRows.CopyHead(session.Head), []) { Mark = mark };
+            }
+
             long? since = request.Since is { } held && held.Epoch == mark.Epoch && held.MessageSequence <= mark.MessageSequence ? held.MessageSequence : null;
             return new SessionWindow(SessionRows.CopyHead(session.Head), session.Window(since, request.HistoryTurns, request.HistoryTokenBudget))
             {

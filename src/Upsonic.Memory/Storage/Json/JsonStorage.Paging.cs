@@ -1,22 +1,25 @@
 namespace Upsonic.Storage;
 
 // Streaming the store in pages: sessions, profiles and knowledge rows by file name (a hash of the id, so the order is stable and
-// says nothing about the ids), a session's rows by sequence, and imports that write the session anew with the rows merged in.
+// says nothing about the ids), a session's rows by sequence read line by line from its log, and imports that append the rows not
+// yet stored to the session's log (one line per page), so memory follows the page, not the session.
 public sealed partial class JsonStorage
 {
     /// <inheritdoc />
-    /// <remarks>Lists the session directory's file names and reads the page's sessions, one at a time.</remarks>
+    /// <remarks>Lists the session directory's file names and reads the page's sessions, one at a time and without their rows.</remarks>
     protected override Task<StorePage<AgentSession>> GetSessionHeadsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
         LockedAsync(() => FilePage(SessionDirectory, ".log.jsonl", PageCursor.Sessions, after, pageSize, path =>
-            Unexpired(JsonSession.LoadLog(SessionDirectory, path)) is { } session ? SessionRows.CopyHead(session.Head) : null), cancellationToken);
+            Unexpired(JsonSession.LoadLog(SessionDirectory, path, rows: false)) is { } session ? SessionRows.CopyHead(session.Head) : null), cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>Reads the session's log (a JSON session is read whole) and returns the page's rows.</remarks>
+    /// <remarks>Reads the session's log line by line, keeping only the page's rows (the lowest sequences after
+    /// <paramref name="afterSequence"/>, a sequence written again taken from its last line).</remarks>
     protected override Task<StorePage<SessionMessageRow>> GetSessionMessagesPageCoreAsync(string sessionId, long afterSequence, int pageSize, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
+            var kept = LowestRows<JsonLogMessage>(sessionId, afterSequence, pageSize, l => (l.MinMessage, l.MaxMessage), e => e.Messages.Where(m => m.Sequence > afterSequence).Select(m => (m.Sequence, m)));
             var page = new StorePageBuilder<SessionMessageRow>(PageCursor.Messages, pageSize);
-            foreach (var m in LoadSession(sessionId)?.Messages.Where(m => m.Sequence > afterSequence).OrderBy(m => m.Sequence).Take(pageSize) ?? [])
+            foreach (var m in kept)
             {
                 page.Add(sessionId, m.Sequence, () => new SessionMessageRow(
                     m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.DeserializeMessage(m.Message.GetRawText(), sessionId, m.Sequence)));
@@ -26,11 +29,13 @@ public sealed partial class JsonStorage
         }, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>Reads the session's log line by line, keeping only the page's runs.</remarks>
     protected override Task<StorePage<SessionRunRow>> GetSessionRunsPageCoreAsync(string sessionId, long afterSequence, int pageSize, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
+            var kept = LowestRows<JsonLogRun>(sessionId, afterSequence, pageSize, l => (l.MinRun, l.MaxRun), e => e.Runs.Where(r => r.Run.Sequence > afterSequence).Select(r => (r.Run.Sequence, r)));
             var page = new StorePageBuilder<SessionRunRow>(PageCursor.Runs, pageSize);
-            foreach (var run in LoadSession(sessionId)?.Runs.Values.Where(r => r.Run.Sequence > afterSequence).OrderBy(r => r.Run.Sequence).Take(pageSize) ?? [])
+            foreach (var run in kept)
             {
                 page.Add(sessionId, run.Run.Sequence, () => new SessionRunRow(SessionRows.Copy(run.Run, withMessages: false), run.MessageCount));
             }
@@ -40,9 +45,7 @@ public sealed partial class JsonStorage
 
     /// <inheritdoc />
     protected override Task<SessionRowCounts?> CountSessionRowsCoreAsync(string sessionId, CancellationToken cancellationToken) =>
-        LockedAsync(() => LoadSession(sessionId) is { } s
-            ? new SessionRowCounts(s.Messages.Count, s.Messages.Count(m => m.InHistory), s.Runs.Count)
-            : null, cancellationToken);
+        LockedAsync(() => LoadSessionWithoutRows(sessionId)?.RowCounts(), cancellationToken);
 
     /// <inheritdoc />
     protected override Task<StorePage<UserMemory>> GetUserMemoriesPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
@@ -53,59 +56,62 @@ public sealed partial class JsonStorage
         LockedAsync(() => FilePage(KnowledgeDirectory, ".json", PageCursor.Knowledge, after, pageSize, ReadKnowledge), cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>A new session is written with no rows; an existing one gets the head's fields and keeps its rows (one line appended
+    /// with the head's usage, agent data and update time, then the head file).</remarks>
     protected override Task ImportSessionHeadCoreAsync(AgentSession head, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var existing = LoadSession(head.SessionId);
-            Rewrite(head, existing?.Messages ?? [], existing?.Runs.Values.ToList() ?? [], existing?.RunCount ?? 0, existing?.MessageCount ?? 0);
+            var copy = SessionRows.CopyHead(head);
+            if (LoadSessionWithoutRows(head.SessionId) is not { } existing)
+            {
+                JsonSession.Create(SessionDirectory, copy, ImportEntry(1, copy, 0, 0));
+                return true;
+            }
+
+            existing.ReplaceHead(copy);
+            existing.Append(ImportEntry(existing.NextEntry, copy, existing.RunCount, existing.MessageCount));
+            existing.WriteHead();
             return true;
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The session is written anew (log and head) with the rows merged in by sequence: one atomic step, whose cost grows with the session.</remarks>
+    /// <remarks>The rows whose sequence is not stored yet are appended to the session's log as one line; rows already stored are
+    /// skipped, so importing a page again adds nothing. The cost follows the page (and one pass over the log the first time).</remarks>
     protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            if (LoadSession(sessionId) is not { } existing)
+            if (LoadSessionWithoutRows(sessionId) is not { } existing)
             {
                 return false;
             }
 
-            var merged = existing.Messages.ToDictionary(m => m.Sequence);
-            foreach (var row in messages)
-            {
-                merged[row.Sequence] = new JsonLogMessage
-                {
-                    Sequence = row.Sequence,
-                    Turn = row.Turn,
-                    RunId = row.RunId,
-                    InHistory = row.InHistory,
-                    Message = StorageJson.SerializeMessageToElement(row.Message),
-                };
-            }
-
-            Rewrite(existing.Head, merged.Values.OrderBy(m => m.Sequence).ToList(), existing.Runs.Values,
+            var entry = ImportEntry(existing.NextEntry, existing.Head,
                 Math.Max(existing.RunCount, messages.Max(m => m.Turn)), Math.Max(existing.MessageCount, messages.Max(m => m.Sequence)));
+            entry.Messages.AddRange(messages.Where(row => !existing.HasMessage(row.Sequence)).Select(row => new JsonLogMessage
+            {
+                Sequence = row.Sequence,
+                Turn = row.Turn,
+                RunId = row.RunId,
+                InHistory = row.InHistory,
+                Message = StorageJson.SerializeMessageToElement(row.Message),
+            }));
+            AppendIfChanged(existing, entry);
             return true;
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The session is written anew with the runs merged in by run id.</remarks>
+    /// <remarks>The runs whose id is not stored yet are appended to the session's log as one line; runs already stored are skipped.</remarks>
     protected override Task<bool> ImportSessionRunsCoreAsync(string sessionId, IReadOnlyList<SessionRunRow> runs, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            if (LoadSession(sessionId) is not { } existing)
+            if (LoadSessionWithoutRows(sessionId) is not { } existing)
             {
                 return false;
             }
 
-            var merged = new Dictionary<string, JsonLogRun>(existing.Runs, StringComparer.Ordinal);
-            foreach (var (run, count) in runs)
-            {
-                merged[run.RunId] = new JsonLogRun { Run = run, MessageCount = count };
-            }
-
-            Rewrite(existing.Head, existing.Messages, merged.Values, Math.Max(existing.RunCount, runs.Max(r => r.Run.Sequence)), existing.MessageCount);
+            var entry = ImportEntry(existing.NextEntry, existing.Head, Math.Max(existing.RunCount, runs.Max(r => r.Run.Sequence)), existing.MessageCount);
+            entry.Runs.AddRange(runs.Where(r => !existing.HasRun(r.Run.RunId)).Select(r => new JsonLogRun { Run = r.Run, MessageCount = r.MessageCount }));
+            AppendIfChanged(existing, entry);
             return true;
         }, cancellationToken);
 
@@ -139,22 +145,57 @@ public sealed partial class JsonStorage
         Task.FromResult(new StorageSchemaReport(null, null,
             [.. new[] { SessionDirectory, UserMemoryDirectory, KnowledgeDirectory }.Select(d => new StorageSchemaObject("directory", d, Directory.Exists(d)))]));
 
-    /// <summary>Writes a session anew (log and head) from its head and rows, keeping the head's timestamps.</summary>
-    private void Rewrite(AgentSession head, IReadOnlyCollection<JsonLogMessage> messages, IEnumerable<JsonLogRun> runs, long runCount, long messageCount)
+    /// <summary>An import's log line without rows: the given counters, and the head's usage, agent data and update time.</summary>
+    private static JsonLogEntry ImportEntry(long number, AgentSession head, long runCount, long messageCount) => new()
     {
-        var copy = SessionRows.CopyHead(head);
-        var entry = new JsonLogEntry
+        Number = number,
+        RunCount = runCount,
+        MessageCount = messageCount,
+        Usage = head.Usage,
+        AgentData = head.AgentData,
+        UpdatedAt = head.UpdatedAt,
+    };
+
+    /// <summary>Appends <paramref name="entry"/> unless it adds no row and changes no counter (an import of rows already stored).</summary>
+    private static void AppendIfChanged(JsonSession session, JsonLogEntry entry)
+    {
+        if (entry.Messages.Count > 0 || entry.Runs.Count > 0 || entry.RunCount != session.RunCount || entry.MessageCount != session.MessageCount)
         {
-            Number = 1,
-            Runs = [.. runs],
-            Messages = [.. messages],
-            RunCount = runCount,
-            MessageCount = messageCount,
-            Usage = copy.Usage,
-            AgentData = copy.AgentData,
-            UpdatedAt = copy.UpdatedAt,
-        };
-        _recent = JsonSession.Create(SessionDirectory, copy, entry);
+            session.Append(entry);
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="pageSize"/> rows of lowest key after <paramref name="afterKey"/> among those <paramref name="rows"/>
+    /// picks from each log entry of the session (a key seen again is the later line's); empty when the session does not exist.
+    /// Only the lines whose key range (<paramref name="range"/>) can hold such a row are parsed.
+    /// </summary>
+    private List<T> LowestRows<T>(string sessionId, long afterKey, int pageSize, Func<JsonLogIndexEntry, (long Min, long Max)> range,
+        Func<JsonLogEntry, IEnumerable<(long Key, T Row)>> rows)
+    {
+        if (LoadSessionWithoutRows(sessionId) is not { } session)
+        {
+            return [];
+        }
+
+        var kept = new SortedList<long, T>();
+        session.VisitEntries(
+            line => range(line) is var (min, max) && max > afterKey && (kept.Count < pageSize || min <= kept.Keys[^1]),
+            entry =>
+            {
+                foreach (var (key, row) in rows(entry))
+                {
+                    if (kept.Count < pageSize || key <= kept.Keys[^1])
+                    {
+                        kept[key] = row;
+                        if (kept.Count > pageSize)
+                        {
+                            kept.RemoveAt(kept.Count - 1);
+                        }
+                    }
+                }
+            });
+        return [.. kept.Values];
     }
 
     /// <summary>One page of records kept one per file, by file name; a file read as null (gone or expired) is skipped.</summary>

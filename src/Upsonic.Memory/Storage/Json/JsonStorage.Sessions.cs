@@ -30,13 +30,14 @@ public sealed partial class JsonStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>Filters and orders the sessions read without their rows, then reads the page's sessions whole.</remarks>
     protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
             var page = RecordOrdering.Page(
-                AllSessions().Where(s => RecordOrdering.Matches(s.Head, query)),
+                AllSessions(rows: false).Where(s => RecordOrdering.Matches(s.Head, query)),
                 s => RecordOrdering.SessionKey(s.Head, query.SortBy), s => s.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
-            return new PagedResult<AgentSession>(page.Items.Select(s => s.ReadWhole()).ToList(), page.Total);
+            return new PagedResult<AgentSession>(page.Items.Select(s => LoadSession(s.Head.SessionId)).OfType<JsonSession>().Select(s => s.ReadWhole()).ToList(), page.Total);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -60,7 +61,7 @@ public sealed partial class JsonStorage
     protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var sessions = AllSessions().Where(s => s.Head.UserId == userId).ToList();
+            var sessions = AllSessions(rows: false).Where(s => s.Head.UserId == userId).ToList();
             sessions.ForEach(s => s.Delete());
             File.Delete(JsonFiles.Record(UserMemoryDirectory, userId));
             return sessions.Count;
@@ -78,10 +79,21 @@ public sealed partial class JsonStorage
         return _recent;
     }
 
-    /// <summary>Every unexpired session (expired ones are deleted on the way).</summary>
-    private List<JsonSession> AllSessions() =>
+    /// <summary>
+    /// A session read without its messages and runs (head, counters, which sequences and run ids are stored), or null when it
+    /// does not exist or has expired. Kept and brought up to date like <see cref="LoadSession"/>, for imports page after page.
+    /// </summary>
+    private JsonSession? LoadSessionWithoutRows(string sessionId)
+    {
+        var known = _recentWithoutRows?.Head.SessionId == sessionId ? _recentWithoutRows : null;
+        _recentWithoutRows = Unexpired(JsonSession.Load(SessionDirectory, sessionId, known, rows: false));
+        return _recentWithoutRows;
+    }
+
+    /// <summary>Every unexpired session, with or without its rows (expired ones are deleted on the way).</summary>
+    private List<JsonSession> AllSessions(bool rows = true) =>
         JsonFiles.List(SessionDirectory, ".log.jsonl")
-            .Select(path => Unexpired(JsonSession.LoadLog(SessionDirectory, path)))
+            .Select(path => Unexpired(JsonSession.LoadLog(SessionDirectory, path, rows: rows)))
             .OfType<JsonSession>()
             .ToList();
 

@@ -42,6 +42,9 @@ public sealed partial class JsonStorage : StorageBase
     /// <summary>The session read last (used only while holding the lock; checked against its files before every use).</summary>
     private JsonSession? _recent;
 
+    /// <summary>The session read last without rows (same rules as <see cref="_recent"/>).</summary>
+    private JsonSession? _recentWithoutRows;
+
     /// <summary>Creates a storage over a directory (created on the first operation).</summary>
     /// <param name="dbPath">The directory; <see cref="DefaultDbPath"/> when null or empty.</param>
     /// <param name="sessionTable">The sessions' subdirectory; <c>upsonic_sessions</c> when null or empty.</param>

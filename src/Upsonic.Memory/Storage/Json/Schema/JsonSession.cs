@@ -4,12 +4,15 @@ namespace Upsonic.Storage;
 
 /// <summary>
 /// One session of a <see cref="JsonStorage"/>, read from its files: the head (the head file, rolled forward by the log entries
-/// written after it), the messages and the runs. Writes go to the files at once; callers hold the directory's lock.
+/// written after it), the messages and the runs, or (read without rows) only the head, the counters and which sequences and
+/// run ids are stored. Writes go to the files at once; callers hold the directory's lock.
 /// </summary>
 /// <remarks>
 /// The log is the truth: the session exists when its log does, and every entry carries the counters, usage and agent data after
 /// it, so a head file older than the log (a crash between the two writes) is completed from the entries. A last line that does
 /// not end the file with a newline, or does not parse, is a save torn by a crash: it is ignored, and cut off by the next append.
+/// A message sequence or run id written again by a later entry (an import of rows already there) is that entry's: the last
+/// write wins. The log is read line by line, never whole.
 /// </remarks>
 internal sealed class JsonSession
 {
@@ -18,14 +21,20 @@ internal sealed class JsonSession
     private readonly string _logPath;
     private readonly string _headPath;
     private readonly AgentSession _createdHead;
+    private readonly bool _keepRows;
+    private readonly Dictionary<long, int> _messageIndex = [];
+    private readonly Dictionary<long, bool> _sequences = [];
+    private readonly HashSet<string> _runIds = new(StringComparer.Ordinal);
+    private readonly List<JsonLogIndexEntry> _index = [];
     private byte[] _header = [];
     private long _validLength;
     private int _lines;
     private bool _tornTail;
     private JsonLogEntry? _last;
 
-    private JsonSession(string directory, AgentSession createdHead, string generation)
+    private JsonSession(string directory, AgentSession createdHead, string generation, bool keepRows)
     {
+        _keepRows = keepRows;
         _createdHead = createdHead;
         Head = SessionRows.CopyHead(createdHead);
         Generation = generation;
@@ -61,20 +70,22 @@ internal sealed class JsonSession
 
     public long MessageCount { get; private set; }
 
+    /// <summary>The messages, one per sequence (empty when read without rows).</summary>
     public List<JsonLogMessage> Messages { get; } = [];
 
-    /// <summary>The latest save of each run, by run id.</summary>
+    /// <summary>The latest save of each run, by run id (empty when read without rows).</summary>
     public Dictionary<string, JsonLogRun> Runs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Reads a session, or returns null when it has no log. <paramref name="known"/> (an earlier read of the same session) is
-    /// brought up to date instead when its log is still the same file: only the lines appended since are read.
+    /// brought up to date instead when its log is still the same file: only the lines appended since are read. Without
+    /// <paramref name="rows"/> the messages and runs are not kept (only their sequences and ids).
     /// </summary>
-    public static JsonSession? Load(string directory, string sessionId, JsonSession? known = null) =>
-        LoadLog(directory, JsonFiles.SessionLog(directory, sessionId), known);
+    public static JsonSession? Load(string directory, string sessionId, JsonSession? known = null, bool rows = true) =>
+        LoadLog(directory, JsonFiles.SessionLog(directory, sessionId), known, rows);
 
     /// <summary>Reads the session whose log is <paramref name="logPath"/>, or null when it does not exist.</summary>
-    public static JsonSession? LoadLog(string directory, string logPath, JsonSession? known = null)
+    public static JsonSession? LoadLog(string directory, string logPath, JsonSession? known = null, bool rows = true)
     {
         FileStream stream;
         try
@@ -88,15 +99,15 @@ internal sealed class JsonSession
 
         using (stream)
         {
-            if (known is not null && known._logPath == logPath && known.SameLog(stream))
+            if (known is not null && known._logPath == logPath && known._keepRows == rows && known.SameLog(stream))
             {
-                known.ReadLines(ReadFrom(stream, known._validLength), known._validLength);
+                known.ReadLines(JsonLogLines.Read(stream, known._validLength));
                 known.ResolveHead();
                 return known;
             }
 
-            var session = ParseHeader(directory, logPath, ReadFrom(stream, 0), out var rest, out var offset);
-            session.ReadLines(rest, offset);
+            var session = ParseHeader(directory, logPath, stream, rows);
+            session.ReadLines(JsonLogLines.Read(stream, session._validLength));
             session.ResolveHead();
             return session;
         }
@@ -105,7 +116,7 @@ internal sealed class JsonSession
     /// <summary>Writes a new session (or replaces one whole): the log with its header and first entry, then the head file.</summary>
     public static JsonSession Create(string directory, AgentSession head, JsonLogEntry first)
     {
-        var session = new JsonSession(directory, head, Guid.NewGuid().ToString("N"));
+        var session = new JsonSession(directory, head, Guid.NewGuid().ToString("N"), keepRows: true);
         using var log = new MemoryStream();
         log.Write(JsonRecords.Serialize(new JsonLogHeader { Generation = session.Generation, Head = head }));
         log.WriteByte(NewLine);
@@ -139,6 +150,11 @@ internal sealed class JsonSession
             stream.Flush(flushToDisk: true);
         }
 
+        if (!_keepRows)
+        {
+            _index.Add(JsonLogIndexEntry.Of(_validLength, line.Length, entry));
+        }
+
         _validLength += bytes.Length;
         _lines++;
         _tornTail = false;
@@ -148,6 +164,46 @@ internal sealed class JsonSession
 
     /// <summary>The next entry's number.</summary>
     public long NextEntry => Entries + 1;
+
+    /// <summary>Sets <see cref="Head"/> (written by the next <see cref="WriteHead"/>).</summary>
+    public void ReplaceHead(AgentSession head) => Head = SessionRows.CopyHead(head);
+
+    /// <summary>Whether a message of sequence <paramref name="sequence"/> is stored.</summary>
+    public bool HasMessage(long sequence) => _keepRows ? _messageIndex.ContainsKey(sequence) : _sequences.ContainsKey(sequence);
+
+    /// <summary>Whether a run of id <paramref name="runId"/> is stored.</summary>
+    public bool HasRun(string runId) => _keepRows ? Runs.ContainsKey(runId) : _runIds.Contains(runId);
+
+    /// <summary>How many messages, history messages and runs are stored.</summary>
+    public SessionRowCounts RowCounts() => _keepRows
+        ? new SessionRowCounts(Messages.Count, Messages.Count(m => m.InHistory), Runs.Count)
+        : new SessionRowCounts(_sequences.Count, _sequences.Values.Count(h => h), _runIds.Count);
+
+    /// <summary>
+    /// Reads again, in log order, the entries (of a session read without rows) whose line <paramref name="mayHold"/> accepts by
+    /// its index entry; the others are not parsed.
+    /// </summary>
+    public void VisitEntries(Func<JsonLogIndexEntry, bool> mayHold, Action<JsonLogEntry> visit)
+    {
+        using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var buffer = Array.Empty<byte>();
+        foreach (var line in _index)
+        {
+            if (!mayHold(line))
+            {
+                continue;
+            }
+
+            if (buffer.Length < line.Length)
+            {
+                buffer = new byte[Math.Max(line.Length, buffer.Length * 2)];
+            }
+
+            stream.Position = line.Start;
+            stream.ReadExactly(buffer, 0, line.Length);
+            visit(JsonRecords.Deserialize<JsonLogEntry>(buffer.AsSpan(0, line.Length), _logPath));
+        }
+    }
 
     /// <summary>Replaces the head file with <see cref="Head"/> as of the current entry.</summary>
     public void WriteHead() =>
@@ -248,18 +304,10 @@ internal sealed class JsonSession
         return header.AsSpan().SequenceEqual(_header);
     }
 
-    private static byte[] ReadFrom(FileStream stream, long offset)
+    private static JsonSession ParseHeader(string directory, string logPath, FileStream stream, bool rows)
     {
-        stream.Position = offset;
-        var bytes = new byte[stream.Length - offset];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static JsonSession ParseHeader(string directory, string logPath, byte[] bytes, out byte[] rest, out long offset)
-    {
-        var end = Array.IndexOf(bytes, NewLine);
-        if (end < 0)
+        var first = JsonLogLines.Read(stream, 0).FirstOrDefault();
+        if (!first.Terminated)
         {
             throw Corrupt(logPath, 1, null);
         }
@@ -267,32 +315,28 @@ internal sealed class JsonSession
         JsonLogHeader header;
         try
         {
-            header = JsonRecords.Deserialize<JsonLogHeader>(bytes.AsSpan(0, end), logPath);
+            header = JsonRecords.Deserialize<JsonLogHeader>(first.Bytes.Span, logPath);
         }
         catch (JsonException ex)
         {
             throw Corrupt(logPath, 1, ex);
         }
 
-        var session = new JsonSession(directory, header.Head, header.Generation)
+        return new JsonSession(directory, header.Head, header.Generation, rows)
         {
-            _header = bytes[..(end + 1)],
-            _validLength = end + 1,
+            _header = [.. first.Bytes.Span, NewLine],
+            _validLength = first.End,
             _lines = 1,
         };
-        rest = bytes[(end + 1)..];
-        offset = end + 1;
-        return session;
     }
 
-    /// <summary>Applies the complete lines of <paramref name="bytes"/> (the log from <paramref name="offset"/> on); a torn last line is noted, not applied.</summary>
-    private void ReadLines(byte[] bytes, long offset)
+    /// <summary>Applies the complete lines of <paramref name="lines"/> (the log after the lines read so far); a torn last line is noted, not applied.</summary>
+    private void ReadLines(IEnumerable<JsonLogLine> lines)
     {
         _tornTail = false;
-        for (int start = 0, end; start < bytes.Length; start = end + 1)
+        foreach (var line in lines)
         {
-            end = Array.IndexOf(bytes, NewLine, start);
-            if (end < 0)
+            if (!line.Terminated)
             {
                 _tornTail = true; // a save cut off by a crash before its newline
                 return;
@@ -301,11 +345,11 @@ internal sealed class JsonSession
             JsonLogEntry entry;
             try
             {
-                entry = JsonRecords.Deserialize<JsonLogEntry>(bytes.AsSpan(start, end - start), _logPath);
+                entry = JsonRecords.Deserialize<JsonLogEntry>(line.Bytes.Span, _logPath);
             }
             catch (JsonException ex)
             {
-                if (end == bytes.Length - 1)
+                if (line.Last)
                 {
                     _tornTail = true; // the last line, garbled by a crash
                     return;
@@ -320,8 +364,13 @@ internal sealed class JsonSession
             }
 
             Apply(entry);
+            if (!_keepRows)
+            {
+                _index.Add(JsonLogIndexEntry.Of(line.End - 1 - line.Bytes.Length, line.Bytes.Length, entry));
+            }
+
             _lines++;
-            _validLength = offset + end + 1;
+            _validLength = line.End;
         }
     }
 
@@ -347,10 +396,33 @@ internal sealed class JsonSession
         Entries = entry.Number;
         RunCount = entry.RunCount;
         MessageCount = entry.MessageCount;
-        Messages.AddRange(entry.Messages);
+        foreach (var message in entry.Messages)
+        {
+            if (!_keepRows)
+            {
+                _sequences[message.Sequence] = message.InHistory;
+            }
+            else if (_messageIndex.TryGetValue(message.Sequence, out var at))
+            {
+                Messages[at] = message;
+            }
+            else
+            {
+                _messageIndex.Add(message.Sequence, Messages.Count);
+                Messages.Add(message);
+            }
+        }
+
         foreach (var run in entry.Runs)
         {
-            Runs[run.Run.RunId] = run;
+            if (_keepRows)
+            {
+                Runs[run.Run.RunId] = run;
+            }
+            else
+            {
+                _runIds.Add(run.Run.RunId);
+            }
         }
 
         _last = entry;
