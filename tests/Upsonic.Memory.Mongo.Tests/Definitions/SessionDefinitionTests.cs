@@ -44,10 +44,10 @@ public sealed class SessionDefinitionTests
     }
 
     [Fact]
-    public void A_summary_is_written_only_over_a_lower_or_missing_watermark()
+    public void A_summary_is_written_only_over_a_lower_equal_or_missing_watermark()
     {
         var (filter, update) = SessionDefinitions.Summary("s", "text", 5, Now);
-        Render.Is("{ '_id': 's', 'summary_watermark': { '$not': { '$gte': 5 } } }", Render.Filter(filter));
+        Render.Is("{ '_id': 's', 'summary_watermark': { '$not': { '$gt': 5 } } }", Render.Filter(filter));
         Render.Is($"{{ '$set': {{ 'summary': 'text', 'summary_watermark': 5, 'updated_at': {NowJson} }} }}", Render.Update(update));
     }
 
