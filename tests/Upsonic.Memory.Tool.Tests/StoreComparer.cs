@@ -20,8 +20,8 @@ internal static class StoreComparer
             var a = await expected.GetSessionAsync(id, cancellationToken: ct);
             var b = await actual.GetSessionAsync(id, cancellationToken: ct);
             AssertSame($"session {id}", a, b);
-            AssertSame($"window(3) of {id}", await expected.LoadSessionWindowAsync(id, 3, ct), await actual.LoadSessionWindowAsync(id, 3, ct));
-            AssertSame($"head of {id}", await expected.LoadSessionWindowAsync(id, 0, ct), await actual.LoadSessionWindowAsync(id, 0, ct));
+            AssertSameWindow($"window(3) of {id}", await expected.LoadSessionWindowAsync(id, 3, ct), await actual.LoadSessionWindowAsync(id, 3, ct));
+            AssertSameWindow($"head of {id}", await expected.LoadSessionWindowAsync(id, 0, ct), await actual.LoadSessionWindowAsync(id, 0, ct));
             AssertSame($"runs after 1 of {id}", await expected.GetRunsAfterAsync(id, 1, 5, ct), await actual.GetRunsAfterAsync(id, 1, 5, ct));
             AssertSame($"row counts of {id}", await expected.CountSessionRowsAsync(id, ct), await actual.CountSessionRowsAsync(id, ct));
         }
@@ -48,6 +48,18 @@ internal static class StoreComparer
     }
 
     private static List<T> Sorted<T>(IEnumerable<T> items, Func<T, string> key) => items.OrderBy(key, StringComparer.Ordinal).ToList();
+
+    // Two parts of a window are each store's own, not data a copy carries: its mark (an epoch drawn by each store, and none
+    // from a store that does not answer incrementally) and the turns' token counts (estimates a store computes from the stored
+    // text, or 0 when it keeps none). Both are left out; the turns themselves are compared, and the row counts separately.
+    private static void AssertSameWindow(string what, SessionWindow? expected, SessionWindow? actual) =>
+        AssertSame(what, WithoutStoreState(expected), WithoutStoreState(actual));
+
+    private static SessionWindow? WithoutStoreState(SessionWindow? window) => window is null ? null : window with
+    {
+        Mark = null,
+        Turns = [.. window.Turns.Select(t => t with { TokenCount = 0 })],
+    };
 
     private static void AssertSame<T>(string what, T expected, T actual)
     {
