@@ -125,7 +125,7 @@ public sealed partial class Mem0Storage : StorageBase
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, null, record.Main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, "Read", record.Main.UpsonicId);
         }
     }
 
