@@ -6,9 +6,10 @@ namespace Upsonic.Storage.Mem0;
 public sealed partial class Mem0Storage
 {
     /// <inheritdoc />
-    /// <remarks>By session id (ordinal). Each page lists the main memory of every session (Mem0's list endpoint, one call, or one
-    /// per 100 memories on the platform; at most about 2 KB of metadata each), then decodes the page's sessions only: a page costs
-    /// time and memory linear in the number of sessions, not in their size.</remarks>
+    /// <remarks>By session id (ordinal). Each page lists the main memory of every session (one platform call per 100 memories, at
+    /// most about 2 KB of metadata each; a self-hosted server returns every memory of the Mem0 user, filtered here), then decodes
+    /// the page's sessions only: a page costs time and memory linear in the number of sessions (self-hosted: in the size of the
+    /// store), not in the page size.</remarks>
     protected override Task<StorePage<AgentSession>> GetSessionHeadsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
         RecordsPageAsync(_sessions, PageCursor.Sessions, "session_id", after, pageSize,
             record => SessionRows.CopyHead(Mem0SessionDocument.FromJson(record.Json, SessionIdOf(record.Main)).Head), head => head.SessionId,
@@ -107,30 +108,25 @@ public sealed partial class Mem0Storage
     }
 
     /// <inheritdoc />
-    protected override async Task ImportUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken)
-    {
-        foreach (var memory in userMemories)
-        {
-            await UnderGateAsync(_userMemories, memory.UserId, async () =>
-            {
-                var existing = await _userMemories.GetAsync(memory.UserId, cancellationToken).ConfigureAwait(false);
-                await WriteUserMemoryAsync(memory, existing, cancellationToken).ConfigureAwait(false);
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task ImportUserMemoriesCoreAsync(IReadOnlyList<UserMemory> userMemories, CancellationToken cancellationToken) =>
+        ReplaceRecordsAsync(_userMemories, userMemories, m => m.UserId, WriteUserMemoryAsync, cancellationToken);
 
     /// <inheritdoc />
-    protected override async Task ImportKnowledgeContentsCoreAsync(IReadOnlyList<KnowledgeRow> rows, CancellationToken cancellationToken)
+    protected override Task ImportKnowledgeContentsCoreAsync(IReadOnlyList<KnowledgeRow> rows, CancellationToken cancellationToken) =>
+        ReplaceRecordsAsync(_knowledge, rows, r => r.Id, WriteKnowledgeAsync, cancellationToken);
+
+    /// <summary>Writes each item as given over its record (found by id), one read-modify-write under the record's gate each.</summary>
+    private async Task ReplaceRecordsAsync<T>(Mem0Records records, IReadOnlyList<T> items, Func<T, string> idOf,
+        Func<T, Mem0StoredRecord?, CancellationToken, Task> write, CancellationToken ct)
     {
-        foreach (var row in rows)
+        foreach (var item in items)
         {
-            await UnderGateAsync(_knowledge, row.Id, async () =>
+            await UnderGateAsync(records, idOf(item), async () =>
             {
-                var existing = await _knowledge.GetAsync(row.Id, cancellationToken).ConfigureAwait(false);
-                await WriteKnowledgeAsync(row, existing, cancellationToken).ConfigureAwait(false);
+                var existing = await records.GetAsync(idOf(item), ct).ConfigureAwait(false);
+                await write(item, existing, ct).ConfigureAwait(false);
                 return true;
-            }, cancellationToken).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
     }
 

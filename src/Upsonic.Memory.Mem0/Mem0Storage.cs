@@ -14,8 +14,9 @@ namespace Upsonic.Storage.Mem0;
 /// session, unlike the database backends. Sorting and paging happen in this process.</para>
 /// <para>Streaming the store in pages (<see cref="StorageBase.GetSessionHeadsPageAsync"/> and the other paging members) is cut in
 /// this process too, since Mem0 lists by metadata equality in its own order: each page of heads, profiles or knowledge rows lists
-/// the main memory of every record of its kind (memory and time linear in the number of records) and decodes only the page's
-/// records; a page of a session's messages or runs reads the whole session record. Imports are read-modify-writes of one record.</para>
+/// the main memory of every record of its kind (memory and time linear in the number of records; on a self-hosted server, whose
+/// list has no metadata filter, every memory of the Mem0 user) and decodes only the page's records; a page of a session's
+/// messages or runs reads the whole session record. Imports are read-modify-writes of one record.</para>
 /// <para>Consistency: writes to one record are serialized among all <see cref="Mem0Storage"/> instances of a process. Mem0 has no
 /// conditional write, so writers in different processes that save the same session at the same moment can lose an update: give
 /// one session to one process at a time.</para>
