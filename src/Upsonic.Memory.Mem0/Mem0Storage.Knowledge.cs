@@ -14,15 +14,7 @@ public sealed partial class Mem0Storage
                 ? StorageClock.Truncate(created)
                 : (existing is null ? null : Deserialize<KnowledgeRow>(existing).CreatedAt) ?? now;
             stored.UpdatedAt = now;
-            KeyValuePair<string, string?>[] fields =
-            [
-                new("knowledge_base_id", stored.KnowledgeBaseId ?? ""),
-                new("document_id", stored.Id),
-                new("status", stored.Status ?? ""),
-                new("created_at", Iso(stored.CreatedAt)),
-                new("updated_at", Iso(stored.UpdatedAt)),
-            ];
-            await _knowledge.PutAsync(stored.Id, fields, Serialize(stored), existing, cancellationToken).ConfigureAwait(false);
+            await WriteKnowledgeAsync(stored, existing, cancellationToken).ConfigureAwait(false);
             return stored;
         }, cancellationToken);
 
@@ -52,5 +44,19 @@ public sealed partial class Mem0Storage
         }
 
         return deleted;
+    }
+
+    /// <summary>Writes a knowledge row as given (its timestamps set) over the existing record, if any.</summary>
+    private Task WriteKnowledgeAsync(KnowledgeRow stored, Mem0StoredRecord? existing, CancellationToken ct)
+    {
+        KeyValuePair<string, string?>[] fields =
+        [
+            new("knowledge_base_id", stored.KnowledgeBaseId ?? ""),
+            new("document_id", stored.Id),
+            new("status", stored.Status ?? ""),
+            new("created_at", Iso(stored.CreatedAt)),
+            new("updated_at", Iso(stored.UpdatedAt)),
+        ];
+        return _knowledge.PutAsync(stored.Id, fields, Serialize(stored), existing, ct);
     }
 }

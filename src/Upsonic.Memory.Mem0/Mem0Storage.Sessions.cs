@@ -82,8 +82,11 @@ public sealed partial class Mem0Storage
 
     private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(CancellationToken ct) =>
         (await _sessions.ListAsync(ct).ConfigureAwait(false))
-            .Select(r => Mem0SessionDocument.FromJson(r.Json, Mem0Envelope.Text(r.Main.Metadata["session_id"]) ?? r.Main.UpsonicId ?? r.Main.Id))
+            .Select(r => Mem0SessionDocument.FromJson(r.Json, SessionIdOf(r.Main)))
             .ToList();
+
+    /// <summary>The session id a session's main memory names (its memory id when the id was too long for metadata).</summary>
+    private static string SessionIdOf(Mem0Memory main) => Mem0Envelope.Text(main.Metadata["session_id"]) ?? main.UpsonicId ?? main.Id;
 
     private Task SaveSessionAsync(Mem0SessionDocument document, Mem0StoredRecord? existing, CancellationToken ct)
     {

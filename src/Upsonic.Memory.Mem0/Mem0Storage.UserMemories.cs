@@ -70,6 +70,13 @@ public sealed partial class Mem0Storage
                 ?? (memory.CreatedAt is { } created ? StorageClock.Truncate(created) : now),
             UpdatedAt = now,
         };
+        await WriteUserMemoryAsync(stored, existing, ct).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>Writes a profile as given (its timestamps set) over the existing record, if any.</summary>
+    private Task WriteUserMemoryAsync(UserMemory stored, Mem0StoredRecord? existing, CancellationToken ct)
+    {
         KeyValuePair<string, string?>[] fields =
         [
             new("user_id", stored.UserId),
@@ -78,7 +85,6 @@ public sealed partial class Mem0Storage
             new("created_at", Iso(stored.CreatedAt)),
             new("updated_at", Iso(stored.UpdatedAt)),
         ];
-        await _userMemories.PutAsync(stored.UserId, fields, Serialize(stored), existing, ct).ConfigureAwait(false);
-        return stored;
+        return _userMemories.PutAsync(stored.UserId, fields, Serialize(stored), existing, ct);
     }
 }

@@ -12,6 +12,11 @@ namespace Upsonic.Storage.Mem0;
 /// chunk memories when it exceeds Mem0's metadata limit, always stored with inference off (Mem0 never rewrites it). A session
 /// record holds its head, runs and messages, so every save reads and rewrites the whole session: cost per turn grows with the
 /// session, unlike the database backends. Sorting and paging happen in this process.</para>
+/// <para>Streaming the store in pages (<see cref="StorageBase.GetSessionHeadsPageAsync"/> and the other paging members) is cut in
+/// this process too, since Mem0 lists by metadata equality in its own order: each page of heads, profiles or knowledge rows lists
+/// the main memory of every record of its kind (memory and time linear in the number of records; on a self-hosted server, whose
+/// list has no metadata filter, every memory of the Mem0 user) and decodes only the page's records; a page of a session's
+/// messages or runs reads the whole session record. Imports are read-modify-writes of one record.</para>
 /// <para>Consistency: writes to one record are serialized among all <see cref="Mem0Storage"/> instances of a process. Mem0 has no
 /// conditional write, so writers in different processes that save the same session at the same moment can lose an update: give
 /// one session to one process at a time.</para>
@@ -125,7 +130,7 @@ public sealed partial class Mem0Storage : StorageBase
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, null, record.Main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, "Read", record.Main.UpsonicId);
         }
     }
 

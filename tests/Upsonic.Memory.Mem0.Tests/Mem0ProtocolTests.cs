@@ -21,17 +21,110 @@ public sealed class Mem0ProtocolTests : IAsyncLifetime
         ApiKey = _server.ApiKey, OrgId = "org-1", ProjectId = "project-1", BaseUrl = _server.BaseUrl, MaxRetries = maxRetries, RetryDelay = TimeSpan.Zero,
     });
 
+    private Mem0Storage SelfHosted() => new(new Mem0StorageOptions
+    {
+        Deployment = Mem0Deployment.SelfHosted, BaseUrl = _server.BaseUrl, ApiKey = "self-key", RetryDelay = TimeSpan.Zero,
+    });
+
     [Fact]
-    public async Task Reading_or_writing_the_store_in_pages_is_not_supported_and_says_so()
+    public async Task A_page_of_session_heads_is_one_filtered_listing_that_reads_chunks_only_for_the_pages_records()
     {
         await using var storage = Platform();
+        var big = string.Concat(Enumerable.Range(0, 3000).Select(i => $"{i * 7919 % 10007:x}-"));
+        await storage.AppendRunAsync(Append("a-big", Turn("r1", big)), Ct);
+        foreach (var id in new[] { "b", "c", "d" })
+        {
+            await storage.AppendRunAsync(Append(id, Turn("r1", "hi")), Ct);
+        }
 
-        var read = await Assert.ThrowsAsync<NotSupportedException>(() => storage.GetSessionHeadsPageAsync(null, 10, Ct));
-        var write = await Assert.ThrowsAsync<NotSupportedException>(() => storage.ImportSessionHeadAsync(new AgentSession { SessionId = "s1" }, Ct));
+        var before = _server.Requests.Count;
+        var first = await storage.GetSessionHeadsPageAsync(null, 2, Ct);
+        var firstCalls = _server.Requests.Skip(before).ToList();
+        var second = await storage.GetSessionHeadsPageAsync(first.NextCursor, 2, Ct);
+        var secondCalls = _server.Requests.Skip(before + firstCalls.Count).ToList();
 
-        Assert.Contains("Mem0Storage", read.Message);
-        Assert.Contains("Mem0Storage", write.Message);
-        Assert.Empty(_server.Memories);
+        Assert.Equal(["a-big", "b"], first.Items.Select(h => h.SessionId));
+        Assert.Equal(["c", "d"], second.Items.Select(h => h.SessionId));
+        Assert.All(firstCalls.Concat(secondCalls), r => Assert.Equal(("POST", "/v2/memories/"), (r.Method, r.Path)));
+        Assert.Equal(2, firstCalls.Count);
+        var listing = firstCalls[0].Body["filters"]!.ToJsonString();
+        Assert.Contains("\"_type\":\"session\"", listing, StringComparison.Ordinal);
+        Assert.Contains("\"_table\":\"upsonic_sessions\"", listing, StringComparison.Ordinal);
+        Assert.Contains("\"user_id\":\"upsonic_default\"", listing, StringComparison.Ordinal);
+        Assert.Contains("\"_parent_id\":\"session__upsonic_sessions__a-big\"", firstCalls[1].Body["filters"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(listing, Assert.Single(secondCalls).Body["filters"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_session_record_whose_payload_cannot_be_decoded_is_reported_in_its_page_and_the_listing_moves_past_it()
+    {
+        await using var storage = Platform();
+        foreach (var id in new[] { "s1", "s2", "s3" })
+        {
+            await storage.AppendRunAsync(Append(id, Turn("r1", "hi")), Ct);
+        }
+
+        var s2 = _server.Memories.Single(m => (string?)m.Metadata["session_id"] == "s2");
+        var metadata = (JsonObject)s2.Metadata.DeepClone();
+        metadata["_data"] = "not gzip";
+        using var http = new HttpClient();
+        using var edit = new HttpRequestMessage(HttpMethod.Put, new Uri(_server.BaseUrl, $"v1/memories/{s2.Id}/"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new JsonObject { ["text"] = s2.Content, ["metadata"] = metadata }),
+        };
+        edit.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Token", _server.ApiKey);
+        (await http.SendAsync(edit, Ct)).EnsureSuccessStatusCode();
+
+        var first = await storage.GetSessionHeadsPageAsync(null, 2, Ct);
+        var rest = await storage.GetSessionHeadsPageAsync(first.NextCursor, 2, Ct);
+
+        Assert.Equal(["s1"], first.Items.Select(h => h.SessionId));
+        var error = Assert.Single(first.UnreadableRecords);
+        Assert.True(error.IsCorruptData);
+        Assert.Contains("s2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["s3"], rest.Items.Select(h => h.SessionId));
+        Assert.Null(rest.NextCursor);
+    }
+
+    [Fact]
+    public async Task Importing_a_page_of_messages_twice_updates_the_one_session_memory_in_place_with_the_given_sequences()
+    {
+        await using var storage = Platform();
+        await storage.ImportSessionHeadAsync(new AgentSession { SessionId = "s1", UserId = "u1" }, Ct);
+        SessionMessageRow[] rows = [new(5, 3, "r3", true, User("five")), new(6, 3, "r3", true, Assistant("six"))];
+
+        var before = _server.Requests.Count;
+        Assert.True(await storage.ImportSessionMessagesAsync("s1", rows, Ct));
+        var calls = _server.Requests.Skip(before).ToList();
+        Assert.True(await storage.ImportSessionMessagesAsync("s1", rows, Ct));
+
+        var memory = Assert.Single(_server.Memories);
+        Assert.DoesNotContain(calls, r => r.Method == "POST" && r.Path == "/v1/memories/");
+        Assert.Equal($"/v1/memories/{memory.Id}/", Assert.Single(calls, r => r.Method == "PUT").Path);
+        var payload = JsonNode.Parse(Mem0Envelope.Decompress((string)memory.Metadata["_data"]!))!;
+        Assert.Equal([5L, 6L], payload["messages"]!.AsArray().Select(m => (long)m!["seq"]!));
+        Assert.Equal((6L, 3L), ((long)payload["message_count"]!, (long)payload["run_count"]!));
+        var page = await storage.GetSessionMessagesPageAsync("s1", null, 10, Ct);
+        Assert.Equal([(5L, 3L, "five"), (6L, 3L, "six")], page.Items.Select(r => (r.Sequence, r.Turn, r.Message.Text)));
+        Assert.Equal(new SessionRowCounts(2, 2, 0), await storage.CountSessionRowsAsync("s1", Ct));
+    }
+
+    [Fact]
+    public async Task On_a_self_hosted_server_a_page_of_profiles_is_one_listing_of_the_mem0_users_memories()
+    {
+        await using var storage = SelfHosted();
+        foreach (var id in new[] { "u3", "u1", "u2" })
+        {
+            await storage.UpsertUserMemoryAsync(new UserMemory { UserId = id, Profile = new JsonObject { ["name"] = id } }, Ct);
+        }
+
+        var before = _server.Requests.Count;
+        var page = await storage.GetUserMemoriesPageAsync(null, 2, Ct);
+
+        Assert.Equal(["u1", "u2"], page.Items.Select(m => m.UserId));
+        var call = Assert.Single(_server.Requests.Skip(before));
+        Assert.Equal(("GET", "/memories?user_id=upsonic_default"), (call.Method, call.PathAndQuery));
+        Assert.Equal(["u3"], (await storage.GetUserMemoriesPageAsync(page.NextCursor, 2, Ct)).Items.Select(m => m.UserId));
     }
 
     [Fact]
@@ -132,10 +225,7 @@ public sealed class Mem0ProtocolTests : IAsyncLifetime
     [Fact]
     public async Task A_self_hosted_server_is_called_on_its_own_paths_with_the_api_key_header()
     {
-        await using var storage = new Mem0Storage(new Mem0StorageOptions
-        {
-            Deployment = Mem0Deployment.SelfHosted, BaseUrl = _server.BaseUrl, ApiKey = "self-key", RetryDelay = TimeSpan.Zero,
-        });
+        await using var storage = SelfHosted();
 
         await storage.AppendRunAsync(Append("s1", Turn("r1", "hello")), Ct);
         var window = await storage.LoadSessionWindowAsync("s1", null, Ct);

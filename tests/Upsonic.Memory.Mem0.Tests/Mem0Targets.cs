@@ -54,16 +54,6 @@ public abstract class Mem0TargetBase : StorageTarget
             document.Messages[index] = document.Messages[index] with { Message = "{ not json" };
         }, CancellationToken.None);
 
-    /// <summary>Mem0Storage does not stream a store in pages (the Mem0 API has no keyset listing of one user's memories by key),
-    /// so the store-paging suite does not apply; <see cref="Mem0ProtocolTests"/> checks that those calls fail clearly.</summary>
-    public override void RequireEngineFeature(EngineFeature feature)
-    {
-        if (feature == EngineFeature.StorePaging)
-        {
-            Assert.Skip("Mem0Storage does not read or write a store in pages (the upsonic-memory tool does not support Mem0).");
-        }
-    }
-
     private Mem0Storage Track(Mem0Storage storage)
     {
         lock (_created)

@@ -18,6 +18,10 @@ public sealed class ErrorTests : IDisposable
     [InlineData("sqlite:x.db?colour=blue")]
     [InlineData("postgres://user:" + Password + "@127.0.0.1:5432/db?schema=bad-name!")]
     [InlineData("redis://127.0.0.1:6379?prefix=has%20space")]
+    [InlineData("mem0:ftp://api.mem0.ai")]
+    [InlineData("mem0:https://user:" + Password + "@api.mem0.ai")]
+    [InlineData("mem0:https://api.mem0.ai?deployment=cloud")]
+    [InlineData("mem0:https://api.mem0.ai?colour=blue")]
     public async Task A_bad_storage_uri_is_one_line_and_exit_code_2_without_the_password(string uri)
     {
         var result = await _tool.RunAsync("sessions", "list", "--storage", uri);
@@ -48,12 +52,22 @@ public sealed class ErrorTests : IDisposable
     [InlineData("postgres://user:" + Password + "@127.0.0.1:1/db")]
     [InlineData("redis://:" + Password + "@127.0.0.1:1")]
     [InlineData("mongodb://user:" + Password + "@127.0.0.1:1/db?serverSelectionTimeoutMS=1000")]
+    [InlineData("mem0:http://127.0.0.1:1?deployment=self_hosted")]
     public async Task An_unreachable_server_is_one_line_and_exit_code_2_without_the_password(string uri)
     {
         var result = await _tool.RunAsync("doctor", "--storage", uri);
 
         AssertOneLineError(result);
         Assert.Contains("storage error", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_mem0_platform_store_without_an_api_key_says_where_to_set_it()
+    {
+        var result = await _tool.RunAsync(new Dictionary<string, string> { ["MEM0_API_KEY"] = "" }, "sessions", "list", "--storage", "mem0:https://api.mem0.ai");
+
+        AssertOneLineError(result);
+        Assert.Contains("set MEM0_API_KEY", result.Stderr);
     }
 
     [Fact]

@@ -101,7 +101,7 @@ internal static class Mem0Envelope
     }
 
     /// <summary>Reads a record's JSON back from its main memory and the chunks stored under it (of any version; the right ones are picked).</summary>
-    /// <exception cref="StorageException">The payload is missing, incomplete or not readable.</exception>
+    /// <exception cref="StorageException">The payload is missing, incomplete or not readable (<see cref="StorageException.IsCorruptData"/>).</exception>
     public static string Read(Mem0Memory main, IEnumerable<Mem0Memory> chunks)
     {
         var metadata = main.Metadata;
@@ -114,7 +114,7 @@ internal static class Mem0Envelope
                 .GroupBy(c => Number(c.Metadata["_chunk_index"]) ?? -1).OrderBy(g => g.Key).Select(g => g.First()).ToList();
             if (mine.Count != count || mine.Select((c, i) => Number(c.Metadata["_chunk_index"]) == i).Contains(false))
             {
-                throw new StorageException($"Mem0 record '{main.UpsonicId}' is missing chunks ({mine.Count} of {count} found).", null, null, main.UpsonicId);
+                throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' is missing chunks ({mine.Count} of {count} found).", null, "Read", main.UpsonicId);
             }
 
             data = string.Concat(mine.Select(c => Text(c.Metadata[DataKey])));
@@ -126,7 +126,7 @@ internal static class Mem0Envelope
 
         if (string.IsNullOrEmpty(data))
         {
-            throw new StorageException($"Mem0 record '{main.UpsonicId}' has no _data payload.", null, null, main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' has no _data payload.", null, "Read", main.UpsonicId);
         }
 
         try
@@ -136,7 +136,7 @@ internal static class Mem0Envelope
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException)
         {
-            throw new StorageException($"Mem0 record '{main.UpsonicId}' has an unreadable _data payload.", ex, null, main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' has an unreadable _data payload.", ex, "Read", main.UpsonicId);
         }
     }
 

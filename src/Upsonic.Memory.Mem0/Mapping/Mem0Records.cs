@@ -14,13 +14,13 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
     public async Task<Mem0StoredRecord?> GetAsync(string id, CancellationToken ct)
     {
         var memoryId = MemoryId(id);
-        var mains = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.UpsonicIdKey] = memoryId, [Mem0Envelope.TypeKey] = Kind }, ct).ConfigureAwait(false);
+        var mains = await client.ListAsync(MainOf(memoryId), ct).ConfigureAwait(false);
         if (mains.Count == 0)
         {
             return null;
         }
 
-        var chunks = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.ParentKey] = memoryId, [Mem0Envelope.TypeKey] = Kind + "_chunk" }, ct).ConfigureAwait(false);
+        var chunks = await client.ListAsync(ChunksOf(memoryId), ct).ConfigureAwait(false);
         return new Mem0StoredRecord(mains[0], chunks, Mem0Envelope.Read(mains[0], chunks));
     }
 
@@ -34,6 +34,21 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
         var byParent = chunks.ToLookup(c => Mem0Envelope.Text(c.Metadata[Mem0Envelope.ParentKey]));
         return mains.GroupBy(m => m.UpsonicId).Select(g => g.First())
             .Select(m => new Mem0StoredRecord(m, byParent[m.UpsonicId].ToList(), Mem0Envelope.Read(m, byParent[m.UpsonicId]))).ToList();
+    }
+
+    /// <summary>The main memory of every record of the kind in the table, one per record, none decoded (one list call): a listing
+    /// that decodes only the records of one page.</summary>
+    public async Task<IReadOnlyList<Mem0Memory>> ListMainsAsync(CancellationToken ct) =>
+        (await client.ListAsync(Mem0Envelope.KindFilter(Kind, table), ct).ConfigureAwait(false)).GroupBy(m => m.UpsonicId).Select(g => g.First()).ToList();
+
+    /// <summary>Decodes the record of a main memory from <see cref="ListMainsAsync"/>, listing its chunks first when it has any.</summary>
+    /// <exception cref="StorageException">The payload is missing, incomplete or not readable (<see cref="StorageException.IsCorruptData"/>).</exception>
+    public async Task<Mem0StoredRecord> ReadAsync(Mem0Memory main, CancellationToken ct)
+    {
+        IReadOnlyList<Mem0Memory> chunks = main.Metadata.ContainsKey(Mem0Envelope.VersionKey) && main.UpsonicId is { } memoryId
+            ? await client.ListAsync(ChunksOf(memoryId), ct).ConfigureAwait(false)
+            : [];
+        return new Mem0StoredRecord(main, chunks, Mem0Envelope.Read(main, chunks));
     }
 
     /// <summary>Writes a record: new chunks first, then the main memory (updated in place when it exists), then the old chunks go.</summary>
@@ -63,8 +78,8 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
     {
         var memoryId = MemoryId(id);
-        var mains = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.UpsonicIdKey] = memoryId, [Mem0Envelope.TypeKey] = Kind }, ct).ConfigureAwait(false);
-        var chunks = await client.ListAsync(new Dictionary<string, string> { [Mem0Envelope.ParentKey] = memoryId, [Mem0Envelope.TypeKey] = Kind + "_chunk" }, ct).ConfigureAwait(false);
+        var mains = await client.ListAsync(MainOf(memoryId), ct).ConfigureAwait(false);
+        var chunks = await client.ListAsync(ChunksOf(memoryId), ct).ConfigureAwait(false);
         foreach (var memory in mains.Concat(chunks))
         {
             await client.DeleteAsync(memory.Id, ct).ConfigureAwait(false);
@@ -83,4 +98,8 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
             await client.DeleteAsync(memory.Id, ct).ConfigureAwait(false);
         }
     }
+
+    private Dictionary<string, string> MainOf(string memoryId) => new() { [Mem0Envelope.UpsonicIdKey] = memoryId, [Mem0Envelope.TypeKey] = Kind };
+
+    private Dictionary<string, string> ChunksOf(string memoryId) => new() { [Mem0Envelope.ParentKey] = memoryId, [Mem0Envelope.TypeKey] = Kind + "_chunk" };
 }

@@ -49,7 +49,7 @@ internal sealed class Mem0SessionDocument
         }
         catch (JsonException ex)
         {
-            throw new StorageException($"Mem0 session '{sessionId}' has an unreadable payload.", ex, null, sessionId);
+            throw StorageException.CorruptData($"Mem0 session '{sessionId}' has an unreadable payload.", ex, "Read", sessionId);
         }
     }
 

@@ -17,4 +17,7 @@ internal enum StorageKind
 
     /// <summary><c>mongodb://host:port/db</c>: <c>MongoStorage</c>.</summary>
     Mongo,
+
+    /// <summary><c>mem0:https://api.mem0.ai</c> (platform) or <c>mem0:http://host:port?deployment=self_hosted</c>: <c>Mem0Storage</c>.</summary>
+    Mem0,
 }

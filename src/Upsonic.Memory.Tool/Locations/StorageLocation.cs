@@ -1,7 +1,7 @@
 namespace Upsonic.Memory.Tool.Locations;
 
 /// <summary>A parsed storage URI: which engine, where, with which table names, and how to show it without its password.</summary>
-/// <remarks><b>Security considerations:</b> <see cref="ConnectionUrl"/> holds the password; only <see cref="Display"/> is ever
+/// <remarks><b>Security considerations:</b> <see cref="ConnectionUrl"/> holds the password (<see cref="Mem0"/> the API key); only <see cref="Display"/> is ever
 /// printed, and every message the tool prints is passed through <see cref="Redact"/> first.</remarks>
 internal sealed record StorageLocation
 {
@@ -28,6 +28,9 @@ internal sealed record StorageLocation
 
     /// <summary>The MongoDB database (the URI's path, default <c>upsonic</c>).</summary>
     public string? Database { get; init; }
+
+    /// <summary>The Mem0 settings (address, deployment, Mem0 user, project, API key) for a <c>mem0:</c> URI; <see langword="null"/> otherwise.</summary>
+    public Upsonic.Storage.Mem0.Mem0StorageOptions? Mem0 { get; init; }
 
     /// <summary>The session table, collection or key segment (<c>?session_table=</c>).</summary>
     public string? SessionTable { get; init; }

@@ -1,4 +1,5 @@
 using Upsonic.Storage;
+using Upsonic.Storage.Mem0;
 using Upsonic.Storage.Mongo;
 using Upsonic.Storage.Postgres;
 using Upsonic.Storage.Redis;
@@ -35,6 +36,7 @@ internal static class StorageOpener
                     sessionTable: location.SessionTable, userMemoryTable: location.UserMemoryTable, knowledgeTable: location.KnowledgeTable),
                 StorageKind.Mongo => new MongoStorage(location.ConnectionUrl!, dbName: location.Database ?? MongoStorage.DefaultDbName,
                     sessionCollection: location.SessionTable, userMemoryCollection: location.UserMemoryTable, knowledgeCollection: location.KnowledgeTable),
+                StorageKind.Mem0 => new Mem0Storage(location.Mem0!),
                 _ => throw new ToolException($"{location.Display}: unsupported storage kind."),
             };
         }

@@ -1,10 +1,12 @@
 using System.Text;
+using Upsonic.Storage.Mem0;
 
 namespace Upsonic.Memory.Tool.Locations;
 
 /// <summary>
 /// Parses the storage URIs of the tool (docs/tool.md, "Storage URIs"): <c>sqlite:path.db</c>, <c>json:dir</c>,
-/// <c>postgres://user:pass@host:port/db?schema=s</c>, <c>redis://host:port?prefix=p</c>, <c>mongodb://host:port/db</c>, each with
+/// <c>postgres://user:pass@host:port/db?schema=s</c>, <c>redis://host:port?prefix=p</c>, <c>mongodb://host:port/db</c>,
+/// <c>mem0:https://api.mem0.ai?org_id=o&amp;project_id=p</c>, each with
 /// the optional query keys <c>session_table</c>, <c>user_memory_table</c> and <c>knowledge_table</c>. Other query keys of a server
 /// URI go to the driver unchanged (<c>sslmode=require</c>, <c>authSource=admin</c>, ...).
 /// </summary>
@@ -12,9 +14,10 @@ namespace Upsonic.Memory.Tool.Locations;
 internal static class StorageUri
 {
     private const string Expected =
-        "expected sqlite:<file>, json:<directory>, postgres://user:pass@host:port/db?schema=s, redis://host:port?prefix=p or mongodb://host:port/db";
+        "expected sqlite:<file>, json:<directory>, postgres://user:pass@host:port/db?schema=s, redis://host:port?prefix=p, mongodb://host:port/db or mem0:<https URL>";
 
-    /// <summary>Parses <paramref name="uri"/>; <paramref name="password"/> (from the environment) fills in a password the URI leaves out.</summary>
+    /// <summary>Parses <paramref name="uri"/>; <paramref name="password"/> (from the environment) fills in a password the URI leaves
+    /// out, and is a <c>mem0:</c> store's API key (else <c>MEM0_API_KEY</c> is).</summary>
     public static StorageLocation Parse(string uri, string? password = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -33,6 +36,7 @@ internal static class StorageUri
             "postgres" or "postgresql" => ServerLocation(StorageKind.Postgres, text, password),
             "redis" or "rediss" => ServerLocation(StorageKind.Redis, text, password),
             "mongodb" or "mongodb+srv" => ServerLocation(StorageKind.Mongo, text, password),
+            "mem0" => Mem0Location(text, colon, password),
             _ => throw new ToolException($"Unknown storage scheme '{scheme}' in '{Redacted(text)}': {Expected}."),
         };
     }
@@ -63,6 +67,62 @@ internal static class StorageUri
             Kind = kind,
             Path = path,
             Display = text,
+            SessionTable = keys.GetValueOrDefault("session_table"),
+            UserMemoryTable = keys.GetValueOrDefault("user_memory_table"),
+            KnowledgeTable = keys.GetValueOrDefault("knowledge_table"),
+        };
+    }
+
+    /// <summary><c>mem0:&lt;http(s) base URL&gt;[?deployment=platform|self_hosted&amp;user_id=&amp;org_id=&amp;project_id=&amp;...tables]</c>; the API
+    /// key comes from the environment only (a URI with user info is refused, so a key is never on the command line).</summary>
+    private static StorageLocation Mem0Location(string text, int colon, string? apiKey)
+    {
+        var (address, query) = SplitQuery(text[(colon + 1)..]);
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ToolException($"'{Redacted(text)}' names no http or https address of a Mem0 server: {Expected}.");
+        }
+
+        if (baseUrl.UserInfo.Length > 0)
+        {
+            throw new ToolException($"'{Redacted(text)}': give the Mem0 API key in MEM0_API_KEY (or the option's password variable), not in the URI.");
+        }
+
+        var keys = ToolKeys(query, StorageKind.Mem0, text, out var rejected);
+        if (rejected.Count > 0)
+        {
+            throw new ToolException($"'{text}': unknown query key '{rejected[0]}' (a mem0: URI takes deployment, user_id, org_id, project_id and the table keys).");
+        }
+
+        var deployment = keys.GetValueOrDefault("deployment") switch
+        {
+            null or "platform" => Mem0Deployment.Platform,
+            "self_hosted" or "self-hosted" => Mem0Deployment.SelfHosted,
+            var other => throw new ToolException($"'{text}': deployment must be platform or self_hosted, not '{other}'."),
+        };
+        var key = string.IsNullOrEmpty(apiKey) ? Environment.GetEnvironmentVariable("MEM0_API_KEY") : apiKey;
+        if (deployment == Mem0Deployment.Platform && string.IsNullOrEmpty(key))
+        {
+            throw new ToolException($"'{text}': the Mem0 platform needs an API key: set MEM0_API_KEY (or the option's password variable), or add deployment=self_hosted for a self-hosted server.");
+        }
+
+        return new StorageLocation
+        {
+            Kind = StorageKind.Mem0,
+            Display = text,
+            Secrets = string.IsNullOrEmpty(key) ? [] : [key],
+            Mem0 = new Mem0StorageOptions
+            {
+                Deployment = deployment,
+                BaseUrl = baseUrl,
+                ApiKey = string.IsNullOrEmpty(key) ? null : key,
+                DefaultUserId = keys.GetValueOrDefault("user_id") ?? Mem0StorageOptions.DefaultMem0UserId,
+                OrgId = keys.GetValueOrDefault("org_id"),
+                ProjectId = keys.GetValueOrDefault("project_id"),
+                SessionTable = keys.GetValueOrDefault("session_table"),
+                UserMemoryTable = keys.GetValueOrDefault("user_memory_table"),
+                KnowledgeTable = keys.GetValueOrDefault("knowledge_table"),
+            },
             SessionTable = keys.GetValueOrDefault("session_table"),
             UserMemoryTable = keys.GetValueOrDefault("user_memory_table"),
             KnowledgeTable = keys.GetValueOrDefault("knowledge_table"),
@@ -150,7 +210,8 @@ internal static class StorageUri
             var value = eq >= 0 ? Unescape(pair[(eq + 1)..]) : "";
             var own = key is "session_table" or "user_memory_table" or "knowledge_table"
                 || (key == "schema" && kind == StorageKind.Postgres)
-                || (key == "prefix" && kind == StorageKind.Redis);
+                || (key == "prefix" && kind == StorageKind.Redis)
+                || (key is "deployment" or "user_id" or "org_id" or "project_id" && kind == StorageKind.Mem0);
             if (!own)
             {
                 others.Add(pair);

@@ -9,7 +9,7 @@ internal static class StoreOptions
     /// <summary>The option of a role, described with its environment variables.</summary>
     public static Option<string?> Option(StorageRole role, string what) => new(role.OptionName)
     {
-        Description = $"{what}: sqlite:<file>, json:<dir>, postgres://..., redis://..., mongodb://... (or set {role.UriVariable}; "
+        Description = $"{what}: sqlite:<file>, json:<dir>, postgres://..., redis://..., mongodb://..., mem0:https://... (or set {role.UriVariable}; "
             + $"a password left out of the URI is read from {role.PasswordVariable})",
         HelpName = "URI",
     };
