@@ -78,23 +78,28 @@ public sealed partial class PostgresStorage
                 P.Text(head.SessionId), P.Text(StoredNames.Of(head.SessionType)), P.Text(head.AgentId), P.Text(head.TeamId), P.Text(head.WorkflowId),
                 P.Text(head.UserId), P.Jsonb(PostgresText.EncodeObject(head.SessionData)), P.Jsonb(PostgresText.EncodeObject(head.AgentData)),
                 P.Jsonb(PostgresText.EncodeObject(head.Metadata)), P.Text(head.Summary), P.Long(head.SummaryWatermark),
-                P.Jsonb(PostgresMapping.Usage(head.Usage)), P.Long(PostgresMapping.Millis(head.CreatedAt)), P.Long(PostgresMapping.Millis(head.UpdatedAt)));
+                P.Jsonb(PostgresMapping.Usage(head.Usage)), P.Long(PostgresMapping.Millis(head.CreatedAt)), P.Long(PostgresMapping.Millis(head.UpdatedAt)),
+                P.Long(HistoryEpoch.New()));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>One statement: the head's counters raised and the rows upserted, only when the head exists.</remarks>
-    protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken) =>
-        WithConnectionAsync(async (connection, ct) =>
+    /// <remarks>One statement: the head's counters raised, with a new history epoch (so a window mark held from before the import
+    /// is not taken as covering rows it replaced), and the rows upserted with their token counts, only when the head exists.</remarks>
+    protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken)
+    {
+        var serialized = messages.Select(r => StorageJson.SerializeMessage(r.Message)).ToArray();
+        return WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = Command(
                 connection, Paging.ImportMessages,
                 P.Text(sessionId), P.Long(messages.Max(r => r.Turn)), P.Long(messages.Max(r => r.Sequence)),
                 P.LongArray(messages.Select(r => r.Sequence).ToArray()), P.LongArray(messages.Select(r => r.Turn).ToArray()),
                 P.TextArray(messages.Select(r => r.RunId)), P.BoolArray(messages.Select(r => r.InHistory).ToArray()),
-                P.RawTextArray(messages.Select(r => StorageJson.SerializeMessage(r.Message)).ToArray()));
+                P.RawTextArray(serialized), P.Long(HistoryEpoch.New()), P.IntArray(Array.ConvertAll(serialized, MessageTokens.Estimate)));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     /// <remarks>One transaction: the head's run counter raised (locking its row; nothing else when there is no head), then the runs upserted in one batch.</remarks>

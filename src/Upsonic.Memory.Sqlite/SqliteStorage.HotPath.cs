@@ -13,9 +13,10 @@ public sealed partial class SqliteStorage
     /// <inheritdoc />
     /// <remarks>
     /// One command in one read snapshot: the head by primary key (with its history epoch and message count), then the history
-    /// rows, either those stored after the request's mark (a primary-key range, when the head matches it) or the full window,
-    /// whose turns are found by walking the (session_id, in_history, turn) index backwards up to the count and the token budget.
-    /// The rows read are the window's (or the new ones), whatever the session's length; token counts are read, never computed.
+    /// rows, either those stored after the request's mark (a primary-key range, when the head matches it; the count and the token
+    /// budget are applied to them here, before any is parsed) or the full window, whose turns are found by walking the
+    /// (session_id, in_history, turn) index backwards up to the count and the token budget. The rows read are the window's (or
+    /// the new ones), whatever the session's length; token counts are read, never computed.
     /// </remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
@@ -34,17 +35,57 @@ public sealed partial class SqliteStorage
             var head = SqliteMapping.ReadHead(reader);
             var mark = new SessionWindowMark(reader.GetInt64(reader.FieldCount - 2), reader.GetInt64(reader.FieldCount - 1));
             var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
-            var rows = new List<MessageRow>();
+            var stored = new List<StoredRow>();
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var seq = reader.GetInt64(0);
-                var message = StorageJson.DeserializeMessage(reader.GetString(3), sessionId, seq);
-                rows.Add(new MessageRow(seq, reader.GetInt64(1), SqliteMapping.Text(reader, 2), true, message) { TokenCount = reader.GetInt32(4) });
+                stored.Add(new StoredRow(reader.GetInt64(0), reader.GetInt64(1), SqliteMapping.Text(reader, 2), reader.GetString(3), reader.GetInt32(4)));
+            }
+
+            var firstTurn = incremental ? FirstKeptTurn(stored, request.HistoryTurns, request.HistoryTokenBudget) : long.MinValue;
+            var rows = new List<MessageRow>(stored.Count);
+            foreach (var row in stored)
+            {
+                if (row.Turn >= firstTurn)
+                {
+                    var message = StorageJson.DeserializeMessage(row.Json, sessionId, row.Sequence);
+                    rows.Add(new MessageRow(row.Sequence, row.Turn, row.RunId, true, message) { TokenCount = row.Tokens });
+                }
             }
 
             return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
         }, cancellationToken);
+
+    /// <summary>
+    /// The oldest turn of <paramref name="rows"/> (ordered by turn) that the window keeps: the selection of
+    /// <see cref="WindowSelection.Newest"/> over the rows' turns and token counts (<see cref="long.MaxValue"/> when none is kept).
+    /// </summary>
+    private static long FirstKeptTurn(List<StoredRow> rows, int? maxTurns, int? tokenBudget)
+    {
+        if (rows.Count == 0 || (maxTurns is null && tokenBudget is null))
+        {
+            return long.MinValue;
+        }
+
+        var turns = new List<HistoryTurn>();
+        foreach (var row in rows)
+        {
+            if (turns.Count > 0 && turns[^1].Turn == row.Turn)
+            {
+                turns[^1] = turns[^1] with { TokenCount = turns[^1].TokenCount + row.Tokens };
+            }
+            else
+            {
+                turns.Add(new HistoryTurn(row.Turn, null, []) { TokenCount = row.Tokens });
+            }
+        }
+
+        var kept = WindowSelection.Newest(turns, maxTurns, tokenBudget);
+        return kept.Count == 0 ? long.MaxValue : kept[0].Turn;
+    }
+
+    /// <summary>A history row of a window read as stored, before its message is parsed.</summary>
+    private readonly record struct StoredRow(long Sequence, long Turn, string? RunId, string Json, int Tokens);
 
     /// <inheritdoc />
     /// <remarks>

@@ -81,16 +81,17 @@ public sealed partial class SqliteStorage
                 .Bind("@session_data", StorageJson.SerializeObject(head.SessionData)).Bind("@agent_data", StorageJson.SerializeObject(head.AgentData))
                 .Bind("@metadata", StorageJson.SerializeObject(head.Metadata)).Bind("@summary", head.Summary)
                 .Bind("@summary_watermark", head.SummaryWatermark).Bind("@usage", StorageJson.SerializeUsage(head.Usage))
-                .BindTime("@created_at", head.CreatedAt).BindTime("@updated_at", head.UpdatedAt);
+                .BindTime("@created_at", head.CreatedAt).BindTime("@updated_at", head.UpdatedAt).Bind("@epoch", HistoryEpoch.New());
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>One write transaction: the counters first (which tells whether the session exists), then the rows.</remarks>
+    /// <remarks>One write transaction: the counters first (which tells whether the session exists) with a new history epoch, so a
+    /// window mark held from before the import is not taken as covering rows it replaced, then the rows with their token counts.</remarks>
     protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken) =>
         InScopeAsync(write: true, async scope =>
         {
-            if (!await RaiseCountersAsync(scope, sessionId, messages.Max(m => m.Turn), messages.Max(m => m.Sequence), cancellationToken).ConfigureAwait(false))
+            if (!await RaiseCountersAsync(scope, sessionId, messages.Max(m => m.Turn), messages.Max(m => m.Sequence), HistoryEpoch.New(), cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -102,13 +103,16 @@ public sealed partial class SqliteStorage
             var runId = insert.Parameters.Add("@run_id", SqliteType.Text);
             var inHistory = insert.Parameters.Add("@in_history", SqliteType.Integer);
             var message = insert.Parameters.Add("@message", SqliteType.Text);
+            var tokens = insert.Parameters.Add("@tokens", SqliteType.Integer);
             foreach (var row in messages)
             {
                 seq.Value = row.Sequence;
                 turn.Value = row.Turn;
                 runId.Value = (object?)row.RunId ?? DBNull.Value;
                 inHistory.Value = row.InHistory ? 1 : 0;
-                message.Value = StorageJson.SerializeMessage(row.Message);
+                var json = StorageJson.SerializeMessage(row.Message);
+                message.Value = json;
+                tokens.Value = MessageTokens.Estimate(json);
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -119,7 +123,7 @@ public sealed partial class SqliteStorage
     protected override Task<bool> ImportSessionRunsCoreAsync(string sessionId, IReadOnlyList<SessionRunRow> runs, CancellationToken cancellationToken) =>
         InScopeAsync(write: true, async scope =>
         {
-            if (!await RaiseCountersAsync(scope, sessionId, runs.Max(r => r.Run.Sequence), 0, cancellationToken).ConfigureAwait(false))
+            if (!await RaiseCountersAsync(scope, sessionId, runs.Max(r => r.Run.Sequence), 0, null, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -198,11 +202,12 @@ public sealed partial class SqliteStorage
             return new StorageSchemaReport(version, SqliteSchema.Version, objects);
         }, cancellationToken);
 
-    /// <summary>Raises a head's counters to at least the given turn and sequence; false when the session does not exist.</summary>
-    private async Task<bool> RaiseCountersAsync(SqliteScope scope, string sessionId, long runCount, long messageCount, CancellationToken cancellationToken)
+    /// <summary>Raises a head's counters to at least the given turn and sequence and, when given, sets its history epoch; false
+    /// when the session does not exist.</summary>
+    private async Task<bool> RaiseCountersAsync(SqliteScope scope, string sessionId, long runCount, long messageCount, long? epoch, CancellationToken cancellationToken)
     {
         await using var command = scope.Command(Paging.RaiseCounters)
-            .Bind("@session_id", sessionId).Bind("@run_count", runCount).Bind("@message_count", messageCount);
+            .Bind("@session_id", sessionId).Bind("@run_count", runCount).Bind("@message_count", messageCount).Bind("@epoch", epoch);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 

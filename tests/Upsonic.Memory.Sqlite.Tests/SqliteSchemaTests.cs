@@ -117,6 +117,11 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         Assert.DoesNotContain($"SCAN {storage.MessageTable}", plan, StringComparison.Ordinal);
         Assert.DoesNotContain($"SCAN {storage.SessionTable}", plan, StringComparison.Ordinal);
         Assert.Contains($"idx_{storage.MessageTable}_history", plan, StringComparison.Ordinal);
+
+        // The rows after a mark are a primary-key range; a search of the history index on the session alone (not the covering
+        // MAX(turn) lookup) would read every history row of the session.
+        Assert.Contains($"sqlite_autoindex_{storage.MessageTable}_1 (session_id=? AND seq>?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain($"USING INDEX idx_{storage.MessageTable}_history (session_id=? AND in_history=?)\n", plan + "\n", StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,11 +26,12 @@ internal sealed class PostgresPagingStatements
         SelectUserMemories = $"SELECT {PostgresStatements.UserMemoryColumns} FROM {u} WHERE ($1::text IS NULL OR user_id > $1) ORDER BY user_id LIMIT $2";
         SelectKnowledge = $"SELECT {PostgresStatements.KnowledgeColumns} FROM {k} WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2";
 
-        // The head's fields exactly as given; an existing head keeps its counters (and so its rows stay consistent).
+        // The head's fields exactly as given; an existing head keeps its counters (and so its rows stay consistent) and its
+        // history epoch, a new one gets one ($15).
         ImportHead = $"""
             INSERT INTO {h} AS h (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata,
-                summary, summary_watermark, usage, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                summary, summary_watermark, usage, created_at, updated_at, history_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (session_id) DO UPDATE SET
                 session_type = EXCLUDED.session_type, agent_id = EXCLUDED.agent_id, team_id = EXCLUDED.team_id,
                 workflow_id = EXCLUDED.workflow_id, user_id = EXCLUDED.user_id, session_data = EXCLUDED.session_data,
@@ -39,16 +40,20 @@ internal sealed class PostgresPagingStatements
                 updated_at = EXCLUDED.updated_at, version = h.version + 1
             """;
 
-        // One statement: raise the head's counters (locking its row) and upsert the rows only when the head exists.
+        // One statement: raise the head's counters (locking its row) and upsert the rows (with their token counts, $10) only when
+        // the head exists. The rows may replace ones a window mark covers, so the head gets a new history epoch ($9): a mark held
+        // from before no longer matches, and its next read is a full window with the imported rows.
         ImportMessages = $"""
             WITH head AS (
-                UPDATE {h} SET run_count = GREATEST(run_count, $2), message_count = GREATEST(message_count, $3), version = version + 1
+                UPDATE {h} SET run_count = GREATEST(run_count, $2), message_count = GREATEST(message_count, $3), version = version + 1,
+                    history_epoch = $9
                 WHERE session_id = $1 RETURNING session_id)
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message)
-            SELECT head.session_id, s.seq, s.turn, s.run_id, s.in_history, s.message
-            FROM head, unnest($4::bigint[], $5::bigint[], $6::text[], $7::boolean[], $8::text[]) AS s(seq, turn, run_id, in_history, message)
+            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+            SELECT head.session_id, s.seq, s.turn, s.run_id, s.in_history, s.message, s.tokens
+            FROM head, unnest($4::bigint[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $10::integer[]) AS s(seq, turn, run_id, in_history, message, tokens)
             ON CONFLICT (session_id, seq) DO UPDATE SET
-                turn = EXCLUDED.turn, run_id = EXCLUDED.run_id, in_history = EXCLUDED.in_history, message = EXCLUDED.message
+                turn = EXCLUDED.turn, run_id = EXCLUDED.run_id, in_history = EXCLUDED.in_history, message = EXCLUDED.message,
+                tokens = EXCLUDED.tokens
             """;
         RaiseRunCount = $"UPDATE {h} SET run_count = GREATEST(run_count, $2), version = version + 1 WHERE session_id = $1";
         ImportRun = $"""

@@ -121,15 +121,19 @@ internal sealed class PostgresStatements
         // the head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full
         // window: a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index,
         // the accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows
-        // joined by index. Rows read = the window's (or the new ones), whatever the history length. The last row (kind 1) is the
+        // joined by index. Rows read = the window's (or the new ones), whatever the history length. The new rows are bounded on
+        // both sides ($5 < seq <= the head's message count, the highest sequence): the generic plan cannot see $5, and with a
+        // one-sided bound it estimates a third of the session's rows, which on a table of few long sessions makes it scan the
+        // whole table instead of the primary-key range; a closed range is estimated small. The last row (kind 1) is the
         // mark (message count, history epoch) read in this statement's own snapshot, so it agrees with the rows: under READ
         // COMMITTED the head statement before it may have seen an older state.
         WindowMessages = $"""
             WITH RECURSIVE head AS (
-                SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental FROM {h} WHERE session_id = $1),
+                SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental, max(message_count) AS upto
+                FROM {h} WHERE session_id = $1),
             fresh AS (
                 SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
-                WHERE session_id = $1 AND seq > $5 AND in_history AND (SELECT incremental FROM head)),
+                WHERE session_id = $1 AND seq > $5 AND seq <= (SELECT upto FROM head) AND in_history AND (SELECT incremental FROM head)),
             fresh_turns AS (
                 SELECT turn, sum(sum(tokens)) OVER (ORDER BY turn DESC) AS running, row_number() OVER (ORDER BY turn DESC) AS n
                 FROM fresh GROUP BY turn),

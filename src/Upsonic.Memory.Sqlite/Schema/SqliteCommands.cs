@@ -192,22 +192,17 @@ internal sealed class SqliteCommands
 
     /// <summary>
     /// The history rows of a window read, one statement of two branches of which exactly one has rows (the head row decides, in
-    /// the same snapshot): when the head's history epoch is <c>@epoch</c> and it has not fewer messages than <c>@since</c>, the history
-    /// rows stored after <c>@since</c> (a primary-key range), limited like a full window; otherwise the full window. A full window
-    /// walks the (session_id, in_history, turn) index backwards one turn at a time (recursive CTE: each step takes the
-    /// previous turn by index and the token sum of the turn it accepts by index range) and stops at <c>@turns</c> turns or the first turn past <c>@budget</c> tokens (-1: no
-    /// limit), so the rows read are the window's whatever the history length. Counts missing on rows written before they existed
-    /// are estimated from the stored text by the same rule as <see cref="MessageTokens"/>.
+    /// the same snapshot): when the head's history epoch is <c>@epoch</c> and it has not fewer messages than <c>@since</c>, every
+    /// history row stored after <c>@since</c> (a primary-key range, entered from the head row: CROSS JOIN fixes that order, so
+    /// when the head does not match the range is never read; the caller applies the count and the budget to these rows before
+    /// parsing them); otherwise the full window. A full window walks the (session_id, in_history, turn) index backwards one turn
+    /// at a time (recursive CTE: each step takes the previous turn by index and the token sum of the turn it accepts by index
+    /// range) and stops at <c>@turns</c> turns or the first turn past <c>@budget</c> tokens (-1: no limit), so the rows read are
+    /// the window's whatever the history length. Counts missing on rows written before they existed are estimated from the
+    /// stored text by the same rule as <see cref="MessageTokens"/>.
     /// </summary>
     private static string WindowRows(string s, string m) => $"""
-        WITH RECURSIVE fresh AS (
-            SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
-            WHERE session_id = @session_id AND seq > @since AND in_history = 1
-              AND EXISTS (SELECT 1 FROM {s} WHERE session_id = @session_id AND history_epoch = @epoch AND message_count >= @since)),
-        fresh_turns AS (
-            SELECT turn, SUM(SUM(tokens)) OVER (ORDER BY turn DESC) AS running, ROW_NUMBER() OVER (ORDER BY turn DESC) AS n
-            FROM fresh GROUP BY turn),
-        walk(turn, kept, running, n) AS (
+        WITH RECURSIVE walk(turn, kept, running, n) AS (
             SELECT (SELECT MAX(turn) FROM {m} WHERE session_id = @session_id AND in_history = 1), NULL, 0, 0
             WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE session_id = @session_id AND history_epoch = @epoch AND message_count >= @since)
             UNION ALL
@@ -219,8 +214,9 @@ internal sealed class SqliteCommands
             WHERE walk.turn IS NOT NULL AND (@turns < 0 OR walk.n < @turns)
               AND (@budget < 0 OR walk.running + (SELECT SUM(COALESCE(tokens, (length(message) + 3) / 4)) FROM {m}
                                                   WHERE session_id = @session_id AND in_history = 1 AND turn = walk.turn) <= @budget))
-        SELECT f.seq, f.turn, f.run_id, f.message, f.tokens FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
-        WHERE (@turns < 0 OR t.n <= @turns) AND (@budget < 0 OR t.running <= @budget)
+        SELECT x.seq, x.turn, x.run_id, x.message, COALESCE(x.tokens, (length(x.message) + 3) / 4) FROM {s} AS h CROSS JOIN {m} AS x
+        WHERE h.session_id = @session_id AND h.history_epoch = @epoch AND h.message_count >= @since
+          AND x.session_id = @session_id AND x.seq > @since AND x.in_history = 1
         UNION ALL
         SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) FROM {m}
         WHERE session_id = @session_id AND in_history = 1 AND turn >= (SELECT MIN(kept) FROM walk WHERE n >= 1)

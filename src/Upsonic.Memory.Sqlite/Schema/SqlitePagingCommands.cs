@@ -24,12 +24,14 @@ internal sealed class SqlitePagingCommands
         SelectUserMemories = $"SELECT {SqliteCommands.UserMemoryColumns} FROM {u} WHERE (@after IS NULL OR user_id > @after) ORDER BY user_id LIMIT @limit;";
         SelectKnowledge = $"SELECT {SqliteCommands.KnowledgeColumns} FROM {k} WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit;";
 
-        // Imports: the head's fields exactly as given (counters kept), rows by key, counters raised.
+        // Imports: the head's fields exactly as given (counters kept; a new head gets a history epoch), rows by key, counters
+        // raised. Imported messages may replace rows a window mark covers, so they draw a new history epoch (@epoch): a mark held
+        // from before no longer matches, and its next read is a full window with the imported rows.
         ImportHead = $"""
             INSERT INTO {s} (session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary,
-                summary_watermark, usage, run_count, message_count, version, created_at, updated_at)
+                summary_watermark, usage, run_count, message_count, version, history_epoch, created_at, updated_at)
             VALUES (@session_id, @session_type, @agent_id, @team_id, @workflow_id, @user_id, @session_data, @agent_data, @metadata, @summary,
-                @summary_watermark, @usage, 0, 0, 1, @created_at, @updated_at)
+                @summary_watermark, @usage, 0, 0, 1, @epoch, @created_at, @updated_at)
             ON CONFLICT(session_id) DO UPDATE SET session_type = excluded.session_type, agent_id = excluded.agent_id,
                 team_id = excluded.team_id, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
                 session_data = excluded.session_data, agent_data = excluded.agent_data, metadata = excluded.metadata,
@@ -37,13 +39,15 @@ internal sealed class SqlitePagingCommands
                 version = version + 1, created_at = excluded.created_at, updated_at = excluded.updated_at;
             """;
         RaiseCounters = $"""
-            UPDATE {s} SET run_count = MAX(run_count, @run_count), message_count = MAX(message_count, @message_count), version = version + 1
+            UPDATE {s} SET run_count = MAX(run_count, @run_count), message_count = MAX(message_count, @message_count), version = version + 1,
+                history_epoch = COALESCE(@epoch, history_epoch)
             WHERE session_id = @session_id;
             """;
         ImportMessage = $"""
-            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message) VALUES (@session_id, @seq, @turn, @run_id, @in_history, @message)
+            INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
+            VALUES (@session_id, @seq, @turn, @run_id, @in_history, @message, @tokens)
             ON CONFLICT(session_id, seq) DO UPDATE SET turn = excluded.turn, run_id = excluded.run_id, in_history = excluded.in_history,
-                message = excluded.message;
+                message = excluded.message, tokens = excluded.tokens;
             """;
         ImportRun = $"""
             INSERT INTO {r} ({SqliteCommands.RunColumns})

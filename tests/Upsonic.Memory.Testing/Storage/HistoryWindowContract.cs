@@ -136,6 +136,27 @@ public abstract class HistoryWindowContract<TTarget> : HotPathContract<TTarget>
     }
 
     [Fact]
+    public async Task A_read_since_a_mark_keeps_only_the_newest_of_the_new_turns_within_the_count_and_the_budget()
+    {
+        var storage = await CreateAsync();
+        await AppendTurnsAsync(storage, "s1", 1, ct: Ct);
+        var first = await storage.LoadSessionWindowAsync(Request("s1", turns: 2), Ct);
+        var runs = Enumerable.Range(2, 3).Select(i => Turn($"r{i}", $"q{i} " + new string('q', i * 40))).ToList();
+        foreach (var run in runs)
+        {
+            await storage.AppendRunAsync(Append("s1", run), Ct);
+        }
+
+        var byCount = await storage.LoadSessionWindowAsync(Request("s1", turns: 2, since: first!.Mark), Ct);
+        var byBudget = await storage.LoadSessionWindowAsync(Request("s1", turns: 2, budget: (int)Tokens(runs[2]), since: first.Mark), Ct);
+
+        // Incremental or not, the new turns are limited like a full window.
+        Assert.Equal([3L, 4L], byCount!.Turns.Select(t => t.Turn));
+        Assert.Equal([4L], byBudget!.Turns.Select(t => t.Turn));
+        Assert.Equal(Target.ServesIncrementalWindows, byCount.IsIncremental);
+    }
+
+    [Fact]
     public async Task A_read_since_a_mark_sees_the_turns_another_storage_instance_appended()
     {
         var storage = await CreateAsync();

@@ -229,6 +229,24 @@ public abstract class StorePagingContract<TTarget> : PrivacyContract<TTarget>
     }
 
     [Fact]
+    public async Task Importing_messages_into_a_session_makes_a_mark_held_from_before_read_the_full_window_with_them()
+    {
+        Target.RequireEngineFeature(EngineFeature.StorePaging);
+        var storage = await CreateAsync();
+        await AppendTurnsAsync(storage, "s1", 2, ct: Ct);
+        var request = new SessionWindowRequest { SessionId = "s1", HistoryTurns = 10 };
+        var first = await storage.LoadSessionWindowAsync(request, Ct);
+        var replaced = (await storage.GetSessionMessagesPageAsync("s1", null, 10, Ct)).Items[1];
+
+        // The import replaces a row at a sequence the mark already covers: a read of what is newer than the mark would miss it.
+        Assert.True(await storage.ImportSessionMessagesAsync("s1", [replaced with { Message = Assistant("imported answer") }], Ct));
+        var next = await storage.LoadSessionWindowAsync(request with { Since = first!.Mark }, Ct);
+
+        Assert.False(next!.IsIncremental);
+        Assert.Equal(["q1", "imported answer", "q2", "answer to q2"], next.Turns.SelectMany(t => t.Messages).Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task Importing_rows_into_a_session_that_does_not_exist_writes_nothing()
     {
         Target.RequireEngineFeature(EngineFeature.StorePaging);
