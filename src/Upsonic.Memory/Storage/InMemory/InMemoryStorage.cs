@@ -50,7 +50,6 @@ public sealed partial class InMemoryStorage : StorageBase
         return Task.CompletedTask;
     }
 
-    /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     /// <summary>Deletes expired sessions and user memories (see <see cref="StorageBase.DeleteExpiredCoreAsync"/>).</summary>
     protected override Task DeleteExpiredCoreAsync(ExpirySweep sweep, CancellationToken cancellationToken)
     {
@@ -95,6 +94,7 @@ public sealed partial class InMemoryStorage : StorageBase
         }
     }
 
+    /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     internal void OverwriteStoredMessage(string sessionId, long sequence, string json)
     {
         lock (_gate)
