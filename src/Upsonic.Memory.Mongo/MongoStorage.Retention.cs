@@ -43,6 +43,6 @@ public sealed partial class MongoStorage
         }
 
         var head = await _collections.Sessions.Find(SessionDefinitions.ById(sessionId)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return head is not null && IsExpired(BsonFields.GetTime(head, SessionDocuments.UpdatedAt));
+        return head is not null && IsExpired(BsonFields.GetTime(head, SessionDocuments.UpdatedAt, sessionId));
     }
 }

@@ -21,7 +21,8 @@ public abstract partial class StorageBase
     }
 
     /// <summary>
-    /// Reads a listing through <paramref name="read"/> (limit, offset). When a record of it cannot be read, reads the same range again
+    /// Reads a listing through <paramref name="read"/> (limit, offset). A backend that can read each record on its own reports the
+    /// unreadable ones in <see cref="PagedResult{T}.UnreadableRecords"/> itself. When the read fails on a record instead, this reads the same range again
     /// in halves (one record at a time when <paramref name="anyRange"/> is false, for listings paged by page number), so every
     /// readable record is returned and each unreadable one is reported once in <see cref="PagedResult{T}.UnreadableRecords"/>.
     /// <see cref="PagedResult{T}.Total"/> is the engine's count, which includes the unreadable records.
@@ -31,7 +32,9 @@ public abstract partial class StorageBase
     {
         try
         {
-            return await read(limit, offset, cancellationToken).ConfigureAwait(false);
+            var page = await read(limit, offset, cancellationToken).ConfigureAwait(false);
+            ReportUnreadable(operation, page.UnreadableRecords);
+            return page;
         }
         catch (StorageException ex) when (ex.IsCorruptData)
         {
@@ -66,7 +69,9 @@ public abstract partial class StorageBase
             StorageException failure;
             try
             {
-                items.AddRange((await read(count, from, cancellationToken).ConfigureAwait(false)).Items);
+                var page = await read(count, from, cancellationToken).ConfigureAwait(false);
+                items.AddRange(page.Items);
+                unreadable.AddRange(page.UnreadableRecords);
                 return;
             }
             catch (StorageException ex) when (ex.IsCorruptData)
@@ -84,6 +89,12 @@ public abstract partial class StorageBase
             }
         }
     }
+
+    /// <summary>The one record a single-record read (limit 1) asked for: <see langword="null"/> when none matched, the unreadable record's
+    /// <see cref="StorageException"/> when a backend reported it instead of returning it.</summary>
+    private static T? Single<T>(PagedResult<T> page)
+        where T : class =>
+        page.Items.Count > 0 ? page.Items[0] : page.UnreadableRecords.Count > 0 ? throw page.UnreadableRecords[0] : null;
 
     /// <summary>Logs and counts each record an operation left out because it cannot be read.</summary>
     private void ReportUnreadable(string operation, IReadOnlyList<StorageException> unreadable)

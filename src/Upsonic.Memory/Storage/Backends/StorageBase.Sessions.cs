@@ -35,7 +35,7 @@ public abstract partial class StorageBase
     {
         var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         var page = await ExecuteAsync("GetSession", sessionId, needsSchema: true, ct => GetSessionsCoreAsync(query, ct), cancellationToken).ConfigureAwait(false);
-        return page.Items.Count == 0 ? null : page.Items[0];
+        return Single(page);
     }
 
     /// <inheritdoc />

@@ -29,7 +29,7 @@ public abstract partial class StorageBase
     {
         var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         var page = await ExecuteAsync("GetUserMemory", userId, needsSchema: true, ct => GetUserMemoriesCoreAsync(query, ct), cancellationToken).ConfigureAwait(false);
-        return page.Items.Count == 0 ? null : page.Items[0];
+        return Single(page);
     }
 
     /// <inheritdoc />

@@ -111,6 +111,23 @@ internal sealed partial class InMemorySession
         }
     }
 
+    /// <summary>Removes the stored row of a message (tests of corrupt data: a lost row).</summary>
+    public void Remove(long sequence)
+    {
+        var index = Messages.FindIndex(m => m.Sequence == sequence);
+        var old = Messages[index];
+        Messages.RemoveAt(index);
+        if (old.InHistory)
+        {
+            HistoryByTurn[old.Turn].Remove(old);
+        }
+
+        if (old.RunId is not null)
+        {
+            ByRun[old.RunId].Remove(old);
+        }
+    }
+
     /// <summary>The history messages of the last <paramref name="turns"/> turns (all when null), in stored order.</summary>
     public IEnumerable<StoredMessage> HistoryWindow(int? turns)
     {
@@ -135,6 +152,14 @@ internal sealed partial class InMemorySession
             ? messages.OrderBy(m => m.Sequence).Select(m => Read(m).Message).ToList()
             : [];
         return copy;
+    }
+
+    /// <summary>A run read on its own: a run with fewer (or more) messages than it stored is corrupt data, never returned short.</summary>
+    public RunRecord ReadCheckedRun(StoredRun run)
+    {
+        var read = ReadRun(run);
+        SessionRows.CheckMessageCount(read, run.MessageCount);
+        return read;
     }
 
     public AgentSession ReadWhole()

@@ -102,4 +102,13 @@ public sealed partial class InMemoryStorage : StorageBase
             _sessions[sessionId].Overwrite(sequence, json);
         }
     }
+
+    /// <summary>Deletes the stored row of a message, for tests of a lost row.</summary>
+    internal void DeleteStoredMessage(string sessionId, long sequence)
+    {
+        lock (_gate)
+        {
+            _sessions[sessionId].Remove(sequence);
+        }
+    }
 }
