@@ -22,7 +22,7 @@ public sealed partial class MongoStorage
         var historyTask = historyTurns == 0 ? Task.FromResult(new List<MessageRow>()) : ReadHistoryAsync(sessionId, historyTurns, cancellationToken);
         await Task.WhenAll(headTask, historyTask).ConfigureAwait(false);
         var head = await headTask.ConfigureAwait(false);
-        if (head is null || IsExpired(BsonFields.GetTime(head, SessionDocuments.UpdatedAt)))
+        if (head is null || IsExpired(BsonFields.GetTime(head, SessionDocuments.UpdatedAt, sessionId)))
         {
             return null;
         }

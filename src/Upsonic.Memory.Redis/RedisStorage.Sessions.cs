@@ -124,15 +124,16 @@ public sealed partial class RedisStorage
 
     private async Task<PagedResult<AgentSession>> ListSessionsAsync(IDatabase db, SessionQuery query)
     {
-        var matches = await MatchingHeadsAsync(db, query).ConfigureAwait(false);
+        var (matches, unreadable) = await MatchingHeadsAsync(db, query).ConfigureAwait(false);
         var page = RecordOrdering.Page(matches, s => RecordOrdering.SessionKey(s, query.SortBy), s => s.SessionId, query.SortOrder, query.Limit, query.Offset);
         var whole = await Task.WhenAll(page.Items.Select(s => ReadWholeAsync(db, s.SessionId))).ConfigureAwait(false);
         var items = whole.OfType<AgentSession>().ToList();
-        return new PagedResult<AgentSession>(items, page.Total - (page.Items.Count - items.Count));
+        return new PagedResult<AgentSession>(items, page.Total - (page.Items.Count - items.Count) + unreadable.Count) { UnreadableRecords = unreadable };
     }
 
-    /// <summary>The listing fields of every session matching the query's filters (paging not applied), cleaning stale index entries.</summary>
-    private async Task<List<AgentSession>> MatchingHeadsAsync(IDatabase db, SessionQuery query)
+    /// <summary>The listing fields of every session matching the query's filters (paging not applied), cleaning stale index entries;
+    /// a head whose listing fields cannot be read is reported apart (it may match: it was in the index the query reads).</summary>
+    private async Task<(List<AgentSession> Matches, List<StorageException> Unreadable)> MatchingHeadsAsync(IDatabase db, SessionQuery query)
     {
         var candidates = await CandidatesAsync(db, query.SessionIds, () =>
             query.UserId is not null ? Keys.SessionsByUser(query.UserId)
@@ -141,10 +142,21 @@ public sealed partial class RedisStorage
             : Keys.SessionsAll).ConfigureAwait(false);
         var heads = await Task.WhenAll(candidates.Select(c => db.HashGetAsync(Keys.Session(c.Id).Head, ListingFields))).ConfigureAwait(false);
         var matches = new List<AgentSession>();
+        var unreadable = new List<StorageException>();
         var stale = new List<IndexEntry>();
         for (var i = 0; i < candidates.Count; i++)
         {
-            var head = ListingHead(candidates[i].Id, heads[i]);
+            AgentSession? head;
+            try
+            {
+                head = ListingHead(candidates[i].Id, heads[i]);
+            }
+            catch (StorageException ex) when (ex.IsCorruptData)
+            {
+                unreadable.Add(ex);
+                continue;
+            }
+
             if (head is not null && RecordOrdering.Matches(head, query))
             {
                 if (!IsExpired(head.UpdatedAt))
@@ -159,7 +171,7 @@ public sealed partial class RedisStorage
         }
 
         await RemoveStaleAsync(db, stale).ConfigureAwait(false);
-        return matches;
+        return (matches, unreadable);
     }
 
     /// <summary>The listing fields of a head (null when it does not exist), for filtering and sorting without reading messages.</summary>
@@ -243,8 +255,10 @@ public sealed partial class RedisStorage
     {
         return WithDatabaseAsync(async db =>
         {
-            var sessions = await MatchingHeadsAsync(db, new SessionQuery { UserId = userId }).ConfigureAwait(false);
-            var deleted = await Task.WhenAll(sessions.Select(s => RemoveSessionAsync(db, s.SessionId))).ConfigureAwait(false);
+            // A session of the user's index whose head cannot be read is deleted too: nothing of the user may stay.
+            var (sessions, unreadable) = await MatchingHeadsAsync(db, new SessionQuery { UserId = userId }).ConfigureAwait(false);
+            var ids = sessions.Select(s => s.SessionId).Concat(unreadable.Select(u => u.RecordId).OfType<string>());
+            var deleted = await Task.WhenAll(ids.Select(id => RemoveSessionAsync(db, id))).ConfigureAwait(false);
             await RemoveUserMemoryAsync(db, userId).ConfigureAwait(false);
             return deleted.Count(d => d);
         }, cancellationToken);

@@ -90,10 +90,21 @@ public sealed partial class RedisStorage
 
         var values = await Task.WhenAll(candidates.Select(c => db.HashGetAsync(Keys.UserMemory(c.Id), RedisRecords.JsonField))).ConfigureAwait(false);
         var matches = new List<UserMemory>();
+        var unreadable = new List<StorageException>();
         var stale = new List<IndexEntry>();
         for (var i = 0; i < candidates.Count; i++)
         {
-            var memory = values[i].IsNull ? null : RedisRecords.ReadUserMemory((string)values[i]!, candidates[i].Id);
+            UserMemory? memory;
+            try
+            {
+                memory = values[i].IsNull ? null : RedisRecords.ReadUserMemory((string)values[i]!, candidates[i].Id);
+            }
+            catch (StorageException ex) when (ex.IsCorruptData)
+            {
+                unreadable.Add(ex); // it was in the index the query reads, so it may match: counted in the total
+                continue;
+            }
+
             if (memory is not null && RecordOrdering.Matches(memory, query))
             {
                 if (!IsExpired(memory.UpdatedAt))
@@ -108,7 +119,8 @@ public sealed partial class RedisStorage
         }
 
         await RemoveStaleAsync(db, stale).ConfigureAwait(false);
-        return RecordOrdering.Page(matches, m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+        var page = RecordOrdering.Page(matches, m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+        return page with { Total = page.Total + unreadable.Count, UnreadableRecords = unreadable };
     }
 
     /// <inheritdoc />

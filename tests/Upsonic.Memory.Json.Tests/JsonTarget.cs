@@ -44,21 +44,40 @@ public sealed class JsonTarget : StorageTarget
     }
 
     /// <summary>Rewrites the session's log with the message's stored form replaced by unreadable text.</summary>
-    public override async Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence)
+    public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        RewriteMessagesAsync((JsonStorage)storage, sessionId, sequence, messages =>
+            messages.Single(m => (long)m!["seq"]! == sequence)!["message"] = "{ not json");
+
+    /// <summary>Rewrites the session's log without the stored row of message <paramref name="sequence"/> (a lost row).</summary>
+    public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
+        RewriteMessagesAsync((JsonStorage)storage, sessionId, sequence, messages =>
+            messages.RemoveAt(messages.Select((m, i) => (m, i)).Single(p => (long)p.m!["seq"]! == sequence).i));
+
+    /// <summary>Rewrites the user's profile file with <paramref name="storedProfileJson"/> as the stored profile map, verbatim.</summary>
+    public override async Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
     {
-        var path = LogPath((JsonStorage)storage, sessionId);
+        var json = (JsonStorage)storage;
+        var path = Path.Combine(json.DbPath, json.UserMemoryTable, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId))) + ".json");
+        var record = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        var profile = Assert.Single(record, p => p.Value is JsonObject && p.Key.Contains("rofile", StringComparison.Ordinal)).Key;
+        const string Placeholder = "\u0000raw-profile\u0000";
+        record[profile] = Placeholder;
+        await File.WriteAllTextAsync(path, record.ToJsonString().Replace(JsonValue.Create(Placeholder).ToJsonString(), storedProfileJson, StringComparison.Ordinal));
+    }
+
+    private static async Task RewriteMessagesAsync(JsonStorage storage, string sessionId, long sequence, Action<JsonArray> change)
+    {
+        var path = LogPath(storage, sessionId);
         var lines = await File.ReadAllLinesAsync(path);
         var hits = 0;
         for (var i = 1; i < lines.Length; i++)
         {
             var entry = JsonNode.Parse(lines[i])!.AsObject();
-            foreach (var message in entry["messages"]!.AsArray())
+            var messages = entry["messages"]!.AsArray();
+            if (messages.Any(m => (long)m!["seq"]! == sequence))
             {
-                if ((long)message!["seq"]! == sequence)
-                {
-                    message["message"] = "{ not json";
-                    hits++;
-                }
+                change(messages);
+                hits++;
             }
 
             lines[i] = entry.ToJsonString();

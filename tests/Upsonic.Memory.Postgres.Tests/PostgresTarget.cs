@@ -79,6 +79,22 @@ public sealed class PostgresTarget : StorageTarget
     public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds) =>
         ExecuteOneAsync($"UPDATE {Table(storage, ((PostgresStorage)storage).SessionTable)} SET updated_at = $2 WHERE session_id = $1", sessionId, unixMilliseconds);
 
+    /// <summary>Stores <paramref name="storedProfileJson"/> as the user's JSONB profile. JSONB keeps only the last of duplicate keys,
+    /// so a profile with a duplicate key cannot be held: those tests skip.</summary>
+    public override Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        try
+        {
+            using var strict = System.Text.Json.JsonDocument.Parse(storedProfileJson, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            Assert.Skip("PostgreSQL stores profiles as JSONB, which keeps only the last of duplicate keys and rejects text that is not JSON.");
+        }
+
+        return ExecuteOneAsync($"UPDATE {Table(storage, ((PostgresStorage)storage).UserMemoryTable)} SET user_memory = $2::jsonb WHERE user_id = $1", userId, storedProfileJson);
+    }
+
     private static string Table(IStorage storage, string table) => $"\"{((PostgresStorage)storage).DbSchema}\".\"{table}\"";
 
     /// <summary>Runs one statement outside the storage API and asserts it changed exactly one row.</summary>

@@ -76,8 +76,11 @@ public sealed class RedisTarget : StorageTarget
         var key = ((RedisStorage)storage).Keys.UserMemory(userId);
         var db = (await RedisTestServer.RequireAsync()).GetDatabase();
         var record = (string?)await db.HashGetAsync(key, "json") ?? throw new InvalidOperationException($"User '{userId}' has no stored profile.");
-        Assert.Contains("\"profile\":{}", record, StringComparison.Ordinal);
-        await db.HashSetAsync(key, "json", record.Replace("\"profile\":{}", "\"profile\":" + storedProfileJson, StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(record)!.AsObject();
+        const string Placeholder = "raw-profile-placeholder";
+        Assert.IsType<System.Text.Json.Nodes.JsonObject>(json["profile"]);
+        json["profile"] = Placeholder;
+        await db.HashSetAsync(key, "json", json.ToJsonString().Replace($"\"{Placeholder}\"", storedProfileJson, StringComparison.Ordinal));
     }
 
     public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)

@@ -26,6 +26,10 @@ internal static class MessageDefinitions
     public static FilterDefinition<BsonDocument> OfRuns(string sessionId, IEnumerable<string> runIds) =>
         Filter.And(Filter.Eq(M.SessionId, sessionId), Filter.In(M.RunId, runIds));
 
+    /// <summary>The messages of each session numbered up to its given sequence.</summary>
+    public static FilterDefinition<BsonDocument> UpTo(IEnumerable<(string SessionId, long Sequence)> sessions) =>
+        Filter.Or(sessions.Select(s => Filter.And(Filter.Eq(M.SessionId, s.SessionId), Filter.Lte(M.Sequence, s.Sequence))));
+
     /// <summary>One message by its key (used by tests to corrupt a row).</summary>
     public static FilterDefinition<BsonDocument> ByKey(string sessionId, long sequence) =>
         Filter.And(Filter.Eq(M.SessionId, sessionId), Filter.Eq(M.Sequence, sequence));

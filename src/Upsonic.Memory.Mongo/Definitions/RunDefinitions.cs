@@ -9,6 +9,10 @@ internal static class RunDefinitions
 {
     private static FilterDefinitionBuilder<BsonDocument> Filter => Builders<BsonDocument>.Filter;
 
+    /// <summary>The runs of each session numbered up to its given run sequence.</summary>
+    public static FilterDefinition<BsonDocument> UpTo(IEnumerable<(string SessionId, long Sequence)> sessions) =>
+        Filter.Or(sessions.Select(s => Filter.And(Filter.Eq(R.SessionId, s.SessionId), Filter.Lte(R.Sequence, s.Sequence))));
+
     /// <summary>One run by its key (unique index session_run).</summary>
     public static FilterDefinition<BsonDocument> ByKey(string sessionId, string runId) =>
         Filter.And(Filter.Eq(R.SessionId, sessionId), Filter.Eq(R.RunId, runId));

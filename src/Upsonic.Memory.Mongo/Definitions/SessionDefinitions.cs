@@ -67,6 +67,10 @@ internal static class SessionDefinitions
     /// <summary>Only the id, for finding which sessions a delete touches.</summary>
     public static ProjectionDefinition<BsonDocument> IdOnly() => Builders<BsonDocument>.Projection.Include(S.Id);
 
+    /// <summary>The id and the message and run counters of a head.</summary>
+    public static ProjectionDefinition<BsonDocument> IdAndCounters() =>
+        Builders<BsonDocument>.Projection.Include(S.Id).Include(S.MessageCount).Include(S.RunCount);
+
     /// <summary>
     /// Sets the summary and its watermark only when the stored watermark is not higher (a missing watermark counts as lower), so a
     /// slow summarizer never overwrites a newer summary.

@@ -31,11 +31,14 @@ internal static class BsonFields
     public static bool GetBool(BsonDocument document, string field) =>
         document.TryGetValue(field, out var value) && value.IsBoolean && value.AsBoolean;
 
-    /// <summary>The timestamp in <paramref name="field"/>, or null.</summary>
-    public static DateTimeOffset? GetTime(BsonDocument document, string field) =>
-        document.TryGetValue(field, out var value) && value.IsValidDateTime
-            ? StorageClock.FromUnixMilliseconds(value.AsBsonDateTime.MillisecondsSinceEpoch)
-            : null;
+    /// <summary>The timestamp in <paramref name="field"/>, or null when it is missing or BSON null. A date outside the range of
+    /// dates, or a value that is not a date, is corrupt data naming <paramref name="recordId"/>.</summary>
+    public static DateTimeOffset? GetTime(BsonDocument document, string field, string recordId) =>
+        !document.TryGetValue(field, out var value) || value.IsBsonNull
+            ? null
+            : value.IsBsonDateTime
+                ? StorageClock.FromUnixMilliseconds(value.AsBsonDateTime.MillisecondsSinceEpoch, recordId)
+                : throw StorageException.CorruptData($"Stored field '{field}' of record '{recordId}' is not a date.", null, "Read", recordId);
 
     /// <summary>The usage document that stores <paramref name="usage"/> (its Microsoft.Extensions.AI JSON form), or BSON null.</summary>
     public static BsonValue Usage(UsageDetails? usage) =>

@@ -58,8 +58,8 @@ internal static class KnowledgeDocuments
             Status = BsonFields.GetString(document, Status),
             StatusMessage = BsonFields.GetString(document, StatusMessage),
             AccessCount = (int)BsonFields.GetLong(document, AccessCount),
-            CreatedAt = BsonFields.GetTime(document, CreatedAt),
-            UpdatedAt = BsonFields.GetTime(document, UpdatedAt),
+            CreatedAt = BsonFields.GetTime(document, CreatedAt, id),
+            UpdatedAt = BsonFields.GetTime(document, UpdatedAt, id),
         };
     }
 }

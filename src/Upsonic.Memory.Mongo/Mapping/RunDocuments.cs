@@ -65,8 +65,8 @@ internal static class RunDocuments
             Output = BsonFields.GetString(document, Output),
             Usage = BsonFields.GetUsage(document, Usage, runId),
             Metadata = BsonJson.ObjectField(document, Metadata, runId),
-            CreatedAt = BsonFields.GetTime(document, CreatedAt),
-            UpdatedAt = BsonFields.GetTime(document, UpdatedAt),
+            CreatedAt = BsonFields.GetTime(document, CreatedAt, runId),
+            UpdatedAt = BsonFields.GetTime(document, UpdatedAt, runId),
         };
     }
 

@@ -100,8 +100,8 @@ internal static class SessionDocuments
             Summary = BsonFields.GetString(document, Summary),
             SummaryWatermark = BsonFields.GetLong(document, SummaryWatermark),
             Usage = BsonFields.GetUsage(document, Usage, id),
-            CreatedAt = BsonFields.GetTime(document, CreatedAt),
-            UpdatedAt = BsonFields.GetTime(document, UpdatedAt),
+            CreatedAt = BsonFields.GetTime(document, CreatedAt, id),
+            UpdatedAt = BsonFields.GetTime(document, UpdatedAt, id),
         };
     }
 }

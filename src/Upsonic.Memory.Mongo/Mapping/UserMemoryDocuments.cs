@@ -22,8 +22,8 @@ internal static class UserMemoryDocuments
             Profile = BsonJson.ObjectField(document, Profile, id) ?? [],
             AgentId = BsonFields.GetString(document, AgentId),
             TeamId = BsonFields.GetString(document, TeamId),
-            CreatedAt = BsonFields.GetTime(document, CreatedAt),
-            UpdatedAt = BsonFields.GetTime(document, UpdatedAt),
+            CreatedAt = BsonFields.GetTime(document, CreatedAt, id),
+            UpdatedAt = BsonFields.GetTime(document, UpdatedAt, id),
         };
     }
 }

@@ -232,12 +232,14 @@ internal sealed class PostgresStatements
 
         // Retention: expired heads ($1 cutoff) among $2 (NULL = any), oldest first, at most $4 (messages and runs go by cascade);
         // expired profiles among $3 likewise.
+        // The outer updated_at condition is checked again on the row version the DELETE locks: a session or profile written by
+        // another transaction after the subquery's snapshot (revived) is no longer expired and stays, with everything written to it.
         DeleteExpiredSessions = $"""
-            DELETE FROM {h} WHERE session_id IN (
+            DELETE FROM {h} WHERE updated_at <= $1 AND session_id IN (
                 SELECT session_id FROM {h} WHERE updated_at <= $1 AND ($2::text[] IS NULL OR session_id = ANY($2)) ORDER BY updated_at LIMIT $4)
             """;
         DeleteExpiredUserMemories = $"""
-            DELETE FROM {u} WHERE user_id IN (
+            DELETE FROM {u} WHERE updated_at <= $1 AND user_id IN (
                 SELECT user_id FROM {u} WHERE updated_at <= $1 AND ($3::text[] IS NULL OR user_id = ANY($3)) ORDER BY updated_at LIMIT $4)
             """;
         DeleteUserMemories = $"DELETE FROM {u} WHERE user_id = ANY($1)";

@@ -124,7 +124,12 @@ internal static class RedisRecords
         Parse(json, $"The stored profile of user '{userId}'", "ReadUserMemory", userId, o => new UserMemory
             {
                 UserId = o["user_id"]?.GetValue<string>() ?? userId,
-                Profile = o["profile"] as JsonObject is { } p ? (JsonObject)p.DeepClone() : [],
+                Profile = o["profile"] switch
+                {
+                    null => [],
+                    JsonObject p => (JsonObject)p.DeepClone(),
+                    _ => throw new JsonException("Expected a JSON object in 'profile'."),
+                },
                 AgentId = o["agent_id"]?.GetValue<string>(),
                 TeamId = o["team_id"]?.GetValue<string>(),
                 CreatedAt = o["created_at"] is { } c ? StorageClock.FromUnixMilliseconds(c.GetValue<long>()) : null,

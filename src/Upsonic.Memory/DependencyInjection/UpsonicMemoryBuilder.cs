@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Upsonic.Storage;
 
@@ -42,15 +44,28 @@ public sealed class UpsonicMemoryBuilder
         UseStorage<JsonStorageOptions>("Json", configure, (_, o) =>
             new JsonStorage(o.DbPath, o.SessionTable, o.UserMemoryTable, o.KnowledgeTable, o.Id, o.Expire));
 
-    /// <summary>Uses the storage <paramref name="create"/> makes (once, as a singleton the container disposes).</summary>
+    /// <summary>Uses the storage <paramref name="create"/> makes (once, as a singleton the container disposes). A storage built on the
+    /// backend kit logs through the container's <see cref="ILoggerFactory"/> unless its <c>Logger</c> was set.</summary>
     /// <param name="create">Creates the storage from the application's services.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="create"/> is null.</exception>
     public UpsonicMemoryBuilder UseStorage(Func<IServiceProvider, IStorage> create)
     {
         ArgumentNullException.ThrowIfNull(create);
-        Services.Replace(ServiceDescriptor.Singleton(create));
+        Services.Replace(ServiceDescriptor.Singleton(services => WithContainerLogger(create(services), services)));
         return this;
+    }
+
+    /// <summary>Gives a storage built on the backend kit whose <see cref="Upsonic.Storage.Backends.StorageBase.Logger"/> was left unset
+    /// a logger from the container's <see cref="ILoggerFactory"/>.</summary>
+    private static IStorage WithContainerLogger(IStorage storage, IServiceProvider services)
+    {
+        if (storage is Upsonic.Storage.Backends.StorageBase { Logger: NullLogger } kit && services.GetService<ILoggerFactory>() is { } loggers)
+        {
+            kit.Logger = loggers.CreateLogger(storage.GetType());
+        }
+
+        return storage;
     }
 
     /// <summary>

@@ -42,6 +42,9 @@ internal static partial class MemoryLog
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "A custom user profile schema is ignored because DynamicUserProfile is on (session {SessionId}).")]
     public static partial void SchemaIgnored(ILogger logger, string sessionId);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{Operation} left out stored record {RecordId}, which cannot be read: {Reason}")]
+    public static partial void UnreadableRecordSkipped(ILogger logger, string operation, string? recordId, string reason);
+
     [LoggerMessage(EventId = 20, Message = "Prepared memory for session {SessionId}: {MessageCount} history messages from {TurnCount} turns, summary {HasSummary}, profile {HasProfile}, metadata {HasMetadata}.")]
     public static partial void Prepared(ILogger logger, LogLevel level, string sessionId, int messageCount, int turnCount, bool hasSummary, bool hasProfile, bool hasMetadata);
 

@@ -13,7 +13,8 @@ namespace Upsonic.Storage;
 /// <c>gen_ai.conversation.id</c>; the user id is recorded only when <see cref="RecordUserId"/> is on.</para>
 /// <para>Counters (tagged with <c>upsonic.memory.step</c> = summary/profile where it applies; never with ids, so cardinality
 /// stays small): <c>upsonic.memory.turns_saved</c>, <c>upsonic.memory.messages_loaded</c>, <c>upsonic.memory.model_calls</c>,
-/// <c>upsonic.memory.model_input_characters</c>, <c>upsonic.memory.model_input_tokens</c>, <c>upsonic.memory.model_failures</c>.
+/// <c>upsonic.memory.model_input_characters</c>, <c>upsonic.memory.model_input_tokens</c>, <c>upsonic.memory.model_failures</c>,
+/// <c>upsonic.memory.unreadable_records</c> (tagged <c>db.operation.name</c>).
 /// Histograms in seconds: <c>upsonic.memory.prepare.duration</c>, <c>upsonic.memory.save.duration</c>,
 /// <c>upsonic.memory.summary.duration</c>, <c>upsonic.memory.profile.duration</c> and <c>db.client.operation.duration</c>
 /// (tagged <c>db.system.name</c>, <c>db.operation.name</c>, <c>db.collection.name</c>); each gets <c>error.type</c> on failure.</para>
@@ -54,6 +55,8 @@ public static class MemoryTelemetry
     internal static Counter<long> ModelInputTokens { get; } = Meter.CreateCounter<long>("upsonic.memory.model_input_tokens", "{token}", "Input tokens reported by the model for summary and profile work.");
 
     internal static Counter<long> ModelFailures { get; } = Meter.CreateCounter<long>("upsonic.memory.model_failures", "{failure}", "Summary or profile model calls that failed or gave an unusable reply.");
+
+    internal static Counter<long> UnreadableRecords { get; } = Meter.CreateCounter<long>("upsonic.memory.unreadable_records", "{record}", "Stored records a storage listing or page left out because they cannot be read.");
 
     internal static Histogram<double> PrepareDuration { get; } = Duration("upsonic.memory.prepare.duration", "How long PrepareAsync took to load history, summary, profile and metadata.");
 

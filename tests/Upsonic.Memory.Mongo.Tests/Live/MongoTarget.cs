@@ -75,6 +75,35 @@ public sealed class MongoTarget : StorageTarget
         Assert.Equal(1, result.DeletedCount);
     }
 
+    /// <summary>Sets the head's <c>updated_at</c> to a BSON date of <paramref name="unixMilliseconds"/> (BSON dates hold any 64-bit value).</summary>
+    public override async Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        var mongo = (MongoStorage)storage;
+        var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.SessionCollection).UpdateOneAsync(
+            Builders<BsonDocument>.Filter.Eq("_id", sessionId), Builders<BsonDocument>.Update.Set("updated_at", new BsonDateTime(unixMilliseconds)));
+        Assert.Equal(1, result.MatchedCount);
+    }
+
+    /// <summary>Stores <paramref name="storedProfileJson"/> as the user's profile value, converted to BSON (a JSON array becomes a BSON
+    /// array, which is not a profile document). This target does not write BSON with duplicate field names: those tests skip.</summary>
+    public override async Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        try
+        {
+            using var strict = System.Text.Json.JsonDocument.Parse(storedProfileJson, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            Assert.Skip("MongoDB stores profiles as BSON documents; this target does not write one with duplicate field names or text that is not JSON.");
+        }
+
+        var mongo = (MongoStorage)storage;
+        var value = BsonDocument.Parse("{\"v\": " + storedProfileJson + "}")["v"];
+        var result = await Admin().GetDatabase(mongo.DbName).GetCollection<BsonDocument>(mongo.UserMemoryCollection).UpdateOneAsync(
+            Builders<BsonDocument>.Filter.Eq("_id", userId), Builders<BsonDocument>.Update.Set("profile", value));
+        Assert.Equal(1, result.MatchedCount);
+    }
+
     /// <summary>A second storage with its own client (own connection pool), as another process would open it.</summary>
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
     {

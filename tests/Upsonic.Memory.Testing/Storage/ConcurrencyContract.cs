@@ -10,7 +10,7 @@ namespace Upsonic.Storage.Testing;
 /// a message, a metadata key or a profile key.
 /// </summary>
 /// <typeparam name="TTarget">The backend's target.</typeparam>
-public abstract class ConcurrencyContract<TTarget> : CorruptDataContract<TTarget>
+public abstract class ConcurrencyContract<TTarget> : UnreadableListingContract<TTarget>
     where TTarget : StorageTarget, new()
 {
     private const int Writers = 8;

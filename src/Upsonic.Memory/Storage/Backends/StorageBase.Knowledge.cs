@@ -18,11 +18,14 @@ public abstract partial class StorageBase
     }
 
     /// <inheritdoc />
+    /// <remarks>A row that cannot be read is left out and reported in <see cref="PagedResult{T}.UnreadableRecords"/>, logged and
+    /// counted (see <see cref="Logger"/>).</remarks>
     public Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsAsync(KnowledgeQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new KnowledgeQuery();
         RecordOrdering.Validate(query, nameof(query));
-        return ExecuteAsync("GetKnowledgeContents", null, needsSchema: true, ct => GetKnowledgeContentsCoreAsync(query, ct), cancellationToken);
+        return ExecuteAsync("GetKnowledgeContents", null, needsSchema: true, ct => ListReadableAsync("GetKnowledgeContents", query.Limit, RecordOrdering.KnowledgeOffset(query) ?? 0, anyRange: false,
+            (limit, offset, c) => GetKnowledgeContentsCoreAsync(query with { Limit = limit, Page = limit is > 0 ? (offset / limit) + 1 : 1 }, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ public abstract partial class StorageBase
     {
         var after = PageCursor.Decode(cursor, PageCursor.Sessions, nameof(cursor));
         StorageArguments.PageSize(pageSize, nameof(pageSize));
-        return ExecuteAsync("GetSessionHeadsPage", after?.Key, needsSchema: true, ct => GetSessionHeadsPageCoreAsync(after, pageSize, ct), cancellationToken);
+        return ExecuteAsync("GetSessionHeadsPage", after?.Key, needsSchema: true, ct => ReportedAsync("GetSessionHeadsPage", GetSessionHeadsPageCoreAsync(after, pageSize, ct)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -18,7 +18,7 @@ public abstract partial class StorageBase
         StorageArguments.Id(sessionId, nameof(sessionId));
         var after = PageCursor.DecodeSequence(cursor, PageCursor.Messages, sessionId, nameof(cursor));
         StorageArguments.PageSize(pageSize, nameof(pageSize));
-        return ExecuteAsync("GetSessionMessagesPage", sessionId, needsSchema: true, ct => GetSessionMessagesPageCoreAsync(sessionId, after, pageSize, ct), cancellationToken);
+        return ExecuteAsync("GetSessionMessagesPage", sessionId, needsSchema: true, ct => ReportedAsync("GetSessionMessagesPage", GetSessionMessagesPageCoreAsync(sessionId, after, pageSize, ct)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -27,7 +27,7 @@ public abstract partial class StorageBase
         StorageArguments.Id(sessionId, nameof(sessionId));
         var after = PageCursor.DecodeSequence(cursor, PageCursor.Runs, sessionId, nameof(cursor));
         StorageArguments.PageSize(pageSize, nameof(pageSize));
-        return ExecuteAsync("GetSessionRunsPage", sessionId, needsSchema: true, ct => GetSessionRunsPageCoreAsync(sessionId, after, pageSize, ct), cancellationToken);
+        return ExecuteAsync("GetSessionRunsPage", sessionId, needsSchema: true, ct => ReportedAsync("GetSessionRunsPage", GetSessionRunsPageCoreAsync(sessionId, after, pageSize, ct)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -42,7 +42,7 @@ public abstract partial class StorageBase
     {
         var after = PageCursor.Decode(cursor, PageCursor.UserMemories, nameof(cursor));
         StorageArguments.PageSize(pageSize, nameof(pageSize));
-        return ExecuteAsync("GetUserMemoriesPage", after?.Key, needsSchema: true, ct => GetUserMemoriesPageCoreAsync(after, pageSize, ct), cancellationToken);
+        return ExecuteAsync("GetUserMemoriesPage", after?.Key, needsSchema: true, ct => ReportedAsync("GetUserMemoriesPage", GetUserMemoriesPageCoreAsync(after, pageSize, ct)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -50,7 +50,7 @@ public abstract partial class StorageBase
     {
         var after = PageCursor.Decode(cursor, PageCursor.Knowledge, nameof(cursor));
         StorageArguments.PageSize(pageSize, nameof(pageSize));
-        return ExecuteAsync("GetKnowledgeContentsPage", after?.Key, needsSchema: true, ct => GetKnowledgeContentsPageCoreAsync(after, pageSize, ct), cancellationToken);
+        return ExecuteAsync("GetKnowledgeContentsPage", after?.Key, needsSchema: true, ct => ReportedAsync("GetKnowledgeContentsPage", GetKnowledgeContentsPageCoreAsync(after, pageSize, ct)), cancellationToken);
     }
 
     /// <inheritdoc />

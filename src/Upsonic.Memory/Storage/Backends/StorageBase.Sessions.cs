@@ -35,15 +35,18 @@ public abstract partial class StorageBase
     {
         var query = RecordOrdering.LatestSession(sessionId, sessionType, userId, agentId);
         var page = await ExecuteAsync("GetSession", sessionId, needsSchema: true, ct => GetSessionsCoreAsync(query, ct), cancellationToken).ConfigureAwait(false);
-        return page.Items.Count == 0 ? null : page.Items[0];
+        return Single(page);
     }
 
     /// <inheritdoc />
+    /// <remarks>A session that cannot be read is left out and reported in <see cref="PagedResult{T}.UnreadableRecords"/>, logged
+    /// and counted (see <see cref="Logger"/>); <see cref="GetSessionAsync"/> of it throws.</remarks>
     public Task<PagedResult<AgentSession>> GetSessionsAsync(SessionQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
         StorageArguments.Query(query, nameof(query));
-        return ExecuteAsync("GetSessions", null, needsSchema: true, ct => GetSessionsCoreAsync(query, ct), cancellationToken);
+        return ExecuteAsync("GetSessions", null, needsSchema: true, ct => ListReadableAsync("GetSessions", query.Limit, query.Offset ?? 0, anyRange: true,
+            (limit, offset, c) => GetSessionsCoreAsync(query with { Limit = limit, Offset = offset }, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />

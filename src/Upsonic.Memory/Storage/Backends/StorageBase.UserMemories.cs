@@ -29,15 +29,18 @@ public abstract partial class StorageBase
     {
         var query = RecordOrdering.LatestUserMemory(userId, agentId, teamId);
         var page = await ExecuteAsync("GetUserMemory", userId, needsSchema: true, ct => GetUserMemoriesCoreAsync(query, ct), cancellationToken).ConfigureAwait(false);
-        return page.Items.Count == 0 ? null : page.Items[0];
+        return Single(page);
     }
 
     /// <inheritdoc />
+    /// <remarks>A profile that cannot be read is left out and reported in <see cref="PagedResult{T}.UnreadableRecords"/>, logged
+    /// and counted (see <see cref="Logger"/>); <see cref="GetUserMemoryAsync"/> of it throws.</remarks>
     public Task<PagedResult<UserMemory>> GetUserMemoriesAsync(UserMemoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new UserMemoryQuery();
         StorageArguments.Query(query, nameof(query));
-        return ExecuteAsync("GetUserMemories", null, needsSchema: true, ct => GetUserMemoriesCoreAsync(query, ct), cancellationToken);
+        return ExecuteAsync("GetUserMemories", null, needsSchema: true, ct => ListReadableAsync("GetUserMemories", query.Limit, query.Offset ?? 0, anyRange: true,
+            (limit, offset, c) => GetUserMemoriesCoreAsync(query with { Limit = limit, Offset = offset }, c), ct), cancellationToken);
     }
 
     /// <inheritdoc />

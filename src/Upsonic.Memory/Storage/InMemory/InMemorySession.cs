@@ -141,6 +141,23 @@ internal sealed partial class InMemorySession
         }
     }
 
+    /// <summary>Removes the stored row of a message (tests of corrupt data: a lost row).</summary>
+    public void Remove(long sequence)
+    {
+        var index = Messages.FindIndex(m => m.Sequence == sequence);
+        var old = Messages[index];
+        Messages.RemoveAt(index);
+        if (old.InHistory)
+        {
+            HistoryByTurn[old.Turn].Remove(old);
+        }
+
+        if (old.RunId is not null)
+        {
+            ByRun[old.RunId].Remove(old);
+        }
+    }
+
     /// <summary>
     /// The history turns a window read returns, newest first selected and oldest first returned: with <paramref name="since"/>, only
     /// messages stored after that sequence; at most <paramref name="maxTurns"/> turns and <paramref name="tokenBudget"/> tokens.
@@ -236,6 +253,14 @@ internal sealed partial class InMemorySession
             ? messages.OrderBy(m => m.Sequence).Select(Copy).ToList()
             : [];
         return copy;
+    }
+
+    /// <summary>A run read on its own: a run with fewer (or more) messages than it stored is corrupt data, never returned short.</summary>
+    public RunRecord ReadCheckedRun(StoredRun run)
+    {
+        var read = ReadRun(run);
+        SessionRows.CheckMessageCount(read, run.MessageCount);
+        return read;
     }
 
     public AgentSession ReadWhole()

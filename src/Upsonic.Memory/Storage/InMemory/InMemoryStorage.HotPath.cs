@@ -76,7 +76,7 @@ public sealed partial class InMemoryStorage
         lock (_gate)
         {
             return Task.FromResult(
-                TryGetLive(sessionId, out var state) && state.Runs.TryGetValue(runId, out var run) ? state.ReadRun(run) : null);
+                TryGetLive(sessionId, out var state) && state.Runs.TryGetValue(runId, out var run) ? state.ReadCheckedRun(run) : null);
         }
     }
 
@@ -89,7 +89,7 @@ public sealed partial class InMemoryStorage
             {
                 if (state.Runs.TryGetValue(runId, out var run) && (agentId is null || run.Record.AgentId == agentId))
                 {
-                    return Task.FromResult<RunRecord?>(state.ReadRun(run));
+                    return Task.FromResult<RunRecord?>(state.ReadCheckedRun(run));
                 }
             }
 

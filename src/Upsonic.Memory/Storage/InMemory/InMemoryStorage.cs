@@ -50,7 +50,6 @@ public sealed partial class InMemoryStorage : StorageBase
         return Task.CompletedTask;
     }
 
-    /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     /// <summary>Deletes expired sessions and user memories (see <see cref="StorageBase.DeleteExpiredCoreAsync"/>).</summary>
     protected override Task DeleteExpiredCoreAsync(ExpirySweep sweep, CancellationToken cancellationToken)
     {
@@ -95,11 +94,21 @@ public sealed partial class InMemoryStorage : StorageBase
         }
     }
 
+    /// <summary>Replaces the stored text of a message, for tests of corrupt-data handling.</summary>
     internal void OverwriteStoredMessage(string sessionId, long sequence, string json)
     {
         lock (_gate)
         {
             _sessions[sessionId].Overwrite(sequence, json);
+        }
+    }
+
+    /// <summary>Deletes the stored row of a message, for tests of a lost row.</summary>
+    internal void DeleteStoredMessage(string sessionId, long sequence)
+    {
+        lock (_gate)
+        {
+            _sessions[sessionId].Remove(sequence);
         }
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class JsonStorage
 
     /// <inheritdoc />
     protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken) =>
-        LockedAsync(() => LoadSession(sessionId) is { } session && session.Runs.TryGetValue(runId, out var run) ? session.ReadRun(run) : null,
+        LockedAsync(() => LoadSession(sessionId) is { } session && session.Runs.TryGetValue(runId, out var run) ? session.ReadCheckedRun(run) : null,
             cancellationToken);
 
     /// <inheritdoc />
@@ -88,7 +88,7 @@ public sealed partial class JsonStorage
             {
                 if (session.Runs.TryGetValue(runId, out var run) && (agentId is null || run.Run.AgentId == agentId))
                 {
-                    return session.ReadRun(run);
+                    return session.ReadCheckedRun(run);
                 }
             }
 

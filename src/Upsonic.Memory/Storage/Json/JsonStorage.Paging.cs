@@ -49,7 +49,7 @@ public sealed partial class JsonStorage
 
     /// <inheritdoc />
     protected override Task<StorePage<UserMemory>> GetUserMemoriesPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        LockedAsync(() => FilePage(UserMemoryDirectory, ".json", PageCursor.UserMemories, after, pageSize, ReadUserMemoryFile), cancellationToken);
+        LockedAsync(() => FilePage(UserMemoryDirectory, ".json", PageCursor.UserMemories, after, pageSize, path => ReadUserMemoryFile(path, null)), cancellationToken);
 
     /// <inheritdoc />
     protected override Task<StorePage<KnowledgeRow>> GetKnowledgeContentsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>

@@ -127,6 +127,20 @@ public sealed partial class JsonStorage : StorageBase
         return new StorageException($"JSON storage operation '{operation}'{about} in '{DbPath}' failed: {exception.Message}", exception, operation, recordId);
     }
 
+    /// <summary>Whether <paramref name="readDeletingExpired"/> found (and deleted) an expired record; a record that cannot be read is
+    /// left alone (its expiry cannot be read either), so one damaged file never fails the writes that sweep.</summary>
+    private static bool Swept(Func<bool> readDeletingExpired)
+    {
+        try
+        {
+            return readDeletingExpired();
+        }
+        catch (StorageException ex) when (ex.IsCorruptData)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> holding the directory's lock (in this process and across processes).</summary>
     private async Task<T> LockedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
@@ -148,7 +162,7 @@ public sealed partial class JsonStorage : StorageBase
                 var sessions = 0;
                 foreach (var path in JsonFiles.List(SessionDirectory, ".log.jsonl").TakeWhile(_ => sessions < sweep.Limit))
                 {
-                    if (JsonSession.LoadLog(SessionDirectory, path) is { } session && Unexpired(session) is null)
+                    if (Swept(() => JsonSession.LoadLog(SessionDirectory, path) is { } session && Unexpired(session) is null))
                     {
                         sessions++;
                     }
@@ -157,7 +171,7 @@ public sealed partial class JsonStorage : StorageBase
                 var profiles = 0;
                 foreach (var path in JsonFiles.List(UserMemoryDirectory, ".json").TakeWhile(_ => profiles < sweep.Limit))
                 {
-                    if (File.Exists(path) && ReadUserMemoryFile(path) is null)
+                    if (File.Exists(path) && Swept(() => ReadUserMemoryFile(path, null) is null))
                     {
                         profiles++;
                     }

@@ -12,11 +12,46 @@ internal static class JsonRecords
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    /// <summary><see cref="Options"/> that reject a duplicate key, for records read whole from their own file (profiles): a
+    /// duplicate key is unreadable data at once, never a later <see cref="ArgumentException"/> from whoever first enumerates the map.</summary>
+    private static JsonSerializerOptions StrictOptions { get; } = CreateStrictOptions();
+
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
     /// <summary>Reads a record; a UTF-8 byte order mark (left by an editor) is skipped.</summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> json, string file) =>
         JsonSerializer.Deserialize<T>(json.StartsWith("\uFEFF"u8) ? json[3..] : json, Options) ?? throw new JsonException($"'{file}' holds null.");
+
+    /// <summary>Reads a record like <see cref="Deserialize{T}"/>, rejecting a duplicate key anywhere in it.</summary>
+    public static T DeserializeStrict<T>(ReadOnlySpan<byte> json, string file) =>
+        JsonSerializer.Deserialize<T>(json.StartsWith("\uFEFF"u8) ? json[3..] : json, StrictOptions) ?? throw new JsonException($"'{file}' holds null.");
+
+    /// <summary>The user id of a profile file that cannot be read as a record, when its text still names one (read leniently).</summary>
+    public static string? UserIdOf(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json.StartsWith("\uFEFF"u8) ? json[3..] : json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Value.ValueKind == JsonValueKind.String
+                        && property.Name.Replace("_", "", StringComparison.Ordinal).Equals(nameof(UserMemory.UserId), StringComparison.OrdinalIgnoreCase))
+                    {
+                        return property.Value.GetString();
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not even JSON: the caller names the file instead.
+        }
+
+        return null;
+    }
 
     private static JsonSerializerOptions CreateOptions()
     {
@@ -27,6 +62,13 @@ internal static class JsonRecords
             TypeInfoResolver = JsonTypeInfoResolver.Combine(new RecordResolver(), StorageJson.Options.TypeInfoResolver),
         };
         options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static JsonSerializerOptions CreateStrictOptions()
+    {
+        var options = new JsonSerializerOptions(Options) { AllowDuplicateProperties = false };
         options.MakeReadOnly();
         return options;
     }

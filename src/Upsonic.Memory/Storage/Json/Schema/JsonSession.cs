@@ -277,6 +277,14 @@ internal sealed class JsonSession
         return copy;
     }
 
+    /// <summary>A run read on its own: a run with fewer (or more) messages than it stored is corrupt data, never returned short.</summary>
+    public RunRecord ReadCheckedRun(JsonLogRun run)
+    {
+        var read = ReadRun(run);
+        SessionRows.CheckMessageCount(read, run.MessageCount);
+        return read;
+    }
+
     /// <summary>The whole session: head, history messages and runs (by sequence) with their messages.</summary>
     public AgentSession ReadWhole()
     {
