@@ -2,7 +2,7 @@ namespace Upsonic.Storage;
 
 // Streaming the store in pages: sessions, profiles and knowledge rows by file name (a hash of the id, so the order is stable and
 // says nothing about the ids), a session's rows by sequence read line by line from its log, and imports that append the rows not
-// yet stored to the session's log (one line per page), so memory follows the page, not the session.
+// stored as given to the session's log (one line per page), so memory follows the page, not the session.
 public sealed partial class JsonStorage
 {
     /// <inheritdoc />
@@ -75,8 +75,10 @@ public sealed partial class JsonStorage
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The rows whose sequence is not stored yet are appended to the session's log as one line; rows already stored are
-    /// skipped, so importing a page again adds nothing. The cost follows the page (and one pass over the log the first time).</remarks>
+    /// <remarks>The rows that are not stored as given (a new sequence, or a stored one whose message, turn, run or history flag
+    /// differs) are appended to the session's log as one line, which replaces the stored ones; rows stored as given are skipped,
+    /// so importing a page again adds nothing. The cost follows the page: only the log lines that can hold its sequences are
+    /// parsed (and the whole log once, the first time).</remarks>
     protected override Task<bool> ImportSessionMessagesCoreAsync(string sessionId, IReadOnlyList<SessionMessageRow> messages, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
@@ -85,19 +87,41 @@ public sealed partial class JsonStorage
                 return false;
             }
 
+            var stored = StoredMessages(existing, messages);
             var entry = ImportEntry(existing.NextEntry, existing.Head,
                 Math.Max(existing.RunCount, messages.Max(m => m.Turn)), Math.Max(existing.MessageCount, messages.Max(m => m.Sequence)));
-            entry.Messages.AddRange(messages.Where(row => !existing.HasMessage(row.Sequence)).Select(row => new JsonLogMessage
-            {
-                Sequence = row.Sequence,
-                Turn = row.Turn,
-                RunId = row.RunId,
-                InHistory = row.InHistory,
-                Message = StorageJson.SerializeMessageToElement(row.Message),
-            }));
+            entry.Messages.AddRange(messages
+                .Select(row => JsonLogMessage.Of(row.Sequence, row.Turn, row.RunId, row.InHistory, row.Message))
+                .Where(line => !stored.TryGetValue(line.Sequence, out var old) || !SameMessage(old, line)));
             AppendIfChanged(existing, entry);
             return true;
         }, cancellationToken);
+
+    /// <summary>The stored lines of the sequences <paramref name="rows"/> holds (the last line of each), read from the log lines
+    /// whose sequence range can hold them.</summary>
+    private static Dictionary<long, JsonLogMessage> StoredMessages(JsonSession session, IReadOnlyList<SessionMessageRow> rows)
+    {
+        var wanted = rows.Where(r => session.HasMessage(r.Sequence)).Select(r => r.Sequence).ToHashSet();
+        var stored = new Dictionary<long, JsonLogMessage>();
+        if (wanted.Count == 0)
+        {
+            return stored;
+        }
+
+        var (min, max) = (wanted.Min(), wanted.Max());
+        session.VisitEntries(line => line.MaxMessage >= min && line.MinMessage <= max, entry =>
+        {
+            foreach (var message in entry.Messages.Where(m => wanted.Contains(m.Sequence)))
+            {
+                stored[message.Sequence] = message;
+            }
+        });
+        return stored;
+    }
+
+    private static bool SameMessage(JsonLogMessage stored, JsonLogMessage imported) =>
+        stored.Turn == imported.Turn && stored.RunId == imported.RunId && stored.InHistory == imported.InHistory &&
+        stored.Message.GetRawText() == imported.Message.GetRawText();
 
     /// <inheritdoc />
     /// <remarks>The runs whose id is not stored yet are appended to the session's log as one line; runs already stored are skipped.</remarks>

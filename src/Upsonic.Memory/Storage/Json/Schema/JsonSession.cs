@@ -31,6 +31,7 @@ internal sealed class JsonSession
     private int _lines;
     private bool _tornTail;
     private JsonLogEntry? _last;
+    private long _historyRewrittenAt;
 
     private JsonSession(string directory, AgentSession createdHead, string generation, bool keepRows)
     {
@@ -47,7 +48,11 @@ internal sealed class JsonSession
 
     public string Generation { get; }
 
-    /// <summary>The history epoch (<see cref="SessionWindowMark.Epoch"/>): a stable hash of <see cref="Generation"/>, which a whole rewrite renews.</summary>
+    /// <summary>
+    /// The history epoch (<see cref="SessionWindowMark.Epoch"/>): a stable hash of <see cref="Generation"/>, which a whole rewrite
+    /// renews, and of the last entry that wrote a message at a sequence already counted (an import replacing or filling stored
+    /// history), so a window held from before either is read again whole.
+    /// </summary>
     public long Epoch
     {
         get
@@ -57,6 +62,14 @@ internal sealed class JsonSession
             foreach (var c in Generation)
             {
                 hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            if (_historyRewrittenAt > 0)
+            {
+                for (var rest = (ulong)_historyRewrittenAt; rest > 0; rest >>= 8)
+                {
+                    hash = (hash ^ (rest & 0xFF)) * 1099511628211UL;
+                }
             }
 
             return (long)(hash & long.MaxValue);
@@ -401,6 +414,11 @@ internal sealed class JsonSession
 
     private void Apply(JsonLogEntry entry)
     {
+        if (entry.Messages.Count > 0 && entry.Messages.Min(m => m.Sequence) <= MessageCount)
+        {
+            _historyRewrittenAt = entry.Number;
+        }
+
         Entries = entry.Number;
         RunCount = entry.RunCount;
         MessageCount = entry.MessageCount;
