@@ -31,7 +31,7 @@ public class WholeHistoryBenchmarks
     public async Task SetupAsync()
     {
         _fixture = await SeededMemories.CreateAsync(Backend, StoredTurns, 1, numLastMessages: null);
-        _probe = new CaseProbe($"{nameof(WholeHistoryBenchmarks)}({Backend})", 1, 3);
+        _probe = new CaseProbe($"{nameof(WholeHistoryBenchmarks)}({Backend})", WholeHistoryConfig.Invocations, WholeHistoryConfig.Warmup);
     }
 
     /// <summary>Reports the case and deletes the session.</summary>

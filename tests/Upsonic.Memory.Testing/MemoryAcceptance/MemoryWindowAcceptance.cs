@@ -167,6 +167,8 @@ public abstract class MemoryWindowAcceptance<TTarget> : MemoryPrepareAcceptance<
     [Fact]
     public async Task Concurrent_prepares_and_saves_of_one_memory_never_lose_or_mix_up_turns()
     {
+        // Eight writers of one session: the engine must serialize them (on MongoDB, an atomic findAndModify of the head).
+        Target.RequireEngineFeature(EngineFeature.AtomicConcurrentUpdates);
         var memory = NewMemory(new() { SessionId = "s1", FullSessionMemory = true });
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
