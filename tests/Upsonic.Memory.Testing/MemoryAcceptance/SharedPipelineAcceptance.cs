@@ -110,19 +110,26 @@ public abstract partial class SharedPipelineAcceptance<TTarget> : MemoryFactoryA
         });
         await using var factory = NewFactory();
         var pipeline = AgentModel.AsBuilder().UseMemory(factory).Build();
-
-        // Every response arrives while no summary or profile can finish.
-        await ForEachUserAsync(u => pipeline.GetResponseAsync($"{Tag(u)} My name is {Name(u)}.", For(u), Ct));
-        await ForEachUserAsync(u => pipeline.GetStreamingResponseAsync($"{Tag(u)} What is my name?", For(u), Ct).ToChatResponseAsync(Ct));
-        Assert.Equal(Users * 2, AgentModel.CallCount);
-        for (var u = 0; u < Users; u++)
+        try
         {
-            var session = await Storage.GetSessionAsync($"session-{u:D2}", cancellationToken: Ct);
-            Assert.Equal(2, session!.Runs.Count);
-            Assert.Null(session.Summary);
+            // Every response arrives while no summary or profile can finish.
+            await ForEachUserAsync(u => pipeline.GetResponseAsync($"{Tag(u)} My name is {Name(u)}.", For(u), Ct));
+            await ForEachUserAsync(u => pipeline.GetStreamingResponseAsync($"{Tag(u)} What is my name?", For(u), Ct).ToChatResponseAsync(Ct));
+            Assert.Equal(Users * 2, AgentModel.CallCount);
+            for (var u = 0; u < Users; u++)
+            {
+                var session = await Storage.GetSessionAsync($"session-{u:D2}", cancellationToken: Ct);
+                Assert.Equal(2, session!.Runs.Count);
+                Assert.Null(session.Summary);
+            }
+        }
+        finally
+        {
+            // Released whatever happened above: the factory waits for its background work when it is disposed, and that work
+            // waits for the gate, so a failed assertion must not leave it closed (the test would hang instead of failing).
+            gate.Set();
         }
 
-        gate.Set();
         await factory.FlushAsync(Ct);
         for (var u = 0; u < Users; u++)
         {
