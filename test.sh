@@ -60,6 +60,7 @@ start_server() {
 rm -rf "$results"
 build_failed=0
 run_failed=0
+aborted_projects=()
 
 log "building $solution (Release)"
 if ! dotnet build "$solution" -c Release --nologo --verbosity quiet -clp:NoSummary; then
@@ -89,10 +90,18 @@ for project in "${projects[@]}"; do
     if [[ ! -f "$results/$name.trx" ]]; then
       log "$name did not run (no $results/$name.trx)"
       run_failed=1
-    elif ! grep -q 'outcome="Failed"' "$results/$name.trx" && ! grep -q '<Counters [^>]* failed="[1-9]' "$results/$name.trx"; then
+    elif ! grep -q '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" && ! grep -q '<Counters [^>]* failed="[1-9]' "$results/$name.trx"; then
       log "$name exited with an error without a failed test"
       run_failed=1
     fi
+  fi
+  # A test host that crashed or hung (the blame collector's 10-minute limit) leaves a trx of the tests it finished, all of which
+  # may have passed: the tests it never ran must not pass unnoticed.
+  if [[ -f "$results/$name.trx" ]] && grep -qE 'Test host process crashed|The active test run was aborted' "$results/$name.trx"; then
+    log "$name: the test run was aborted (a crash or a hang); the tests after the last one it finished did not run:"
+    grep -o 'The active test run was aborted[^<]*\|inactivity time[^<]*' "$results/$name.trx" | sort -u >&2 || true
+    aborted_projects+=("$name")
+    run_failed=1
   fi
 done
 
@@ -187,6 +196,13 @@ fi
 
 status=0
 if [[ $build_failed -ne 0 ]]; then echo "The build failed."; status=1; fi
+if [[ ${#aborted_projects[@]} -gt 0 ]]; then
+  echo "Aborted (crash or hang; the tests it had not reached did not run): ${aborted_projects[*]}"
+  # The test that was running when it stopped: blame's sequence file lists the tests in the order they started.
+  for sequence in "$results"/*/Sequence_*.xml; do
+    [[ -f "$sequence" ]] && grep -o 'Name="[^"]*"[^>]*Completed="False"' "$sequence" | sed -E 's/Name="([^"]*)".*/  still running: \1/' || true
+  done
+fi
 if [[ $run_failed -ne 0 ]]; then echo "A test project failed to run."; status=1; fi
 if [[ $failed -gt 0 ]]; then status=1; fi
 if [[ $((passed + failed)) -eq 0 ]]; then echo "No test ran."; status=1; fi
