@@ -61,6 +61,7 @@ rm -rf "$results"
 build_failed=0
 run_failed=0
 aborted_projects=()
+aborted_reasons=()
 
 log "building $solution (Release)"
 if ! dotnet build "$solution" -c Release --nologo --verbosity quiet -clp:NoSummary; then
@@ -99,8 +100,10 @@ for project in "${projects[@]}"; do
   # may have passed: the tests it never ran must not pass unnoticed.
   if [[ -f "$results/$name.trx" ]] && grep -qE 'Test host process crashed|The active test run was aborted' "$results/$name.trx"; then
     log "$name: the test run was aborted (a crash or a hang); the tests after the last one it finished did not run:"
-    grep -o 'The active test run was aborted[^<]*\|inactivity time[^<]*' "$results/$name.trx" | sort -u >&2 || true
+    reason="$(grep -o 'The active test run was aborted[^<]*\|inactivity time[^<]*' "$results/$name.trx" | sort -u | head -n 3 | tr '\n' ' ' || true)"
+    echo "$reason" >&2
     aborted_projects+=("$name")
+    aborted_reasons+=("$name: ${reason:-no reason recorded}")
     run_failed=1
   fi
 done
@@ -198,6 +201,7 @@ status=0
 if [[ $build_failed -ne 0 ]]; then echo "The build failed."; status=1; fi
 if [[ ${#aborted_projects[@]} -gt 0 ]]; then
   echo "Aborted (crash or hang; the tests it had not reached did not run): ${aborted_projects[*]}"
+  printf '  %s\n' "${aborted_reasons[@]}"
   # The test that was running when it stopped: blame's sequence file lists the tests in the order they started.
   for sequence in "$results"/*/Sequence_*.xml; do
     [[ -f "$sequence" ]] && grep -o 'Name="[^"]*"[^>]*Completed="False"' "$sequence" | sed -E 's/Name="([^"]*)".*/  still running: \1/' || true

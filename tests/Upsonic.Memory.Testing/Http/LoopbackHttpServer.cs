@@ -22,6 +22,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly Func<LoopbackRequest, LoopbackResponse> _handle;
     private readonly List<LoopbackRequest> _requests = [];
     private readonly List<Task> _inFlight = [];
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
     /// <summary>Starts a server that answers every request with <paramref name="handle"/>.</summary>
@@ -54,6 +55,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The loop is stopped by cancellation, not by HttpListener.Stop alone: an accept begun while Stop runs can be left
+        // pending forever by the listener, and the loop would never return.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         await _loop.ConfigureAwait(false);
         Task[] inFlight;
@@ -64,6 +68,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
         _listener.Close();
+        _stopping.Dispose();
     }
 
     private async Task ServeAsync()
@@ -73,9 +78,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                context = await _listener.GetContextAsync().WaitAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 return;
             }
