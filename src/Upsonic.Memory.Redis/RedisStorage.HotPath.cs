@@ -7,14 +7,33 @@ namespace Upsonic.Storage.Redis;
 public sealed partial class RedisStorage
 {
     /// <inheritdoc />
-    /// <remarks>One script: the head, the N-th most recent history turn from the turn set, then that range of the history index.</remarks>
-    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken)
+    protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
+        LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One script (<see cref="RedisScripts.Window"/>): the head, then either the history messages after the request's mark, when the
+    /// head still matches it, or the last N turns (the N-th most recent turn from the turn set, then that range of the history
+    /// index). A token budget is applied to the turns read with the estimate of each message (Redis stores no counts), so with a
+    /// budget the window is read in full.
+    /// </remarks>
+    protected override async Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
-        return WithDatabaseAsync(async db =>
+        if (request.HistoryTokenBudget is not null)
+        {
+            return await base.LoadSessionWindowCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var sessionId = request.SessionId;
+        var historyTurns = request.HistoryTurns;
+        return await WithDatabaseAsync(async db =>
         {
             var keys = Keys.Session(sessionId);
+            var since = request.Since;
             var result = await db.ScriptEvaluateAsync(
-                RedisScripts.Window, [keys.Head, keys.Messages, keys.History, keys.Turns, keys.TurnRuns], [historyTurns ?? -1]).ConfigureAwait(false);
+                RedisScripts.Window,
+                [keys.Head, keys.Messages, keys.History, keys.Turns, keys.TurnRuns],
+                [historyTurns ?? -1, since is null ? RedisValue.EmptyString : since.Epoch, since?.MessageSequence ?? 0]).ConfigureAwait(false);
             if (result.IsNull)
             {
                 _knownHeads.Remember(sessionId, null, 0);
@@ -37,6 +56,7 @@ public sealed partial class RedisStorage
             var messages = (RedisResult[])parts[2]!;
             var turns = (RedisResult[])parts[3]!;
             var turnRuns = (RedisResult[])parts[4]!;
+            var incremental = (long)parts[5] == 1;
             var runOfTurn = new Dictionary<long, string?>();
             for (var i = 0; i < turns.Length; i++)
             {
@@ -50,8 +70,13 @@ public sealed partial class RedisStorage
                     : StorageJson.DeserializeMessage((string)messages[i]!, sessionId, row.Member);
                 return new MessageRow(row.Member, row.Score, runOfTurn.GetValueOrDefault(row.Score), true, message);
             });
-            return new SessionWindow(head, SessionRows.Turns(history.ToList()));
-        }, cancellationToken);
+            var window = SessionRows.Turns(history.ToList());
+            return new SessionWindow(head, incremental ? WindowSelection.Newest(window, historyTurns, null) : window)
+            {
+                Mark = new SessionWindowMark(stored.HistoryEpoch, stored.MessageCount),
+                IsIncremental = incremental,
+            };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -230,7 +230,8 @@ public sealed partial class RedisStorage
             write(batch, keys);
             batch.HashSet(keys.Head, "run_count", Math.Max(existing.RunCount, runCount))
                 .HashSet(keys.Head, "message_count", Math.Max(existing.MessageCount, messageCount))
-                .HashSet(keys.Head, RedisRecords.VersionField, existing.Version + 1);
+                .HashSet(keys.Head, RedisRecords.VersionField, existing.Version + 1)
+                .HashSet(keys.Head, RedisRecords.HistoryEpochField, HistoryEpoch.New());
             return await batch.ExecuteAsync(db, existing.Version, Expire).ConfigureAwait(false) ? true : Optional<bool>.Conflict;
         });
     }

@@ -10,9 +10,6 @@ namespace Upsonic.Memory.Redis.Tests;
 /// </summary>
 public sealed class RedisTarget : StorageTarget
 {
-    /// <inheritdoc />
-    public override bool ServesIncrementalWindows => false;
-
     private readonly List<string> _prefixes = [];
 
     public override string Name => "redis";

@@ -12,11 +12,19 @@ internal static class RedisRecords
     public const string VersionField = "version";
     public const string JsonField = "json";
 
+    /// <summary>The head field holding the session's history epoch (<see cref="SessionWindowMark.Epoch"/>; absent = 0, as heads written before it).</summary>
+    public const string HistoryEpochField = "history_epoch";
+
     /// <summary>A session head as read back, with the counters the write path needs.</summary>
-    internal sealed record StoredHead(AgentSession Head, long RunCount, long MessageCount, long Version);
+    internal sealed record StoredHead(AgentSession Head, long RunCount, long MessageCount, long Version)
+    {
+        /// <summary>The history epoch the head holds.</summary>
+        public long HistoryEpoch { get; init; }
+    }
 
     // ----- session head -----
 
+    /// <summary>Writes a whole head: a created or rewritten session, so it draws a new history epoch.</summary>
     public static void WriteHead(RedisWriteBatch batch, RedisKey key, AgentSession head, long runCount, long messageCount, long version)
     {
         batch.HashSet(key, "id", head.SessionId)
@@ -35,7 +43,8 @@ internal static class RedisRecords
             .HashSet(key, "message_count", messageCount)
             .HashSet(key, "created_at", Millis(head.CreatedAt))
             .HashSet(key, "updated_at", Millis(head.UpdatedAt))
-            .HashSet(key, VersionField, version);
+            .HashSet(key, VersionField, version)
+            .HashSet(key, HistoryEpochField, Backends.HistoryEpoch.New());
     }
 
     public static StoredHead ReadHead(IReadOnlyDictionary<string, RedisValue> f, string sessionId)
@@ -57,7 +66,10 @@ internal static class RedisRecords
             CreatedAt = Time(f, "created_at", sessionId),
             UpdatedAt = Time(f, "updated_at", sessionId),
         };
-        return new StoredHead(head, Long(f, "run_count", sessionId), Long(f, "message_count", sessionId), Long(f, VersionField, sessionId));
+        return new StoredHead(head, Long(f, "run_count", sessionId), Long(f, "message_count", sessionId), Long(f, VersionField, sessionId))
+        {
+            HistoryEpoch = Long(f, HistoryEpochField, sessionId),
+        };
     }
 
     // ----- run records -----

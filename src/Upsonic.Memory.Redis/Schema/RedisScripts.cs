@@ -61,17 +61,41 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// The session head plus its last N history turns. KEYS: head, msg, hist, turns, turnrun. ARGV[1]: N, or -1 for every turn.
-    /// Returns nil when the session does not exist, else {head, {seq, turn, ...}, messages, turns, run ids of those turns}.
+    /// The session head plus its last N history turns, or only the history messages after a mark. KEYS: head, msg, hist, turns,
+    /// turnrun. ARGV[1]: N, or -1 for every turn; ARGV[2]: the mark's history epoch ('' = no mark); ARGV[3]: the mark's message
+    /// sequence. Returns nil when the session does not exist, else {head, {seq, turn, ...}, messages, turns, run ids of those
+    /// turns, 1 when incremental else 0}.
     /// </summary>
-    /// <remarks>Bounded by N: the N-th most recent turn is one ZREVRANGE on the turn set, then one range read of the history index.</remarks>
-    public const string Window = HashGetMany + """
+    /// <remarks>
+    /// Bounded either way. With a mark that the head still matches (same history epoch, message count at or past the mark, at most
+    /// <see cref="IncrementalLimit"/> messages newer), the messages after it are the sequences mark+1 ... message count (sequences
+    /// are dense), each looked up in the history index (one ZSCORE: a message outside the history has none). Otherwise the N-th
+    /// most recent turn is one ZREVRANGE on the turn set, then one range read of the history index.
+    /// </remarks>
+    public const string Window = HashGetMany + $$"""
 
         local head = redis.call('HGETALL', KEYS[1])
         if #head == 0 then return false end
         local n = tonumber(ARGV[1])
         local rows = {}
-        if n ~= 0 then
+        local incremental = 0
+        if ARGV[2] ~= '' and n ~= 0 then
+          local epoch, count = '0', 0
+          for i = 1, #head, 2 do
+            if head[i] == 'history_epoch' then epoch = head[i + 1]
+            elseif head[i] == 'message_count' then count = tonumber(head[i + 1]) or -1 end
+          end
+          local since = tonumber(ARGV[3])
+          if epoch == ARGV[2] and since <= count and count - since <= {{IncrementalLimitText}} then
+            incremental = 1
+            for s = since + 1, count do
+              local member = string.format('%d', s)
+              local turn = redis.call('ZSCORE', KEYS[3], member)
+              if turn then rows[#rows + 1] = member; rows[#rows + 1] = turn end
+            end
+          end
+        end
+        if incremental == 0 and n ~= 0 then
           local min = '-inf'
           if n > 0 then
             local t = redis.call('ZREVRANGE', KEYS[4], n - 1, n - 1)
@@ -84,8 +108,14 @@ internal static class RedisScripts
           seqs[#seqs + 1] = rows[i]
           if not seen[rows[i + 1]] then seen[rows[i + 1]] = true; turns[#turns + 1] = rows[i + 1] end
         end
-        return {head, rows, hmget(KEYS[2], seqs), turns, hmget(KEYS[5], turns)}
+        return {head, rows, hmget(KEYS[2], seqs), turns, hmget(KEYS[5], turns), incremental}
         """;
+
+    /// <summary>The most messages an incremental window read returns; a caller further behind gets the full window.</summary>
+    public const int IncrementalLimit = 1000;
+
+    // The same number as text, for the script.
+    private const string IncrementalLimitText = "1000";
 
     /// <summary>
     /// A whole session. KEYS: head, msg, hist, turnrun, runs, runmsg. Returns nil when it does not exist, else

@@ -61,6 +61,23 @@ internal sealed class HeldWindows
             return held;
         }
 
+        if (held.Count == 0 || newer[0].Turn > held[^1].Turn)
+        {
+            // The usual case: only turns after the held ones.
+            var appended = new HistoryTurn[held.Count + newer.Count];
+            for (var i = 0; i < held.Count; i++)
+            {
+                appended[i] = held[i];
+            }
+
+            for (var i = 0; i < newer.Count; i++)
+            {
+                appended[held.Count + i] = newer[i];
+            }
+
+            return Backends.WindowSelection.Newest(appended, historyTurns, tokenBudget);
+        }
+
         var merged = new SortedList<long, HistoryTurn>(held.Count + newer.Count);
         foreach (var turn in held)
         {

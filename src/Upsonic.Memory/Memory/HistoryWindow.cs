@@ -16,47 +16,89 @@ internal static class HistoryWindow
 {
     public static List<ChatMessage> Build(IEnumerable<HistoryTurn> turns, bool feedToolCallResults)
     {
-        var messages = turns.SelectMany(t => t.Messages).Where(m => m.Role != ChatRole.System).ToList();
-        var callIds = new HashSet<string>(StringComparer.Ordinal);
-        var resultIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var content in messages.SelectMany(m => m.Contents))
+        // Plain loops: this runs on every prepare over the whole window, and most messages carry no tool content.
+        HashSet<string>? callIds = null;
+        HashSet<string>? resultIds = null;
+        var count = 0;
+        foreach (var turn in turns)
         {
-            switch (content)
+            foreach (var message in turn.Messages)
             {
-                case FunctionCallContent call:
-                    callIds.Add(call.CallId);
-                    break;
-                case FunctionResultContent result:
-                    resultIds.Add(result.CallId);
-                    break;
+                count++;
+                foreach (var content in message.Contents)
+                {
+                    switch (content)
+                    {
+                        case FunctionCallContent call:
+                            (callIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(call.CallId);
+                            break;
+                        case FunctionResultContent result:
+                            (resultIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(result.CallId);
+                            break;
+                    }
+                }
             }
         }
 
-        var window = new List<ChatMessage>(messages.Count);
-        foreach (var message in messages)
+        var window = new List<ChatMessage>(count);
+        foreach (var turn in turns)
         {
-            if (!feedToolCallResults && message.Role == ChatRole.Tool)
+            foreach (var message in turn.Messages)
             {
-                continue;
-            }
+                if (message.Role == ChatRole.System || (!feedToolCallResults && message.Role == ChatRole.Tool))
+                {
+                    continue;
+                }
 
-            var kept = message.Contents.Where(c => c switch
+                // The history starts at the first user message that is kept.
+                if (window.Count == 0 && message.Role != ChatRole.User)
+                {
+                    continue;
+                }
+
+                var kept = Kept(message.Contents, feedToolCallResults, callIds, resultIds);
+                if (kept is { Count: 0 } || message.Contents.Count == 0)
+                {
+                    continue;
+                }
+
+                // Copies: the turns may be a held window shared by later prepares, which nothing a caller does may change.
+                window.Add(MessageCopy.Of(kept is null ? message : CopyWith(message, kept)));
+            }
+        }
+
+        return window;
+    }
+
+    // The contents to keep, or null when every one is kept: a call only with its result and a result only with its call, and
+    // neither when tool results are not fed.
+    private static List<AIContent>? Kept(IList<AIContent> contents, bool feedToolCallResults, HashSet<string>? callIds, HashSet<string>? resultIds)
+    {
+        List<AIContent>? kept = null;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var content = contents[i];
+            var keep = content switch
             {
-                FunctionCallContent call => feedToolCallResults && resultIds.Contains(call.CallId),
-                FunctionResultContent result => feedToolCallResults && callIds.Contains(result.CallId),
+                FunctionCallContent call => feedToolCallResults && resultIds is not null && resultIds.Contains(call.CallId),
+                FunctionResultContent result => feedToolCallResults && callIds is not null && callIds.Contains(result.CallId),
                 _ => true,
-            }).ToList();
-            if (kept.Count == 0)
+            };
+            if (!keep && kept is null)
             {
-                continue;
+                kept = new List<AIContent>(contents.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    kept.Add(contents[j]);
+                }
             }
-
-            // Copies: the turns may be a held window shared by later prepares, which nothing a caller does may change.
-            window.Add(MessageCopy.Of(kept.Count == message.Contents.Count ? message : CopyWith(message, kept)));
+            else if (keep && kept is not null)
+            {
+                kept.Add(content);
+            }
         }
 
-        var firstUser = window.FindIndex(m => m.Role == ChatRole.User);
-        return firstUser < 0 ? [] : window.GetRange(firstUser, window.Count - firstUser);
+        return kept;
     }
 
     /// <summary>A copy of <paramref name="message"/> holding <paramref name="contents"/> instead of its own.</summary>
