@@ -134,8 +134,8 @@ public sealed partial class JsonStorage
                 var failure = id is null || ex.RecordId == id
                     ? ex
                     : StorageException.CorruptData($"The stored session '{id}' cannot be read: {ex.Message}", ex, "ReadSession", id);
-                var head = JsonSession.ReadableHead(path)
-                    ?? new AgentSession { SessionId = failure.RecordId!, UpdatedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(path)) };
+                var written = new DateTimeOffset(File.GetLastWriteTimeUtc(path));
+                var head = JsonSession.ReadableHead(path) ?? new AgentSession { SessionId = failure.RecordId!, CreatedAt = written, UpdatedAt = written };
                 listed.Add(new ListedSession(path, head, null, failure));
             }
         }
