@@ -10,9 +10,10 @@ public sealed partial class MongoStorage
     /// <summary>Deletes expired sessions (messages and runs first, then the heads, as every delete here) and profiles: the named
     /// ones, or at most <see cref="ExpirySweep.Limit"/> of each, through the <c>updated_at</c> field.</summary>
     /// <remarks>A session another writer revives while it is swept keeps that write: only the messages and runs numbered up to the
-    /// counters of the expired head are deleted (a write adds rows above them), and the head only while its <c>updated_at</c> is
-    /// still expired. Without a multi-document transaction the revived session loses its expired rows, as a write to an expired
-    /// session would (it starts afresh).</remarks>
+    /// counters of the expired head are deleted (a write adds rows above them), except a run written after the cutoff and its
+    /// messages (a paused run continued meanwhile keeps its old run sequence, within those counters), and the head only while its
+    /// <c>updated_at</c> is still expired; when the head was deleted, such runs go too. Without a multi-document transaction the
+    /// revived session loses its other expired rows, as a write to an expired session would (it starts afresh).</remarks>
     protected override async Task DeleteExpiredCoreAsync(ExpirySweep sweep, CancellationToken cancellationToken)
     {
         if (sweep.SessionIds is not { Count: 0 })
@@ -25,9 +26,17 @@ public sealed partial class MongoStorage
                     Id: h[SessionDocuments.Id].AsString,
                     Messages: BsonFields.GetLong(h, SessionDocuments.MessageCount, long.MaxValue),
                     Runs: BsonFields.GetLong(h, SessionDocuments.RunCount, long.MaxValue))).ToList();
-                await _collections.Messages.DeleteManyAsync(MessageDefinitions.UpTo(counted.Select(c => (c.Id, c.Messages))), cancellationToken).ConfigureAwait(false);
-                await _collections.Runs.DeleteManyAsync(RunDefinitions.UpTo(counted.Select(c => (c.Id, c.Runs))), cancellationToken).ConfigureAwait(false);
+                var messages = counted.Select(c => (c.Id, c.Messages)).ToList();
+                var runs = counted.Select(c => (c.Id, c.Runs)).ToList();
+                await _collections.Runs.DeleteManyAsync(RunDefinitions.UpToWrittenBy(runs, sweep.Cutoff), cancellationToken).ConfigureAwait(false);
+                var kept = (await _collections.Runs.Find(RunDefinitions.UpTo(runs)).Project(RunDefinitions.Key()).ToListAsync(cancellationToken).ConfigureAwait(false))
+                    .ToLookup(r => r[RunDocuments.SessionId].AsString, r => r[RunDocuments.RunId].AsString, StringComparer.Ordinal);
+                await _collections.Messages.DeleteManyAsync(MessageDefinitions.UpToExcept(messages, kept), cancellationToken).ConfigureAwait(false);
                 await _collections.Sessions.DeleteManyAsync(SessionDefinitions.Expired(sweep.Cutoff, [.. counted.Select(c => c.Id)]), cancellationToken).ConfigureAwait(false);
+                if (kept.Count > 0)
+                {
+                    await DeleteKeptRunsOfDeletedHeadsAsync(kept, messages, runs, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -40,6 +49,21 @@ public sealed partial class MongoStorage
             {
                 await _collections.UserMemories.DeleteManyAsync(UserMemoryDefinitions.Expired(sweep.Cutoff, ids), cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The runs a sweep kept because they were written after its cutoff, and their messages, of the sessions whose head it
+    /// deleted all the same (no writer revived them): nothing of a deleted session is left behind.</summary>
+    private async Task DeleteKeptRunsOfDeletedHeadsAsync(ILookup<string, string> kept, List<(string Id, long Messages)> messages,
+        List<(string Id, long Runs)> runs, CancellationToken cancellationToken)
+    {
+        var live = (await _collections.Sessions.Find(SessionDefinitions.ByIds(kept.Select(g => g.Key))).Project(SessionDefinitions.IdOnly())
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).Select(d => d[SessionDocuments.Id].AsString).ToHashSet(StringComparer.Ordinal);
+        var gone = kept.Select(g => g.Key).Where(id => !live.Contains(id)).ToHashSet(StringComparer.Ordinal);
+        if (gone.Count > 0)
+        {
+            await _collections.Runs.DeleteManyAsync(RunDefinitions.UpTo(runs.Where(r => gone.Contains(r.Id))), cancellationToken).ConfigureAwait(false);
+            await _collections.Messages.DeleteManyAsync(MessageDefinitions.UpTo(messages.Where(m => gone.Contains(m.Id))), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -146,7 +146,7 @@ public sealed partial class PostgresStorage
         }
 
         var byId = sessions.ToDictionary(s => s.SessionId, StringComparer.Ordinal);
-        var runs = new Dictionary<(string, string), RunRecord>();
+        var runs = new Dictionary<(string, string), (RunRecord Run, long StoredCount)>();
         var ids = byId.Keys.ToArray();
         await using var children = new NpgsqlBatch(connection, transaction)
         {
@@ -160,7 +160,7 @@ public sealed partial class PostgresStorage
         while (await rows.ReadAsync(ct).ConfigureAwait(false))
         {
             var run = PostgresMapping.ReadRun(rows);
-            runs[(run.SessionId!, run.RunId)] = run;
+            runs[(run.SessionId!, run.RunId)] = (run, rows.GetInt32(PostgresMapping.RunMessageCountOrdinal));
             byId[run.SessionId!].Runs.Add(run);
         }
 
@@ -179,8 +179,13 @@ public sealed partial class PostgresStorage
             if (runId is not null && runs.TryGetValue((sessionId, runId), out var run))
             {
                 // A message in both the history and its run is read once and cloned, so the two lists never share an object.
-                run.Messages.Add(rows.GetBoolean(3) ? StorageJson.Clone(message) : message);
+                run.Run.Messages.Add(rows.GetBoolean(3) ? StorageJson.Clone(message) : message);
             }
+        }
+
+        foreach (var session in sessions)
+        {
+            SessionRows.CheckMessageCounts(session.SessionId, session.Runs.Select(r => runs[(session.SessionId, r.RunId)]));
         }
 
         return new PagedResult<AgentSession>(sessions, total);

@@ -193,7 +193,8 @@ public sealed partial class RedisStorage
         };
     }
 
-    /// <summary>Reads a whole session in one script, or null when it does not exist.</summary>
+    /// <summary>Reads a whole session in one script, or null when it does not exist; a run with fewer (or more) messages than its
+    /// record stored fails the read (<see cref="SessionRows.CheckMessageCounts"/>).</summary>
     private async Task<AgentSession?> ReadWholeAsync(IDatabase db, string sessionId)
     {
         var keys = Keys.Session(sessionId);
@@ -213,15 +214,17 @@ public sealed partial class RedisStorage
         var messages = RedisRecords.Fields(parts[1]);
         session.Messages = Pairs(parts[2], sessionId).OrderBy(p => p.Member).Select(p => ReadMessage(messages, sessionId, p.Member)).ToList();
         var runMessages = Pairs(parts[5], sessionId).ToLookup(p => p.Score, p => p.Member);
-        session.Runs = RedisRecords.Fields(parts[4]).Values
-            .Select(json => RedisRecords.ReadRun((string)json!, sessionId).Run)
-            .OrderBy(r => r.Sequence)
+        var runs = RedisRecords.Fields(parts[4]).Values
+            .Select(json => RedisRecords.ReadRun((string)json!, sessionId))
+            .OrderBy(r => r.Run.Sequence)
             .Select(r =>
             {
-                r.Messages = runMessages[r.Sequence].Order().Select(seq => ReadMessage(messages, sessionId, seq)).ToList();
-                return r;
+                r.Run.Messages = runMessages[r.Run.Sequence].Order().Select(seq => ReadMessage(messages, sessionId, seq)).ToList();
+                return (r.Run, StoredCount: r.MessageCount);
             })
             .ToList();
+        SessionRows.CheckMessageCounts(sessionId, runs);
+        session.Runs = runs.Select(r => r.Run).ToList();
         return session;
     }
 

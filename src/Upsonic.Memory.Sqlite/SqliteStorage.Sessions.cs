@@ -164,7 +164,8 @@ public sealed partial class SqliteStorage
         return await ReadWholeAsync(scope, head, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Fills a head with its history messages (by sequence) and its runs (by sequence, each with its messages).</summary>
+    /// <summary>Fills a head with its history messages (by sequence) and its runs (by sequence, each with its messages); a run
+    /// with fewer (or more) message rows than its record stored fails the read (<see cref="SessionRows.CheckMessageCounts"/>).</summary>
     private async Task<AgentSession> ReadWholeAsync(SqliteScope scope, AgentSession head, CancellationToken cancellationToken)
     {
         var id = head.SessionId;
@@ -177,12 +178,15 @@ public sealed partial class SqliteStorage
             }
         }
 
+        var stored = new List<(RunRecord Run, long StoredCount)>();
         await using (var runs = scope.Command(_sql.SelectSessionRuns).Bind("@session_id", id))
         await using (var reader = await runs.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                head.Runs.Add(SqliteMapping.ReadRun(reader).Run);
+                var (run, count) = SqliteMapping.ReadRun(reader);
+                head.Runs.Add(run);
+                stored.Add((run, count));
             }
         }
 
@@ -190,6 +194,7 @@ public sealed partial class SqliteStorage
         {
             await using var messages = scope.Command(_sql.SelectSessionRunMessages).Bind("@session_id", id);
             await AttachRunMessagesAsync(messages, id, head.Runs, cancellationToken).ConfigureAwait(false);
+            SessionRows.CheckMessageCounts(id, stored);
         }
 
         return head;

@@ -30,6 +30,12 @@ internal static class MessageDefinitions
     public static FilterDefinition<BsonDocument> UpTo(IEnumerable<(string SessionId, long Sequence)> sessions) =>
         Filter.Or(sessions.Select(s => Filter.And(Filter.Eq(M.SessionId, s.SessionId), Filter.Lte(M.Sequence, s.Sequence))));
 
+    /// <summary>The messages of each session numbered up to its given sequence, except those of the given runs of that session.</summary>
+    public static FilterDefinition<BsonDocument> UpToExcept(IEnumerable<(string SessionId, long Sequence)> sessions, ILookup<string, string> keptRuns) =>
+        Filter.Or(sessions.Select(s => keptRuns[s.SessionId].Any()
+            ? Filter.And(Filter.Eq(M.SessionId, s.SessionId), Filter.Lte(M.Sequence, s.Sequence), Filter.Nin(M.RunId, keptRuns[s.SessionId]))
+            : Filter.And(Filter.Eq(M.SessionId, s.SessionId), Filter.Lte(M.Sequence, s.Sequence))));
+
     /// <summary>One message by its key (used by tests to corrupt a row).</summary>
     public static FilterDefinition<BsonDocument> ByKey(string sessionId, long sequence) =>
         Filter.And(Filter.Eq(M.SessionId, sessionId), Filter.Eq(M.Sequence, sequence));

@@ -13,6 +13,14 @@ internal static class RunDefinitions
     public static FilterDefinition<BsonDocument> UpTo(IEnumerable<(string SessionId, long Sequence)> sessions) =>
         Filter.Or(sessions.Select(s => Filter.And(Filter.Eq(R.SessionId, s.SessionId), Filter.Lte(R.Sequence, s.Sequence))));
 
+    /// <summary>The runs of <paramref name="sessions"/> (see <see cref="UpTo"/>) not written after <paramref name="cutoff"/> (a run
+    /// without a time of its own counts as written before it).</summary>
+    public static FilterDefinition<BsonDocument> UpToWrittenBy(IEnumerable<(string SessionId, long Sequence)> sessions, DateTimeOffset cutoff) =>
+        Filter.And(UpTo(sessions), Filter.Not(Filter.Gt(R.UpdatedAt, BsonFields.Time(cutoff))));
+
+    /// <summary>The session and run id of a run.</summary>
+    public static ProjectionDefinition<BsonDocument> Key() => Builders<BsonDocument>.Projection.Include(R.SessionId).Include(R.RunId).Exclude("_id");
+
     /// <summary>One run by its key (unique index session_run).</summary>
     public static FilterDefinition<BsonDocument> ByKey(string sessionId, string runId) =>
         Filter.And(Filter.Eq(R.SessionId, sessionId), Filter.Eq(R.RunId, runId));

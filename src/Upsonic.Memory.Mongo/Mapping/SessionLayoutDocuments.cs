@@ -35,6 +35,7 @@ internal static class SessionLayoutDocuments
     /// <summary>
     /// The whole session of <paramref name="head"/>: Messages = its history rows by sequence; Runs = its runs by sequence, each with
     /// the messages it wrote, by sequence. <paramref name="messages"/> and <paramref name="runs"/> may hold other sessions' documents.
+    /// A run with fewer (or more) messages than its document stored fails the read (<see cref="SessionRows.CheckMessageCounts"/>).
     /// </summary>
     public static AgentSession Whole(BsonDocument head, IEnumerable<BsonDocument> messages, IEnumerable<BsonDocument> runs)
     {
@@ -46,16 +47,18 @@ internal static class SessionLayoutDocuments
             .ToList();
         session.Messages = rows.Where(r => r.InHistory).Select(r => r.Message).ToList();
         var byRun = rows.Where(r => r.RunId is not null).ToLookup(r => r.RunId!, StringComparer.Ordinal);
-        session.Runs = runs
+        var read = runs
             .Where(r => BsonFields.GetString(r, RunDocuments.SessionId) == session.SessionId)
-            .Select(RunDocuments.Read)
-            .OrderBy(r => r.Sequence)
-            .Select(run =>
+            .Select(document =>
             {
+                var run = RunDocuments.Read(document);
                 run.Messages = byRun[run.RunId].Select(r => r.Message).ToList();
-                return run;
+                return (Run: run, StoredCount: (long)RunDocuments.StoredMessageCount(document));
             })
+            .OrderBy(r => r.Run.Sequence)
             .ToList();
+        SessionRows.CheckMessageCounts(session.SessionId, read);
+        session.Runs = read.Select(r => r.Run).ToList();
         return session;
     }
 }

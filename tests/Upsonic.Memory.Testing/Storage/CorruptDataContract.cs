@@ -145,7 +145,10 @@ public abstract class CorruptDataContract<TTarget> : LifecycleContract<TTarget>
         await storage.AppendRunAsync(Append("s-count", Run("r1", agentId: "a1", messages: [User("q1"), Assistant("a1"), User("q2"), Assistant("a2")])), Ct);
         await Target.DeleteMessageRowAsync(storage, "s-count", 3);
 
-        foreach (var read in new Func<Task>[] { () => storage.GetRunAsync("s-count", "r1", Ct), () => storage.FindRunAsync("r1", "a1", Ct) })
+        foreach (var read in new Func<Task>[]
+        {
+            () => storage.GetRunAsync("s-count", "r1", Ct), () => storage.FindRunAsync("r1", "a1", Ct), () => storage.GetSessionAsync("s-count", cancellationToken: Ct),
+        })
         {
             var ex = await Assert.ThrowsAsync<StorageException>(read);
             Assert.True(ex.IsCorruptData);

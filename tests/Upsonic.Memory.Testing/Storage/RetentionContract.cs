@@ -89,6 +89,49 @@ public abstract class RetentionContract<TTarget> : ConcurrencyContract<TTarget>
     }
 
     [Fact]
+    public async Task A_paused_run_continued_at_the_instant_its_session_expires_is_saved_whole_in_a_fresh_session()
+    {
+        var storage = await ExpiringAsync();
+        await AppendTurnsAsync(storage, "s1", 1, ct: Ct);
+        await storage.AppendRunAsync(Append("s1", Run("r2", RunStatus.Paused, messages: [User("q2")])), Ct);
+
+        Clock.Advance(TimeSpan.FromSeconds(Expire));
+        var result = await storage.AppendRunAsync(Append("s1", Run("r2", messages: [User("q2"), Assistant("a2")])), Ct);
+
+        Assert.True(result.SessionCreated);
+        Assert.True(result.RunCreated);
+        Assert.Equal(2, result.MessagesAppended);
+        var run = await storage.GetRunAsync("s1", "r2", Ct);
+        Assert.Equal(RunStatus.Completed, run!.Status);
+        Assert.Equal(["q2", "a2"], run.Messages.Select(m => m.Text));
+        var session = await storage.GetSessionAsync("s1", cancellationToken: Ct);
+        Assert.Equal(["r2"], session!.Runs.Select(r => r.RunId));
+        Assert.Equal(["q2", "a2"], session.Messages.Select(m => m.Text));
+        Assert.Null(await storage.GetRunAsync("s1", "r1", Ct));
+    }
+
+    [Fact]
+    public async Task A_paused_run_continued_a_millisecond_before_its_session_expires_continues_the_session()
+    {
+        var storage = await ExpiringAsync();
+        await AppendTurnsAsync(storage, "s1", 1, ct: Ct);
+        await storage.AppendRunAsync(Append("s1", Run("r2", RunStatus.Paused, messages: [User("q2")])), Ct);
+
+        Clock.Advance(TimeSpan.FromSeconds(Expire) - TimeSpan.FromMilliseconds(1));
+        var result = await storage.AppendRunAsync(Append("s1", Run("r2", messages: [User("q2"), Assistant("a2")])), Ct);
+
+        Assert.False(result.SessionCreated);
+        Assert.False(result.RunCreated);
+        Assert.Equal(1, result.MessagesAppended);
+        var session = await storage.GetSessionAsync("s1", cancellationToken: Ct);
+        Assert.Equal(["r1", "r2"], session!.Runs.Select(r => r.RunId));
+        Assert.Equal(RunStatus.Completed, session.Runs[1].Status);
+        Assert.Equal(["q1", "answer to q1", "q2", "a2"], session.Messages.Select(m => m.Text));
+        Clock.Advance(TimeSpan.FromSeconds(Expire) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["q2", "a2"], (await storage.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task Upserting_a_record_counts_as_a_write()
     {
         var storage = await ExpiringAsync();

@@ -34,6 +34,16 @@ public abstract class UnreadableListingContract<TTarget> : CorruptDataContract<T
     }
 
     [Fact]
+    public async Task A_session_listing_with_one_run_that_lost_a_message_row_returns_the_other_sessions_and_reports_the_bad_one()
+    {
+        var storage = await CreateAsync();
+        await ThreeSessionsAsync(storage);
+        await Target.DeleteMessageRowAsync(storage, "s-2", 2);
+
+        await AssertSessionListingSkipsAsync(storage, "s-2");
+    }
+
+    [Fact]
     public async Task A_profile_listing_with_one_unreadable_profile_returns_the_other_profiles_and_reports_the_bad_one()
     {
         var storage = await CreateAsync();

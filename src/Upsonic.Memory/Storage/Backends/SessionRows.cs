@@ -79,11 +79,31 @@ public static class SessionRows
     {
         if (run.Messages.Count != storedCount)
         {
-            throw StorageException.CorruptData(
-                $"Stored run '{run.RunId}' of session '{run.SessionId}' records {storedCount} messages, but {run.Messages.Count} were found.",
-                null, "ReadRun", run.RunId);
+            throw StorageException.CorruptData(MessageCountMismatch(run.SessionId, run, storedCount), null, "ReadRun", run.RunId);
         }
     }
+
+    /// <summary>
+    /// A session read whole (head, history, runs with their messages): each run checked as <see cref="CheckMessageCount"/> checks
+    /// one, so a run that lost a message row fails the read of its session, as corrupt data naming the session
+    /// (<see cref="StorageException.RecordId"/>) and the run. A listing then leaves that session out and reports it.
+    /// </summary>
+    /// <param name="sessionId">The session read.</param>
+    /// <param name="runs">Each run read, with the message count its record stored.</param>
+    public static void CheckMessageCounts(string sessionId, IEnumerable<(RunRecord Run, long StoredCount)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        foreach (var (run, storedCount) in runs)
+        {
+            if (run.Messages.Count != storedCount)
+            {
+                throw StorageException.CorruptData(MessageCountMismatch(sessionId, run, storedCount), null, "ReadSession", sessionId);
+            }
+        }
+    }
+
+    private static string MessageCountMismatch(string? sessionId, RunRecord run, long storedCount) =>
+        $"Stored run '{run.RunId}' of session '{sessionId}' records {storedCount} messages, but {run.Messages.Count} were found.";
 
     /// <summary>A copy of a run record's fields (messages copied by reference when asked; callers clone messages themselves).</summary>
     public static RunRecord Copy(RunRecord run, bool withMessages) => new()

@@ -263,11 +263,14 @@ internal sealed partial class InMemorySession
         return read;
     }
 
+    /// <summary>The whole session; a run with fewer (or more) messages than it stored fails the read (see <see cref="SessionRows.CheckMessageCounts"/>).</summary>
     public AgentSession ReadWhole()
     {
         var session = SessionRows.CopyHead(Head);
         session.Messages = Messages.Where(m => m.InHistory).OrderBy(m => m.Sequence).Select(Copy).ToList();
-        session.Runs = Runs.Values.OrderBy(r => r.Record.Sequence).Select(ReadRun).ToList();
+        var runs = Runs.Values.OrderBy(r => r.Record.Sequence).Select(r => (Run: ReadRun(r), StoredCount: (long)r.MessageCount)).ToList();
+        SessionRows.CheckMessageCounts(Head.SessionId, runs);
+        session.Runs = runs.Select(r => r.Run).ToList();
         return session;
     }
 }

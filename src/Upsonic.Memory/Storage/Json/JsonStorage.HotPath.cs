@@ -80,11 +80,13 @@ public sealed partial class JsonStorage
             cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>Reads every session (there is no index on run ids).</remarks>
+    /// <remarks>Reads every session (there is no index on run ids). When no readable session holds the run and a session cannot
+    /// be read, that session's <see cref="StorageException"/> is thrown: the run may be in it.</remarks>
     protected override Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            foreach (var session in AllSessions().OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))
+            var sessions = ListSessions(rows: true);
+            foreach (var session in sessions.Select(s => s.Session).OfType<JsonSession>().OrderBy(s => s.Head.SessionId, StringComparer.Ordinal))
             {
                 if (session.Runs.TryGetValue(runId, out var run) && (agentId is null || run.Run.AgentId == agentId))
                 {
@@ -92,7 +94,7 @@ public sealed partial class JsonStorage
                 }
             }
 
-            return null;
+            return sessions.Select(s => s.Failure).FirstOrDefault(f => f is not null) is { } failure ? throw failure : (RunRecord?)null;
         }, cancellationToken);
 
     /// <inheritdoc />

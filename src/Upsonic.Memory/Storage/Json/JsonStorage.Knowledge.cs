@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Upsonic.Storage;
 
 // The knowledge registry: one file per row, replaced atomically.
@@ -21,12 +23,31 @@ public sealed partial class JsonStorage
         LockedAsync(() => ReadKnowledge(JsonFiles.Record(KnowledgeDirectory, id)), cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>A file that cannot be read is reported in <see cref="PagedResult{T}.UnreadableRecords"/> (and counted in the total:
+    /// its filter fields cannot be read either).</remarks>
     protected override Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken) =>
-        LockedAsync(() => RecordOrdering.Page(
-            JsonFiles.List(KnowledgeDirectory, ".json").Select(ReadKnowledge).OfType<KnowledgeRow>()
-                .Where(r => query.KnowledgeBaseId is null || r.KnowledgeBaseId == query.KnowledgeBaseId),
-            r => RecordOrdering.KnowledgeKey(r, query.SortBy), r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query)),
-            cancellationToken);
+        LockedAsync(() =>
+        {
+            var readable = new List<KnowledgeRow>();
+            var unreadable = new List<StorageException>();
+            foreach (var path in JsonFiles.List(KnowledgeDirectory, ".json"))
+            {
+                try
+                {
+                    if (ReadKnowledge(path) is { } row && (query.KnowledgeBaseId is null || row.KnowledgeBaseId == query.KnowledgeBaseId))
+                    {
+                        readable.Add(row);
+                    }
+                }
+                catch (StorageException ex) when (ex.IsCorruptData)
+                {
+                    unreadable.Add(ex);
+                }
+            }
+
+            var page = RecordOrdering.Page(readable, r => RecordOrdering.KnowledgeKey(r, query.SortBy), r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query));
+            return page with { Total = page.Total + unreadable.Count, UnreadableRecords = unreadable };
+        }, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<int> DeleteKnowledgeContentsCoreAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
@@ -46,6 +67,23 @@ public sealed partial class JsonStorage
             return deleted;
         }, cancellationToken);
 
-    private static KnowledgeRow? ReadKnowledge(string path) =>
-        JsonFiles.ReadIfExists(path) is { } bytes ? JsonRecords.Deserialize<KnowledgeRow>(bytes, path) : null;
+    /// <summary>A knowledge file, or null when it does not exist; one that cannot be read is corrupt data naming the row (its id
+    /// when the text still holds one, else the file name).</summary>
+    private static KnowledgeRow? ReadKnowledge(string path)
+    {
+        if (JsonFiles.ReadIfExists(path) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonRecords.Deserialize<KnowledgeRow>(bytes, path);
+        }
+        catch (JsonException ex)
+        {
+            var id = JsonRecords.IdOf(bytes, nameof(KnowledgeRow.Id)) ?? Path.GetFileName(path);
+            throw StorageException.CorruptData($"The stored knowledge row '{id}' cannot be read: {ex.Message}", ex, "ReadKnowledgeContent", id);
+        }
+    }
 }

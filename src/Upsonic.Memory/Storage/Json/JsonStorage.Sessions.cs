@@ -10,7 +10,7 @@ public sealed partial class JsonStorage
     private AgentSession ReplaceSession(AgentSession session)
     {
         var now = StorageClock.Now();
-        var existing = LoadSession(session.SessionId);
+        var existing = ListSessions([session.SessionId]).FirstOrDefault();
         var head = SessionRows.CopyHead(session);
         head.CreatedAt = existing?.Head.CreatedAt ?? (session.CreatedAt is { } created ? StorageClock.Truncate(created) : now);
         head.UpdatedAt = now;
@@ -30,38 +30,56 @@ public sealed partial class JsonStorage
     }
 
     /// <inheritdoc />
-    /// <remarks>Filters and orders the sessions read without their rows, then reads the page's sessions whole.</remarks>
+    /// <remarks>Filters and orders the sessions read without their rows (only the named ones' files when the query names
+    /// sessions), then reads the page's sessions whole. A session that cannot be read (a log line before the last one that does
+    /// not parse, say) keeps its place by what can be read of its head and is reported in
+    /// <see cref="PagedResult{T}.UnreadableRecords"/> instead of failing the listing.</remarks>
     protected override Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
             var page = RecordOrdering.Page(
-                AllSessions(rows: false).Where(s => RecordOrdering.Matches(s.Head, query)),
+                ListSessions(query.SessionIds).Where(s => RecordOrdering.Matches(s.Head, query)),
                 s => RecordOrdering.SessionKey(s.Head, query.SortBy), s => s.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
-            return new PagedResult<AgentSession>(page.Items.Select(s => LoadSession(s.Head.SessionId)).OfType<JsonSession>().Select(s => s.ReadWhole()).ToList(), page.Total);
+            var sessions = new List<AgentSession>();
+            var unreadable = new List<StorageException>();
+            foreach (var listed in page.Items)
+            {
+                if (listed.Failure is { } failure)
+                {
+                    unreadable.Add(failure);
+                    continue;
+                }
+
+                try
+                {
+                    if (LoadSession(listed.Head.SessionId) is { } session)
+                    {
+                        sessions.Add(session.ReadWhole());
+                    }
+                }
+                catch (StorageException ex) when (ex.IsCorruptData)
+                {
+                    unreadable.Add(ex);
+                }
+            }
+
+            return new PagedResult<AgentSession>(sessions, page.Total) { UnreadableRecords = unreadable };
         }, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var deleted = 0;
-            foreach (var id in sessionIds)
-            {
-                if (LoadSession(id) is { } session)
-                {
-                    session.Delete();
-                    deleted++;
-                }
-            }
-
-            return deleted;
+            var sessions = ListSessions(sessionIds);
+            sessions.ForEach(s => s.Delete());
+            return sessions.Count;
         }, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
-            var sessions = AllSessions(rows: false).Where(s => s.Head.UserId == userId).ToList();
+            var sessions = ListSessions().Where(s => s.Head.UserId == userId).ToList();
             sessions.ForEach(s => s.Delete());
             File.Delete(JsonFiles.Record(UserMemoryDirectory, userId));
             return sessions.Count;
@@ -90,12 +108,52 @@ public sealed partial class JsonStorage
         return _recentWithoutRows;
     }
 
-    /// <summary>Every unexpired session, with or without its rows (expired ones are deleted on the way).</summary>
-    private List<JsonSession> AllSessions(bool rows = true) =>
-        JsonFiles.List(SessionDirectory, ".log.jsonl")
-            .Select(path => Unexpired(JsonSession.LoadLog(SessionDirectory, path, rows: rows)))
-            .OfType<JsonSession>()
-            .ToList();
+    /// <summary>
+    /// Every unexpired session (or the named ones), read with or without its rows (expired ones are deleted on the way). A session
+    /// whose files cannot be read is listed too, unread, with its failure and what can be read of its head
+    /// (<see cref="JsonSession.ReadableHead"/>; else only its id and the log's last write time), so one damaged log fails only
+    /// the reads that need it and can still be deleted.
+    /// </summary>
+    private List<ListedSession> ListSessions(IReadOnlyCollection<string>? sessionIds = null, bool rows = false)
+    {
+        var logs = sessionIds is null
+            ? JsonFiles.List(SessionDirectory, ".log.jsonl").Select(path => (Path: path, Id: (string?)null))
+            : sessionIds.Distinct(StringComparer.Ordinal).Select(id => (Path: JsonFiles.SessionLog(SessionDirectory, id), Id: (string?)id));
+        var listed = new List<ListedSession>();
+        foreach (var (path, id) in logs)
+        {
+            try
+            {
+                if (Unexpired(JsonSession.LoadLog(SessionDirectory, path, rows: rows)) is { } session)
+                {
+                    listed.Add(new ListedSession(path, session.Head, session, null));
+                }
+            }
+            catch (StorageException ex) when (ex.IsCorruptData)
+            {
+                var failure = id is null || ex.RecordId == id
+                    ? ex
+                    : StorageException.CorruptData($"The stored session '{id}' cannot be read: {ex.Message}", ex, "ReadSession", id);
+                var written = new DateTimeOffset(File.GetLastWriteTimeUtc(path));
+                var head = JsonSession.ReadableHead(path) ?? new AgentSession { SessionId = failure.RecordId!, CreatedAt = written, UpdatedAt = written };
+                listed.Add(new ListedSession(path, head, null, failure));
+            }
+        }
+
+        return listed;
+    }
+
+    /// <summary>A session of a listing: read (<see cref="Session"/>), or unreadable (<see cref="Failure"/>) with the head that
+    /// could be read, which filters and orders it.</summary>
+    private sealed record ListedSession(string LogPath, AgentSession Head, JsonSession? Session, StorageException? Failure)
+    {
+        /// <summary>Deletes the session's files: the log first (the session is gone once it is), then the head file.</summary>
+        public void Delete()
+        {
+            File.Delete(LogPath);
+            File.Delete(JsonFiles.SessionHeadOfLog(LogPath));
+        }
+    }
 
     private JsonSession? Unexpired(JsonSession? session)
     {

@@ -27,7 +27,11 @@ internal static class JsonRecords
         JsonSerializer.Deserialize<T>(json.StartsWith("\uFEFF"u8) ? json[3..] : json, StrictOptions) ?? throw new JsonException($"'{file}' holds null.");
 
     /// <summary>The user id of a profile file that cannot be read as a record, when its text still names one (read leniently).</summary>
-    public static string? UserIdOf(ReadOnlySpan<byte> json)
+    public static string? UserIdOf(ReadOnlySpan<byte> json) => IdOf(json, nameof(UserMemory.UserId));
+
+    /// <summary>The string property <paramref name="name"/> (any case, underscores ignored) of a record file that cannot be
+    /// read as a record, when its text is still a JSON object holding it (read leniently).</summary>
+    public static string? IdOf(ReadOnlySpan<byte> json, string name)
     {
         try
         {
@@ -38,7 +42,7 @@ internal static class JsonRecords
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
                     if (property.Value.ValueKind == JsonValueKind.String
-                        && property.Name.Replace("_", "", StringComparison.Ordinal).Equals(nameof(UserMemory.UserId), StringComparison.OrdinalIgnoreCase))
+                        && property.Name.Replace("_", "", StringComparison.Ordinal).Equals(name, StringComparison.OrdinalIgnoreCase))
                     {
                         return property.Value.GetString();
                     }

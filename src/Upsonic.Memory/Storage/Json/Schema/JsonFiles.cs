@@ -13,6 +13,9 @@ internal static class JsonFiles
 
     public static string SessionHead(string directory, string sessionId) => Path.Combine(directory, Key(sessionId) + ".head.json");
 
+    /// <summary>The head file next to a session log.</summary>
+    public static string SessionHeadOfLog(string logPath) => string.Concat(logPath.AsSpan(0, logPath.Length - ".log.jsonl".Length), ".head.json");
+
     public static string Record(string directory, string id) => Path.Combine(directory, Key(id) + ".json");
 
     /// <summary>Creates a directory readable by its owner only (on Unix); an existing one is left as it is.</summary>

@@ -298,12 +298,15 @@ internal sealed class JsonSession
         return read;
     }
 
-    /// <summary>The whole session: head, history messages and runs (by sequence) with their messages.</summary>
+    /// <summary>The whole session: head, history messages and runs (by sequence) with their messages; a run with fewer (or more)
+    /// messages than it stored fails the read (see <see cref="SessionRows.CheckMessageCounts"/>).</summary>
     public AgentSession ReadWhole()
     {
         var session = SessionRows.CopyHead(Head);
         session.Messages = History(null).Select(r => r.Message).ToList();
-        session.Runs = Runs.Values.OrderBy(r => r.Run.Sequence).Select(ReadRun).ToList();
+        var runs = Runs.Values.OrderBy(r => r.Run.Sequence).Select(r => (Run: ReadRun(r), StoredCount: (long)r.MessageCount)).ToList();
+        SessionRows.CheckMessageCounts(Head.SessionId, runs);
+        session.Runs = runs.Select(r => r.Run).ToList();
         return session;
     }
 
@@ -330,7 +333,7 @@ internal sealed class JsonSession
         var first = JsonLogLines.Read(stream, 0).FirstOrDefault();
         if (!first.Terminated)
         {
-            throw Corrupt(logPath, 1, null);
+            throw Corrupt(logPath, ReadableHead(logPath)?.SessionId, 1, null);
         }
 
         JsonLogHeader header;
@@ -340,7 +343,7 @@ internal sealed class JsonSession
         }
         catch (JsonException ex)
         {
-            throw Corrupt(logPath, 1, ex);
+            throw Corrupt(logPath, ReadableHead(logPath)?.SessionId, 1, ex);
         }
 
         return new JsonSession(directory, header.Head, header.Generation, rows)
@@ -376,12 +379,12 @@ internal sealed class JsonSession
                     return;
                 }
 
-                throw Corrupt(_logPath, _lines + 1, ex);
+                throw Corrupt(_logPath, _createdHead.SessionId, _lines + 1, ex);
             }
 
             if (entry.Number != Entries + 1)
             {
-                throw Corrupt(_logPath, _lines + 1, null);
+                throw Corrupt(_logPath, _createdHead.SessionId, _lines + 1, null);
             }
 
             Apply(entry);
@@ -403,7 +406,17 @@ internal sealed class JsonSession
     private void ResolveHead()
     {
         var bytes = JsonFiles.ReadIfExists(_headPath);
-        var file = bytes is null ? null : JsonRecords.Deserialize<JsonHeadFile>(bytes, _headPath);
+        JsonHeadFile? file;
+        try
+        {
+            file = bytes is null ? null : JsonRecords.Deserialize<JsonHeadFile>(bytes, _headPath);
+        }
+        catch (JsonException ex)
+        {
+            var id = _createdHead.SessionId;
+            throw StorageException.CorruptData($"The head file '{_headPath}' of session '{id}' cannot be read: {ex.Message}", ex, "ReadSession", id);
+        }
+
         var current = file is not null && file.Generation == Generation && file.Head.SessionId == _createdHead.SessionId;
         Head = current ? file!.Head : SessionRows.CopyHead(_createdHead);
         if (_last is not null && Entries > (current ? file!.Entries : 0))
@@ -461,6 +474,42 @@ internal sealed class JsonSession
         Head.UpdatedAt = entry.UpdatedAt;
     }
 
-    private static StorageException Corrupt(string logPath, int line, Exception? inner) =>
-        new($"The session log '{logPath}' is unreadable at line {line} (only a torn last line is skipped).", inner);
+    /// <summary>
+    /// What can still be read of the head of a session whose log cannot be read: the head file, else the head the log was created
+    /// with (its first line); null when neither can be read. Listings name, filter and order such a session by it.
+    /// </summary>
+    public static AgentSession? ReadableHead(string logPath)
+    {
+        var headPath = JsonFiles.SessionHeadOfLog(logPath);
+        try
+        {
+            if (JsonFiles.ReadIfExists(headPath) is { } bytes)
+            {
+                return JsonRecords.Deserialize<JsonHeadFile>(bytes, headPath).Head;
+            }
+        }
+        catch (JsonException)
+        {
+            // Try the log's first line instead.
+        }
+
+        try
+        {
+            using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var first = JsonLogLines.Read(stream, 0).FirstOrDefault();
+            return first.Terminated ? JsonRecords.Deserialize<JsonLogHeader>(first.Bytes.Span, logPath).Head : null;
+        }
+        catch (Exception ex) when (ex is JsonException or FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A log that cannot be read past a torn last line: corrupt data naming the session (its file name when even that is unreadable).</summary>
+    private static StorageException Corrupt(string logPath, string? sessionId, int line, Exception? inner)
+    {
+        var id = sessionId ?? Path.GetFileName(logPath);
+        return StorageException.CorruptData(
+            $"The log of session '{id}' ('{logPath}') is unreadable at line {line} (only a torn last line is skipped).", inner, "ReadSession", id);
+    }
 }
