@@ -50,7 +50,7 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        foreach (var document in (await AllSessionsAsync(cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Head.SessionId, StringComparer.Ordinal))
+        foreach (var document in (await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Head.SessionId, StringComparer.Ordinal))
         {
             if (document.FindRun(runId) is { } run && (agentId is null || run.Record.AgentId == agentId))
             {

@@ -25,7 +25,7 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {
-        var all = (await _knowledge.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Deserialize<KnowledgeRow>);
+        var all = (await _knowledge.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(Deserialize<KnowledgeRow>);
         return RecordOrdering.Page(
             all.Where(r => query.KnowledgeBaseId is null || r.KnowledgeBaseId == query.KnowledgeBaseId),
             r => RecordOrdering.KnowledgeKey(r, query.SortBy), r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query));

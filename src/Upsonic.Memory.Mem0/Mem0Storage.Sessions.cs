@@ -28,7 +28,7 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var documents = await AllSessionsAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false);
         var page = RecordOrdering.Page(
             documents.Where(d => RecordOrdering.Matches(d.Head, query)),
             d => RecordOrdering.SessionKey(d.Head, query.SortBy), d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
@@ -53,7 +53,8 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        var ids = (await AllSessionsAsync(cancellationToken).ConfigureAwait(false)).Where(d => d.Head.UserId == userId).Select(d => d.Head.SessionId).ToList();
+        // Expired sessions of the user too: they are not returned, but they are still stored until a sweep deletes them.
+        var ids = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false)).Where(d => d.Head.UserId == userId).Select(d => d.Head.SessionId).ToList();
         var deleted = ids.Count == 0 ? 0 : await DeleteSessionsCoreAsync(ids, cancellationToken).ConfigureAwait(false);
         await DeleteUserMemoriesCoreAsync([userId], cancellationToken).ConfigureAwait(false);
         return deleted;
@@ -74,14 +75,17 @@ public sealed partial class Mem0Storage
             return true;
         }, ct);
 
+    /// <summary>A session's document (null when it does not exist or has expired) and its stored record (also when it has
+    /// expired, so a write replaces that record in place).</summary>
     private async Task<(Mem0SessionDocument? Document, Mem0StoredRecord? Record)> LoadSessionAsync(string sessionId, CancellationToken ct)
     {
         var record = await _sessions.GetAsync(sessionId, ct).ConfigureAwait(false);
-        return record is null ? (null, null) : (Mem0SessionDocument.FromJson(record.Json, sessionId), record);
+        return Live(record) is null ? (null, record) : (Mem0SessionDocument.FromJson(record!.Json, sessionId), record);
     }
 
-    private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(CancellationToken ct) =>
-        (await _sessions.ListAsync(ct).ConfigureAwait(false))
+    /// <summary>Every session, expired ones left out (not decoded) unless <paramref name="includeExpired"/>.</summary>
+    private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(bool includeExpired, CancellationToken ct) =>
+        (await _sessions.ListAsync(includeExpired ? null : main => !Expired(main), ct).ConfigureAwait(false))
             .Select(r => Mem0SessionDocument.FromJson(r.Json, SessionIdOf(r.Main)))
             .ToList();
 

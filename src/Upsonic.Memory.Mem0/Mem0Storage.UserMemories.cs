@@ -22,7 +22,7 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var all = (await _userMemories.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Deserialize<UserMemory>);
+        var all = (await _userMemories.ListAsync(main => !Expired(main), cancellationToken).ConfigureAwait(false)).Select(Deserialize<UserMemory>);
         return RecordOrdering.Page(all.Where(m => RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
     }
 
@@ -46,7 +46,7 @@ public sealed partial class Mem0Storage
         UnderGateAsync(_userMemories, update.UserId, async () =>
         {
             var record = await _userMemories.GetAsync(update.UserId, cancellationToken).ConfigureAwait(false);
-            var current = record is null ? null : Deserialize<UserMemory>(record);
+            var current = Live(record) is { } live ? Deserialize<UserMemory>(live) : null;
             var merged = new UserMemory
             {
                 UserId = update.UserId,
@@ -66,7 +66,7 @@ public sealed partial class Mem0Storage
             Profile = (System.Text.Json.Nodes.JsonObject)memory.Profile.DeepClone(),
             AgentId = memory.AgentId,
             TeamId = memory.TeamId,
-            CreatedAt = (existing is null ? null : Deserialize<UserMemory>(existing).CreatedAt)
+            CreatedAt = (Live(existing) is { } live ? Deserialize<UserMemory>(live).CreatedAt : null)
                 ?? (memory.CreatedAt is { } created ? StorageClock.Truncate(created) : now),
             UpdatedAt = now,
         };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Upsonic.Storage;
 using Upsonic.Storage.Mem0;
 using Upsonic.Storage.Testing;
@@ -22,13 +23,19 @@ public abstract class Mem0TargetBase : StorageTarget
 
     public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id)
     {
-        var options = NewOptions();
-        options.DefaultUserId = "upsonic_test_" + Guid.NewGuid().ToString("N");
+        var options = NewIsolatedOptions();
         options.SessionTable = sessionTable;
         options.UserMemoryTable = userMemoryTable;
         options.KnowledgeTable = knowledgeTable;
         options.Id = id;
         return Task.FromResult<IStorage>(Track(new Mem0Storage(options)));
+    }
+
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider)
+    {
+        var options = NewIsolatedOptions();
+        options.Expire = expire;
+        return Task.FromResult<IStorage>(Track(new Mem0Storage(options, timeProvider: timeProvider)));
     }
 
     public override Task<IStorage> OpenAnotherAsync(IStorage storage)
@@ -54,6 +61,14 @@ public abstract class Mem0TargetBase : StorageTarget
             document.Messages[index] = document.Messages[index] with { Message = "{ not json" };
         }, CancellationToken.None);
 
+    /// <summary>The target's options under a Mem0 user of their own.</summary>
+    private Mem0StorageOptions NewIsolatedOptions()
+    {
+        var options = NewOptions();
+        options.DefaultUserId = "upsonic_test_" + Guid.NewGuid().ToString("N");
+        return options;
+    }
+
     private Mem0Storage Track(Mem0Storage storage)
     {
         lock (_created)
@@ -72,6 +87,39 @@ public abstract class Mem0TargetBase : StorageTarget
 public abstract class Mem0LocalTargetBase : Mem0TargetBase
 {
     protected Mem0TestServer Server { get; } = new(selfHostedKey: "self-key");
+
+    /// <summary>
+    /// Every memory the server holds for the storage's Mem0 user (its content and metadata) and every payload in it decoded: the
+    /// inline <c>_data</c> of each main memory, and the chunks of each write (by parent and version) joined in order, whether a
+    /// main memory still points at them or not.
+    /// </summary>
+    public override Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage)
+    {
+        var memories = Server.Memories.Where(m => m.UserId == ((Mem0Storage)storage).DefaultUserId).ToList();
+        var raw = memories.Select(m => $"{m.Content} {m.Metadata.ToJsonString()}").ToList();
+        var (chunks, mains) = (memories.Where(IsChunk).ToList(), memories.Where(m => !IsChunk(m)).ToList());
+        raw.AddRange(mains.Where(m => m.Metadata["_data"] is not null).Select(m => Decoded(Text(m, "_data"))));
+        raw.AddRange(chunks.GroupBy(c => (Text(c, "_parent_id"), Text(c, "_version")))
+            .Select(write => Decoded(string.Concat(write.OrderBy(c => int.Parse(Text(c, "_chunk_index"), CultureInfo.InvariantCulture)).Select(c => Text(c, "_data"))))));
+        return Task.FromResult<IReadOnlyList<string>>(raw);
+
+        static bool IsChunk(Mem0Stored memory) => memory.Metadata["_parent_id"] is not null;
+
+        static string Text(Mem0Stored memory, string key) => Mem0Envelope.Text(memory.Metadata[key]) ?? "";
+
+        // A payload this storage wrote is gzip-compressed base64; anything else is searched as it is.
+        static string Decoded(string data)
+        {
+            try
+            {
+                return Mem0Envelope.Decompress(data);
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidDataException)
+            {
+                return data;
+            }
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {

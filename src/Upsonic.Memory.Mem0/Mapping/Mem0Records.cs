@@ -24,10 +24,11 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
         return new Mem0StoredRecord(mains[0], chunks, Mem0Envelope.Read(mains[0], chunks));
     }
 
-    /// <summary>Reads every record of the kind in the table (two list calls).</summary>
-    public async Task<IReadOnlyList<Mem0StoredRecord>> ListAsync(CancellationToken ct)
+    /// <summary>Reads every record of the kind in the table (two list calls), or only those whose main memory passes
+    /// <paramref name="include"/> (the others are not decoded).</summary>
+    public async Task<IReadOnlyList<Mem0StoredRecord>> ListAsync(Func<Mem0Memory, bool>? include, CancellationToken ct)
     {
-        var mains = await client.ListAsync(Mem0Envelope.KindFilter(Kind, table), ct).ConfigureAwait(false);
+        var mains = (await client.ListAsync(Mem0Envelope.KindFilter(Kind, table), ct).ConfigureAwait(false)).Where(include ?? (_ => true)).ToList();
         IReadOnlyList<Mem0Memory> chunks = mains.Any(m => m.Metadata.ContainsKey(Mem0Envelope.VersionKey))
             ? await client.ListAsync(Mem0Envelope.ChunkFilter(Kind, table), ct).ConfigureAwait(false)
             : [];
@@ -75,10 +76,20 @@ internal sealed class Mem0Records(Mem0Client client, string kind, string table)
     }
 
     /// <summary>Deletes a record with its chunks; whether it existed.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    public Task<bool> DeleteAsync(string id, CancellationToken ct) => DeleteMemoryAsync(MemoryId(id), null, ct);
+
+    /// <summary>
+    /// Deletes the record with memory id <paramref name="memoryId"/> with its chunks, or, with <paramref name="when"/>, only when its
+    /// main memory (listed again here) passes it; whether a main memory was deleted.
+    /// </summary>
+    public async Task<bool> DeleteMemoryAsync(string memoryId, Func<Mem0Memory, bool>? when, CancellationToken ct)
     {
-        var memoryId = MemoryId(id);
         var mains = await client.ListAsync(MainOf(memoryId), ct).ConfigureAwait(false);
+        if (when is not null && (mains.Count == 0 || !mains.All(when)))
+        {
+            return false;
+        }
+
         var chunks = await client.ListAsync(ChunksOf(memoryId), ct).ConfigureAwait(false);
         foreach (var memory in mains.Concat(chunks))
         {
