@@ -96,6 +96,20 @@ public sealed partial class Mem0RetentionTests : IAsyncLifetime
             _server.Memories.Select(m => (string?)m.Metadata["_upsonic_memory_id"]).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Forgetting_a_user_also_deletes_their_expired_sessions_which_no_read_returns_but_mem0_still_holds()
+    {
+        await using var storage = Storage("u", expire: 30);
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "q", userId: "gone")), Ct);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Null(await storage.GetSessionAsync("s1", cancellationToken: Ct));
+        Assert.NotEmpty(_server.Memories);
+
+        await storage.DeleteUserDataAsync("gone", Ct);
+
+        Assert.Empty(_server.Memories);
+    }
+
     /// <summary>The requests <paramref name="write"/> sends, as method and path (Mem0's memory ids masked).</summary>
     private async Task<IReadOnlyList<string>> RequestsOfAsync(Func<Task> write)
     {
