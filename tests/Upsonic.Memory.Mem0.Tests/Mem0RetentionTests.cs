@@ -29,6 +29,14 @@ public sealed partial class Mem0RetentionTests : IAsyncLifetime
     }, timeProvider: _clock);
 
     [Fact]
+    public void The_upstream_style_constructor_takes_expire_and_rejects_one_that_is_not_positive()
+    {
+        using var storage = new Mem0Storage(apiKey: "key", expire: 60);
+        Assert.Equal(60, storage.Expire);
+        Assert.Equal("expire", Assert.Throws<ArgumentOutOfRangeException>(() => new Mem0Storage(apiKey: "key", expire: 0)).ParamName);
+    }
+
+    [Fact]
     public async Task With_expire_a_write_sends_the_same_requests_as_without_it_except_the_sweeps_two_listings_once_a_minute()
     {
         await using var plain = Storage("plain", expire: null);
