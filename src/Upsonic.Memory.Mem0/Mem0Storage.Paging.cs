@@ -12,7 +12,7 @@ public sealed partial class Mem0Storage
     /// store), not in the page size.</remarks>
     protected override Task<StorePage<AgentSession>> GetSessionHeadsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
         RecordsPageAsync(_sessions, main => !Expired(main), PageCursor.Sessions, "session_id", after, pageSize,
-            record => SessionRows.CopyHead(Mem0SessionDocument.FromJson(record.Json, SessionIdOf(record.Main)).Head), head => head.SessionId,
+            record => SessionRows.CopyHead(Mem0SessionDocument.FromJson(record.Json, record.Id).Head), head => head.SessionId,
             cancellationToken);
 
     /// <inheritdoc />

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Upsonic.Storage.Mem0;
 
 // Retention (expire): a record's last write is the updated_at of its main memory's metadata (written with every record). Reads
@@ -52,8 +50,5 @@ public sealed partial class Mem0Storage
 
     /// <summary>A record's last write: the <c>updated_at</c> metadata (ISO 8601) of its main memory; null when missing or unreadable
     /// (such a record never expires).</summary>
-    private static DateTimeOffset? LastWrite(Mem0Memory main) =>
-        DateTimeOffset.TryParse(Mem0Envelope.Text(main.Metadata["updated_at"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at
-            : null;
+    private static DateTimeOffset? LastWrite(Mem0Memory main) => StoredTime(main, "updated_at");
 }

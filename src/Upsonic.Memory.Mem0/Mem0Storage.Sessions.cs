@@ -26,13 +26,18 @@ public sealed partial class Mem0Storage
     }
 
     /// <inheritdoc />
+    /// <remarks>Every session record is listed and decoded; one that cannot be read is reported in
+    /// <see cref="PagedResult{T}.UnreadableRecords"/> in its place of the order, filtered and ordered by its metadata fields.</remarks>
     protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var documents = await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false);
-        var page = RecordOrdering.Page(
-            documents.Where(d => RecordOrdering.Matches(d.Head, query)),
-            d => RecordOrdering.SessionKey(d.Head, query.SortBy), d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
-        return new PagedResult<AgentSession>(page.Items.Select(d => d.ReadWhole()).ToList(), page.Total);
+        var type = query.SessionType?.ToString().ToLowerInvariant();
+        return PageListed(await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false),
+            d => RecordOrdering.Matches(d.Head, query),
+            main => IsOneOf(_sessions, main, query.SessionIds) && StoredFieldMayBe(main, "session_type", type)
+                && StoredFieldMayBe(main, "user_id", query.UserId) && StoredFieldMayBe(main, "agent_id", query.AgentId),
+            d => RecordOrdering.SessionKey(d.Head, query.SortBy),
+            main => query.SortBy == RecordSortField.UpdatedAt ? StoredTime(main, "updated_at") ?? StoredTime(main, "created_at") : StoredTime(main, "created_at"),
+            d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset, d => d.ReadWhole());
     }
 
     /// <inheritdoc />
@@ -53,8 +58,11 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        // Expired sessions of the user too: they are not returned, but they are still stored until a sweep deletes them.
-        var ids = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false)).Where(d => d.Head.UserId == userId).Select(d => d.Head.SessionId).ToList();
+        // Expired sessions of the user too: they are not returned, but they are still stored until a sweep deletes them. A session
+        // that cannot be decoded is the user's when its metadata says so.
+        var ids = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false))
+            .Where(l => l.Value is { } d ? d.Head.UserId == userId : StoredFieldMayBe(l.Main, "user_id", userId))
+            .Select(l => l.Value?.Head.SessionId ?? l.Id).ToList();
         var deleted = ids.Count == 0 ? 0 : await DeleteSessionsCoreAsync(ids, cancellationToken).ConfigureAwait(false);
         await DeleteUserMemoriesCoreAsync([userId], cancellationToken).ConfigureAwait(false);
         return deleted;
@@ -83,14 +91,12 @@ public sealed partial class Mem0Storage
         return Live(record) is null ? (null, record) : (Mem0SessionDocument.FromJson(record!.Json, sessionId), record);
     }
 
-    /// <summary>Every session, expired ones left out (not decoded) unless <paramref name="includeExpired"/>.</summary>
-    private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(bool includeExpired, CancellationToken ct) =>
+    /// <summary>Every session, each decoded or listed with why it cannot be; expired ones left out (not decoded) unless
+    /// <paramref name="includeExpired"/>.</summary>
+    private async Task<IReadOnlyList<Mem0Listed<Mem0SessionDocument>>> AllSessionsAsync(bool includeExpired, CancellationToken ct) =>
         (await _sessions.ListAsync(includeExpired ? null : main => !Expired(main), ct).ConfigureAwait(false))
-            .Select(r => Mem0SessionDocument.FromJson(r.Json, SessionIdOf(r.Main)))
+            .Select(l => l.Then(r => Mem0SessionDocument.FromJson(r.Json, r.Id)))
             .ToList();
-
-    /// <summary>The session id a session's main memory names (its memory id when the id was too long for metadata).</summary>
-    private static string SessionIdOf(Mem0Memory main) => Mem0Envelope.Text(main.Metadata["session_id"]) ?? main.UpsonicId ?? main.Id;
 
     private Task SaveSessionAsync(Mem0SessionDocument document, Mem0StoredRecord? existing, CancellationToken ct)
     {

@@ -22,8 +22,10 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var all = (await _userMemories.ListAsync(main => !Expired(main), cancellationToken).ConfigureAwait(false)).Select(Deserialize<UserMemory>);
-        return RecordOrdering.Page(all.Where(m => RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+        var all = (await _userMemories.ListAsync(main => !Expired(main), cancellationToken).ConfigureAwait(false)).Select(l => l.Then(Deserialize<UserMemory>));
+        return PageListed(all, m => RecordOrdering.Matches(m, query),
+            main => IsOneOf(_userMemories, main, query.UserIds) && StoredFieldMayBe(main, "agent_id", query.AgentId) && StoredFieldMayBe(main, "team_id", query.TeamId),
+            m => m.UpdatedAt, main => StoredTime(main, "updated_at"), m => m.UserId, SortOrder.Descending, query.Limit, query.Offset, m => m);
     }
 
     /// <inheritdoc />

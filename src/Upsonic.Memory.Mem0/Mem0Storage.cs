@@ -90,9 +90,9 @@ public sealed partial class Mem0Storage : StorageBase
         _http = httpClient ?? new HttpClient { Timeout = settings.RequestTimeout };
         var client = new Mem0Client(_http, settings, baseUrl);
         _gateScope = baseUrl.GetLeftPart(UriPartial.Path) + "|" + settings.ProjectId + "|" + settings.DefaultUserId + "|";
-        _sessions = new Mem0Records(client, SessionKind, SessionTable);
-        _userMemories = new Mem0Records(client, UserMemoryKind, UserMemoryTable);
-        _knowledge = new Mem0Records(client, KnowledgeKind, KnowledgeTable);
+        _sessions = new Mem0Records(client, SessionKind, SessionTable, "session_id");
+        _userMemories = new Mem0Records(client, UserMemoryKind, UserMemoryTable, "user_id");
+        _knowledge = new Mem0Records(client, KnowledgeKind, KnowledgeTable, "document_id");
     }
 
     /// <summary>Hosted platform or self-hosted server.</summary>
@@ -140,11 +140,11 @@ public sealed partial class Mem0Storage : StorageBase
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(record.Json, RecordJson) ?? throw new JsonException("The payload is null.");
+            return Mem0Json.Read<T>(record.Json, RecordJson);
         }
         catch (JsonException ex)
         {
-            throw StorageException.CorruptData($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, "Read", record.Main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{record.Id}' has an unreadable payload: {ex.Message}", ex, "Read", record.Id);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Upsonic.Storage;
 using Upsonic.Storage.Mem0;
 using Upsonic.Storage.Testing;
@@ -7,8 +8,8 @@ namespace Upsonic.Memory.Mem0.Tests;
 
 /// <summary>
 /// What the Mem0 targets share: every storage gets its own Mem0 user (so storages never see each other's records), "another
-/// process" is a second <see cref="Mem0Storage"/> with the same settings, and a message is corrupted by rewriting the stored
-/// session record.
+/// process" is a second <see cref="Mem0Storage"/> with the same settings, and a message row is overwritten or deleted by
+/// rewriting the stored session record.
 /// </summary>
 public abstract class Mem0TargetBase : StorageTarget
 {
@@ -50,15 +51,27 @@ public abstract class Mem0TargetBase : StorageTarget
     }
 
     public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
+        OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
+
+    /// <summary>Rewrites the session record with the message row's stored JSON text replaced (a session record keeps each message as
+    /// its stored text).</summary>
+    public override Task OverwriteMessageAsync(IStorage storage, string sessionId, long sequence, string storedJson) =>
+        RewriteMessagesAsync(storage, sessionId, sequence, (messages, index) => messages[index] = messages[index] with { Message = storedJson });
+
+    /// <summary>Rewrites the session record without the message row (its run still records the message: a lost row).</summary>
+    public override Task DeleteMessageRowAsync(IStorage storage, string sessionId, long sequence) =>
+        RewriteMessagesAsync(storage, sessionId, sequence, (messages, index) => messages.RemoveAt(index));
+
+    private static Task RewriteMessagesAsync(IStorage storage, string sessionId, long sequence, Action<List<Mem0SessionDocument.StoredMessage>, int> change) =>
         ((Mem0Storage)storage).RewriteSessionAsync(sessionId, document =>
         {
             var index = document.Messages.FindIndex(m => m.Seq == sequence);
             if (index < 0)
             {
-                throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be corrupted.");
+                throw new InvalidOperationException($"Message {sequence} of session '{sessionId}' does not exist, so it cannot be changed.");
             }
 
-            document.Messages[index] = document.Messages[index] with { Message = "{ not json" };
+            change(document.Messages, index);
         }, CancellationToken.None);
 
     /// <summary>The target's options under a Mem0 user of their own.</summary>
@@ -119,6 +132,55 @@ public abstract class Mem0LocalTargetBase : Mem0TargetBase
                 return data;
             }
         }
+    }
+
+    /// <summary>
+    /// Rewrites the user's profile record on the server with <paramref name="storedProfileJson"/> as its <c>profile</c> map,
+    /// verbatim (a duplicate key survives: the payload is text).
+    /// </summary>
+    public override Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        const string Placeholder = "\u0000raw-profile\u0000";
+        RewritePayload((Mem0Storage)storage, "user_memory", ((Mem0Storage)storage).UserMemoryTable, userId, (payload, _) =>
+        {
+            payload["profile"] = Placeholder;
+            return payload.ToJsonString().Replace(JsonValue.Create(Placeholder).ToJsonString(), storedProfileJson, StringComparison.Ordinal);
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Rewrites the session record on the server with the head's <c>updated_at</c> as the raw number (in the payload, and as its text
+    /// in the main memory's metadata): the layout stores times as ISO 8601 text, so a raw Unix-millisecond value is a time no reader
+    /// can take, whatever its range.
+    /// </summary>
+    public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        RewritePayload((Mem0Storage)storage, "session", ((Mem0Storage)storage).SessionTable, sessionId, (payload, metadata) =>
+        {
+            payload["head"]!["updated_at"] = unixMilliseconds;
+            metadata["updated_at"] = unixMilliseconds.ToString(CultureInfo.InvariantCulture);
+            return payload.ToJsonString();
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Rewrites the JSON payload of a record on the server (its main memory's inline <c>_data</c>, decompressed, changed
+    /// by <paramref name="edit"/> with the metadata at hand, compressed again). The records these tests corrupt are small: a
+    /// chunked one is an error here.</summary>
+    private void RewritePayload(Mem0Storage storage, string kind, string table, string id, Func<JsonObject, JsonObject, string> edit)
+    {
+        var memoryId = Mem0Envelope.MemoryId(kind, table, id);
+        Server.EditMetadata(m => m.UserId == storage.DefaultUserId && Mem0Envelope.Text(m.Metadata[Mem0Envelope.UpsonicIdKey]) == memoryId, metadata =>
+        {
+            if (metadata["_chunked"]?.GetValue<bool>() != false)
+            {
+                throw new InvalidOperationException($"Record '{id}' is chunked: these tests rewrite the inline payload of small records only.");
+            }
+
+            var payload = JsonNode.Parse(Mem0Envelope.Decompress(Mem0Envelope.Text(metadata[Mem0Envelope.DataKey])!))!.AsObject();
+            metadata[Mem0Envelope.DataKey] = Mem0Envelope.Compress(edit(payload, metadata));
+        });
     }
 
     public override async ValueTask DisposeAsync()

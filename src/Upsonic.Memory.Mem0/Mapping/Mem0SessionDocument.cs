@@ -44,12 +44,11 @@ internal sealed class Mem0SessionDocument
     {
         try
         {
-            return JsonSerializer.Deserialize<Mem0SessionDocument>(json, Json)
-                ?? throw new JsonException("The session payload is null.");
+            return Mem0Json.Read<Mem0SessionDocument>(json, Json);
         }
         catch (JsonException ex)
         {
-            throw StorageException.CorruptData($"Mem0 session '{sessionId}' has an unreadable payload.", ex, "Read", sessionId);
+            throw StorageException.CorruptData($"Mem0 session '{sessionId}' has an unreadable payload: {ex.Message}", ex, "Read", sessionId);
         }
     }
 
@@ -78,10 +77,20 @@ internal sealed class Mem0SessionDocument
 
     public StoredRun? FindRun(string runId) => Runs.Find(r => r.Record.RunId == runId);
 
+    /// <summary>A run with its messages.</summary>
+    /// <exception cref="StorageException">A message cannot be read, or fewer or more of the run's messages are stored than the run
+    /// records (<see cref="StorageException.IsCorruptData"/>): a run is never returned short.</exception>
     public RunRecord ReadRun(StoredRun run)
     {
+        var rows = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).ToList();
+        if (rows.Count != run.MessageCount)
+        {
+            throw StorageException.CorruptData(
+                $"Run '{run.Record.RunId}' of session '{Head.SessionId}' records {run.MessageCount} messages but {rows.Count} are stored.", null, "ReadRun", Head.SessionId);
+        }
+
         var copy = SessionRows.Copy(run.Record, withMessages: false);
-        copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
+        copy.Messages = rows.Select(m => Read(m).Message).ToList();
         return copy;
     }
 
