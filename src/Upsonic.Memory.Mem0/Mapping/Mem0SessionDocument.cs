@@ -79,18 +79,12 @@ internal sealed class Mem0SessionDocument
 
     /// <summary>A run with its messages.</summary>
     /// <exception cref="StorageException">A message cannot be read, or fewer or more of the run's messages are stored than the run
-    /// records (<see cref="StorageException.IsCorruptData"/>): a run is never returned short.</exception>
+    /// records (<see cref="SessionRows.CheckMessageCount"/>): a run is never returned short.</exception>
     public RunRecord ReadRun(StoredRun run)
     {
-        var rows = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).ToList();
-        if (rows.Count != run.MessageCount)
-        {
-            throw StorageException.CorruptData(
-                $"Run '{run.Record.RunId}' of session '{Head.SessionId}' records {run.MessageCount} messages but {rows.Count} are stored.", null, "ReadRun", Head.SessionId);
-        }
-
         var copy = SessionRows.Copy(run.Record, withMessages: false);
-        copy.Messages = rows.Select(m => Read(m).Message).ToList();
+        copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
+        SessionRows.CheckMessageCount(copy, run.MessageCount);
         return copy;
     }
 
