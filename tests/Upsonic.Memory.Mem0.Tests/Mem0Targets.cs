@@ -50,6 +50,17 @@ public abstract class Mem0TargetBase : StorageTarget
         return Task.FromResult<IStorage>(Track(new Mem0Storage(options)));
     }
 
+    /// <summary>A storage under the same Mem0 user with other table names (a second application sharing the Mem0 project and user).</summary>
+    public override Task<IStorage> OpenWithOtherTablesAsync(IStorage storage, string sessionTable, string userMemoryTable, string knowledgeTable)
+    {
+        var options = NewOptions();
+        options.DefaultUserId = ((Mem0Storage)storage).DefaultUserId;
+        options.SessionTable = sessionTable;
+        options.UserMemoryTable = userMemoryTable;
+        options.KnowledgeTable = knowledgeTable;
+        return Task.FromResult<IStorage>(Track(new Mem0Storage(options)));
+    }
+
     public override Task CorruptMessageAsync(IStorage storage, string sessionId, long sequence) =>
         OverwriteMessageAsync(storage, sessionId, sequence, "{ not json");
 
@@ -245,6 +256,21 @@ public sealed class Mem0LiveTarget : Mem0TargetBase
             ProjectId = Environment.GetEnvironmentVariable("MEM0_PROJECT_ID"),
             BaseUrl = string.IsNullOrWhiteSpace(host) ? null : new Uri(host),
         };
+    }
+
+    /// <summary>The live target writes only through <see cref="Mem0Storage"/>: a raw profile map needs a write around the API, which the
+    /// local targets make on their server.</summary>
+    public override Task OverwriteProfileAsync(IStorage storage, string userId, string storedProfileJson)
+    {
+        Assert.Skip("The live Mem0 target writes only through Mem0Storage; the raw-payload hooks run against the local Mem0 server (Mem0Target, Mem0SelfHostedTarget).");
+        throw new System.Diagnostics.UnreachableException();
+    }
+
+    /// <summary>As <see cref="OverwriteProfileAsync"/>: a raw timestamp needs a write around the API.</summary>
+    public override Task OverwriteSessionUpdatedAtAsync(IStorage storage, string sessionId, long unixMilliseconds)
+    {
+        Assert.Skip("The live Mem0 target writes only through Mem0Storage; the raw-payload hooks run against the local Mem0 server (Mem0Target, Mem0SelfHostedTarget).");
+        throw new System.Diagnostics.UnreachableException();
     }
 
     public override async ValueTask DisposeAsync()
