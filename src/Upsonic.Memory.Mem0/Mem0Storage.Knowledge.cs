@@ -30,7 +30,7 @@ public sealed partial class Mem0Storage
             r => query.KnowledgeBaseId is null || r.KnowledgeBaseId == query.KnowledgeBaseId,
             main => StoredFieldMayBe(main, "knowledge_base_id", query.KnowledgeBaseId),
             r => RecordOrdering.KnowledgeKey(r, query.SortBy),
-            main => query.SortBy == RecordSortField.UpdatedAt ? StoredTime(main, "updated_at") ?? StoredTime(main, "created_at") : StoredTime(main, "created_at"),
+            main => StoredSortKey(main, query.SortBy),
             r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query), r => r);
     }
 

@@ -48,6 +48,10 @@ public sealed partial class Mem0Storage
     private static bool IsOneOf(Mem0Records records, Mem0Memory main, IReadOnlyCollection<string>? ids) =>
         ids is null || ids.Any(id => records.MemoryId(id) == main.UpsonicId);
 
+    /// <summary>The sort key of a record by its metadata: updated_at (else created_at) or created_at, as <see cref="RecordOrdering.SessionKey"/>.</summary>
+    private static DateTimeOffset? StoredSortKey(Mem0Memory main, RecordSortField field) =>
+        field == RecordSortField.UpdatedAt ? StoredTime(main, "updated_at") ?? StoredTime(main, "created_at") : StoredTime(main, "created_at");
+
     /// <summary>A time a main memory's metadata holds (ISO 8601); null when missing or unreadable.</summary>
     private static DateTimeOffset? StoredTime(Mem0Memory main, string field) =>
         DateTimeOffset.TryParse(Mem0Envelope.Text(main.Metadata[field]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

@@ -36,7 +36,7 @@ public sealed partial class Mem0Storage
             main => IsOneOf(_sessions, main, query.SessionIds) && StoredFieldMayBe(main, "session_type", type)
                 && StoredFieldMayBe(main, "user_id", query.UserId) && StoredFieldMayBe(main, "agent_id", query.AgentId),
             d => RecordOrdering.SessionKey(d.Head, query.SortBy),
-            main => query.SortBy == RecordSortField.UpdatedAt ? StoredTime(main, "updated_at") ?? StoredTime(main, "created_at") : StoredTime(main, "created_at"),
+            main => StoredSortKey(main, query.SortBy),
             d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset, d => d.ReadWhole());
     }
 
@@ -59,11 +59,20 @@ public sealed partial class Mem0Storage
     protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
         // Expired sessions of the user too: they are not returned, but they are still stored until a sweep deletes them. A session
-        // that cannot be decoded is the user's when its metadata says so.
-        var ids = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false))
+        // that cannot be decoded is the user's when its metadata says so; records are deleted by memory id (an undecodable record
+        // whose id was too long for metadata has no other name).
+        var memoryIds = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false))
             .Where(l => l.Value is { } d ? d.Head.UserId == userId : StoredFieldMayBe(l.Main, "user_id", userId))
-            .Select(l => l.Value?.Head.SessionId ?? l.Id).ToList();
-        var deleted = ids.Count == 0 ? 0 : await DeleteSessionsCoreAsync(ids, cancellationToken).ConfigureAwait(false);
+            .Select(l => l.Main.UpsonicId ?? _sessions.MemoryId(l.Id)).Distinct(StringComparer.Ordinal).ToList();
+        var deleted = 0;
+        foreach (var memoryId in memoryIds)
+        {
+            if (await UnderGateAsync(memoryId, () => _sessions.DeleteMemoryAsync(memoryId, null, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
         await DeleteUserMemoriesCoreAsync([userId], cancellationToken).ConfigureAwait(false);
         return deleted;
     }
