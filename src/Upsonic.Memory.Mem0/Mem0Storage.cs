@@ -17,6 +17,9 @@ namespace Upsonic.Storage.Mem0;
 /// the main memory of every record of its kind (memory and time linear in the number of records; on a self-hosted server, whose
 /// list has no metadata filter, every memory of the Mem0 user) and decodes only the page's records; a page of a session's
 /// messages or runs reads the whole session record. Imports are read-modify-writes of one record.</para>
+/// <para>A record that cannot be read fails only itself: a listing decodes each record on its own, leaves an unreadable one out in
+/// its place (filtered and ordered by its metadata fields) and reports it in <see cref="PagedResult{T}.UnreadableRecords"/>;
+/// reading that record alone throws the <see cref="StorageException"/> naming it.</para>
 /// <para>Consistency: writes to one record are serialized among all <see cref="Mem0Storage"/> instances of a process. Mem0 has no
 /// conditional write, so writers in different processes that save the same session at the same moment can lose an update: give
 /// one session to one process at a time.</para>
