@@ -48,17 +48,25 @@ public sealed partial class Mem0Storage
     }
 
     /// <inheritdoc />
+    /// <remarks>Looks through every session record in session id order. A session that cannot be decoded is passed over: the run
+    /// found in a readable session is returned; when none holds it, the first undecodable session's <see cref="StorageException"/>
+    /// is thrown (the run may be in it), never a null that could be wrong.</remarks>
     protected override async Task<RunRecord?> FindRunCoreAsync(string runId, string? agentId, CancellationToken cancellationToken)
     {
-        foreach (var document in (await AllSessionsAsync(cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Head.SessionId, StringComparer.Ordinal))
+        StorageException? unreadable = null;
+        foreach (var listed in (await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false)).OrderBy(l => l.Value?.Head.SessionId ?? l.Id, StringComparer.Ordinal))
         {
-            if (document.FindRun(runId) is { } run && (agentId is null || run.Record.AgentId == agentId))
+            if (listed.Value is not { } document)
+            {
+                unreadable ??= listed.Unreadable;
+            }
+            else if (document.FindRun(runId) is { } run && (agentId is null || run.Record.AgentId == agentId))
             {
                 return document.ReadRun(run);
             }
         }
 
-        return null;
+        return unreadable is null ? null : throw unreadable;
     }
 
     /// <inheritdoc />

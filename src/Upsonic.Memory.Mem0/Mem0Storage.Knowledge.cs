@@ -9,7 +9,7 @@ public sealed partial class Mem0Storage
         {
             var existing = await _knowledge.GetAsync(row.Id, cancellationToken).ConfigureAwait(false);
             var now = StorageClock.Now();
-            var stored = Deserialize<KnowledgeRow>(new Mem0StoredRecord(existing?.Main ?? new Mem0Memory("", []), [], Serialize(row)));
+            var stored = Deserialize<KnowledgeRow>(new Mem0StoredRecord(existing?.Main ?? new Mem0Memory("", []), [], Serialize(row), row.Id));
             stored.CreatedAt = row.CreatedAt is { } created
                 ? StorageClock.Truncate(created)
                 : (existing is null ? null : Deserialize<KnowledgeRow>(existing).CreatedAt) ?? now;
@@ -25,10 +25,13 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<KnowledgeRow>> GetKnowledgeContentsCoreAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {
-        var all = (await _knowledge.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Deserialize<KnowledgeRow>);
-        return RecordOrdering.Page(
-            all.Where(r => query.KnowledgeBaseId is null || r.KnowledgeBaseId == query.KnowledgeBaseId),
-            r => RecordOrdering.KnowledgeKey(r, query.SortBy), r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query));
+        var all = (await _knowledge.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(l => l.Then(Deserialize<KnowledgeRow>));
+        return PageListed(all,
+            r => query.KnowledgeBaseId is null || r.KnowledgeBaseId == query.KnowledgeBaseId,
+            main => StoredFieldMayBe(main, "knowledge_base_id", query.KnowledgeBaseId),
+            r => RecordOrdering.KnowledgeKey(r, query.SortBy),
+            main => StoredSortKey(main, query.SortBy),
+            r => r.Id, query.SortOrder, query.Limit, RecordOrdering.KnowledgeOffset(query), r => r);
     }
 
     /// <inheritdoc />

@@ -11,8 +11,8 @@ public sealed partial class Mem0Storage
     /// the page's sessions only: a page costs time and memory linear in the number of sessions (self-hosted: in the size of the
     /// store), not in the page size.</remarks>
     protected override Task<StorePage<AgentSession>> GetSessionHeadsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        RecordsPageAsync(_sessions, PageCursor.Sessions, "session_id", after, pageSize,
-            record => SessionRows.CopyHead(Mem0SessionDocument.FromJson(record.Json, SessionIdOf(record.Main)).Head), head => head.SessionId,
+        RecordsPageAsync(_sessions, main => !Expired(main), PageCursor.Sessions, "session_id", after, pageSize,
+            record => SessionRows.CopyHead(Mem0SessionDocument.FromJson(record.Json, record.Id).Head), head => head.SessionId,
             cancellationToken);
 
     /// <inheritdoc />
@@ -58,12 +58,12 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     /// <remarks>By user id (ordinal), listed and decoded as <see cref="GetSessionHeadsPageCoreAsync"/> does.</remarks>
     protected override Task<StorePage<UserMemory>> GetUserMemoriesPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        RecordsPageAsync(_userMemories, PageCursor.UserMemories, "user_id", after, pageSize, Deserialize<UserMemory>, m => m.UserId, cancellationToken);
+        RecordsPageAsync(_userMemories, main => !Expired(main), PageCursor.UserMemories, "user_id", after, pageSize, Deserialize<UserMemory>, m => m.UserId, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>By id (ordinal), listed and decoded as <see cref="GetSessionHeadsPageCoreAsync"/> does.</remarks>
     protected override Task<StorePage<KnowledgeRow>> GetKnowledgeContentsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        RecordsPageAsync(_knowledge, PageCursor.Knowledge, "document_id", after, pageSize, Deserialize<KnowledgeRow>, r => r.Id, cancellationToken);
+        RecordsPageAsync(_knowledge, _ => true, PageCursor.Knowledge, "document_id", after, pageSize, Deserialize<KnowledgeRow>, r => r.Id, cancellationToken);
 
     /// <inheritdoc />
     protected override Task ImportSessionHeadCoreAsync(AgentSession head, CancellationToken cancellationToken) =>
@@ -146,15 +146,16 @@ public sealed partial class Mem0Storage
         }, ct);
 
     /// <summary>
-    /// One keyset page of the records of <paramref name="records"/> by id (ordinal): the main memories are listed, keyed by the
+    /// One keyset page of the records of <paramref name="records"/> by id (ordinal): the main memories are listed (those that pass
+    /// <paramref name="include"/>: the unexpired ones), keyed by the
     /// <paramref name="idField"/> metadata field (or, for an id too long for metadata, by the decoded record), and only the
     /// records of the page are decoded; one that cannot be read is reported in the page.
     /// </summary>
-    private static async Task<StorePage<T>> RecordsPageAsync<T>(Mem0Records records, string listing, string idField, PageCursor? after, int pageSize,
+    private static async Task<StorePage<T>> RecordsPageAsync<T>(Mem0Records records, Func<Mem0Memory, bool> include, string listing, string idField, PageCursor? after, int pageSize,
         Func<Mem0StoredRecord, T> read, Func<T, string> idOf, CancellationToken ct)
     {
         var keyed = new List<(string Key, Mem0Memory Main)>();
-        foreach (var main in await records.ListMainsAsync(ct).ConfigureAwait(false))
+        foreach (var main in (await records.ListMainsAsync(ct).ConfigureAwait(false)).Where(include))
         {
             keyed.Add((Mem0Envelope.Text(main.Metadata[idField]) ?? await LongIdAsync(records, main, read, idOf, ct).ConfigureAwait(false), main));
         }

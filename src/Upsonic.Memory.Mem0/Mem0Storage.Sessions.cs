@@ -26,13 +26,18 @@ public sealed partial class Mem0Storage
     }
 
     /// <inheritdoc />
+    /// <remarks>Every session record is listed and decoded; one that cannot be read is reported in
+    /// <see cref="PagedResult{T}.UnreadableRecords"/> in its place of the order, filtered and ordered by its metadata fields.</remarks>
     protected override async Task<PagedResult<AgentSession>> GetSessionsCoreAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var documents = await AllSessionsAsync(cancellationToken).ConfigureAwait(false);
-        var page = RecordOrdering.Page(
-            documents.Where(d => RecordOrdering.Matches(d.Head, query)),
-            d => RecordOrdering.SessionKey(d.Head, query.SortBy), d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset);
-        return new PagedResult<AgentSession>(page.Items.Select(d => d.ReadWhole()).ToList(), page.Total);
+        var type = query.SessionType?.ToString().ToLowerInvariant();
+        return PageListed(await AllSessionsAsync(includeExpired: false, cancellationToken).ConfigureAwait(false),
+            d => RecordOrdering.Matches(d.Head, query),
+            main => IsOneOf(_sessions, main, query.SessionIds) && StoredFieldMayBe(main, "session_type", type)
+                && StoredFieldMayBe(main, "user_id", query.UserId) && StoredFieldMayBe(main, "agent_id", query.AgentId),
+            d => RecordOrdering.SessionKey(d.Head, query.SortBy),
+            main => StoredSortKey(main, query.SortBy),
+            d => d.Head.SessionId, query.SortOrder, query.Limit, query.Offset, d => d.ReadWhole());
     }
 
     /// <inheritdoc />
@@ -53,8 +58,21 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        var ids = (await AllSessionsAsync(cancellationToken).ConfigureAwait(false)).Where(d => d.Head.UserId == userId).Select(d => d.Head.SessionId).ToList();
-        var deleted = ids.Count == 0 ? 0 : await DeleteSessionsCoreAsync(ids, cancellationToken).ConfigureAwait(false);
+        // Expired sessions of the user too: they are not returned, but they are still stored until a sweep deletes them. A session
+        // that cannot be decoded is the user's when its metadata says so; records are deleted by memory id (an undecodable record
+        // whose id was too long for metadata has no other name).
+        var memoryIds = (await AllSessionsAsync(includeExpired: true, cancellationToken).ConfigureAwait(false))
+            .Where(l => l.Value is { } d ? d.Head.UserId == userId : StoredFieldMayBe(l.Main, "user_id", userId))
+            .Select(l => l.Main.UpsonicId ?? _sessions.MemoryId(l.Id)).Distinct(StringComparer.Ordinal).ToList();
+        var deleted = 0;
+        foreach (var memoryId in memoryIds)
+        {
+            if (await UnderGateAsync(memoryId, () => _sessions.DeleteMemoryAsync(memoryId, null, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
         await DeleteUserMemoriesCoreAsync([userId], cancellationToken).ConfigureAwait(false);
         return deleted;
     }
@@ -74,19 +92,20 @@ public sealed partial class Mem0Storage
             return true;
         }, ct);
 
+    /// <summary>A session's document (null when it does not exist or has expired) and its stored record (also when it has
+    /// expired, so a write replaces that record in place).</summary>
     private async Task<(Mem0SessionDocument? Document, Mem0StoredRecord? Record)> LoadSessionAsync(string sessionId, CancellationToken ct)
     {
         var record = await _sessions.GetAsync(sessionId, ct).ConfigureAwait(false);
-        return record is null ? (null, null) : (Mem0SessionDocument.FromJson(record.Json, sessionId), record);
+        return Live(record) is null ? (null, record) : (Mem0SessionDocument.FromJson(record!.Json, sessionId), record);
     }
 
-    private async Task<IReadOnlyList<Mem0SessionDocument>> AllSessionsAsync(CancellationToken ct) =>
-        (await _sessions.ListAsync(ct).ConfigureAwait(false))
-            .Select(r => Mem0SessionDocument.FromJson(r.Json, SessionIdOf(r.Main)))
+    /// <summary>Every session, each decoded or listed with why it cannot be; expired ones left out (not decoded) unless
+    /// <paramref name="includeExpired"/>.</summary>
+    private async Task<IReadOnlyList<Mem0Listed<Mem0SessionDocument>>> AllSessionsAsync(bool includeExpired, CancellationToken ct) =>
+        (await _sessions.ListAsync(includeExpired ? null : main => !Expired(main), ct).ConfigureAwait(false))
+            .Select(l => l.Then(r => Mem0SessionDocument.FromJson(r.Json, r.Id)))
             .ToList();
-
-    /// <summary>The session id a session's main memory names (its memory id when the id was too long for metadata).</summary>
-    private static string SessionIdOf(Mem0Memory main) => Mem0Envelope.Text(main.Metadata["session_id"]) ?? main.UpsonicId ?? main.Id;
 
     private Task SaveSessionAsync(Mem0SessionDocument document, Mem0StoredRecord? existing, CancellationToken ct)
     {

@@ -22,8 +22,10 @@ public sealed partial class Mem0Storage
     /// <inheritdoc />
     protected override async Task<PagedResult<UserMemory>> GetUserMemoriesCoreAsync(UserMemoryQuery query, CancellationToken cancellationToken)
     {
-        var all = (await _userMemories.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Deserialize<UserMemory>);
-        return RecordOrdering.Page(all.Where(m => RecordOrdering.Matches(m, query)), m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset);
+        var all = (await _userMemories.ListAsync(main => !Expired(main), cancellationToken).ConfigureAwait(false)).Select(l => l.Then(Deserialize<UserMemory>));
+        return PageListed(all, m => RecordOrdering.Matches(m, query),
+            main => IsOneOf(_userMemories, main, query.UserIds) && StoredFieldMayBe(main, "agent_id", query.AgentId) && StoredFieldMayBe(main, "team_id", query.TeamId),
+            m => m.UpdatedAt, main => StoredTime(main, "updated_at"), m => m.UserId, SortOrder.Descending, query.Limit, query.Offset, m => m);
     }
 
     /// <inheritdoc />
@@ -46,7 +48,7 @@ public sealed partial class Mem0Storage
         UnderGateAsync(_userMemories, update.UserId, async () =>
         {
             var record = await _userMemories.GetAsync(update.UserId, cancellationToken).ConfigureAwait(false);
-            var current = record is null ? null : Deserialize<UserMemory>(record);
+            var current = Live(record) is { } live ? Deserialize<UserMemory>(live) : null;
             var merged = new UserMemory
             {
                 UserId = update.UserId,
@@ -66,7 +68,7 @@ public sealed partial class Mem0Storage
             Profile = (System.Text.Json.Nodes.JsonObject)memory.Profile.DeepClone(),
             AgentId = memory.AgentId,
             TeamId = memory.TeamId,
-            CreatedAt = (existing is null ? null : Deserialize<UserMemory>(existing).CreatedAt)
+            CreatedAt = (Live(existing) is { } live ? Deserialize<UserMemory>(live).CreatedAt : null)
                 ?? (memory.CreatedAt is { } created ? StorageClock.Truncate(created) : now),
             UpdatedAt = now,
         };

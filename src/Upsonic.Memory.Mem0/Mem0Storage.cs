@@ -17,9 +17,16 @@ namespace Upsonic.Storage.Mem0;
 /// the main memory of every record of its kind (memory and time linear in the number of records; on a self-hosted server, whose
 /// list has no metadata filter, every memory of the Mem0 user) and decodes only the page's records; a page of a session's
 /// messages or runs reads the whole session record. Imports are read-modify-writes of one record.</para>
+/// <para>A record that cannot be read fails only itself: a listing decodes each record on its own, leaves an unreadable one out in
+/// its place (filtered and ordered by its metadata fields) and reports it in <see cref="PagedResult{T}.UnreadableRecords"/>;
+/// reading that record alone throws the <see cref="StorageException"/> naming it.</para>
 /// <para>Consistency: writes to one record are serialized among all <see cref="Mem0Storage"/> instances of a process. Mem0 has no
 /// conditional write, so writers in different processes that save the same session at the same moment can lose an update: give
 /// one session to one process at a time.</para>
+/// <para>Retention: with <c>expire</c> set (<see cref="Mem0StorageOptions.Expire"/>), a session or profile whose <c>updated_at</c>
+/// metadata is <c>expire</c> seconds old is left out of every read, a write over it replaces it in place (starting afresh, with
+/// no extra request), and a sweep on writes deletes expired records through the API: see <see cref="DeleteExpiredCoreAsync"/>
+/// for its requests.</para>
 /// <para>Requests that get 429, a 5xx or a transport error are retried <see cref="Mem0StorageOptions.MaxRetries"/> times with
 /// exponential backoff; other failures are <see cref="StorageException"/>s naming the operation.</para>
 /// <para><b>Security considerations:</b> conversations and profiles are sent to Mem0 and stored there; the API key grants access
@@ -51,25 +58,31 @@ public sealed partial class Mem0Storage : StorageBase
     /// <param name="knowledgeTable">The knowledge table name (default <c>upsonic_knowledge</c>).</param>
     /// <param name="defaultUserId">The Mem0 user the records are stored under (default <c>upsonic_default</c>).</param>
     /// <param name="id">The storage id; a new GUID string by default.</param>
+    /// <param name="expire">Seconds after its last write when a session (head, messages, runs) or a user memory expires; null (the
+    /// default) = never (see <see cref="Mem0StorageOptions.Expire"/>).</param>
+    /// <param name="timeProvider">The clock for stored times and expiry; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">No API key is given or set, or a name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expire"/> is not positive.</exception>
     public Mem0Storage(string? apiKey = null, string? orgId = null, string? projectId = null, Uri? host = null,
         string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null,
-        string defaultUserId = Mem0StorageOptions.DefaultMem0UserId, string? id = null)
+        string defaultUserId = Mem0StorageOptions.DefaultMem0UserId, string? id = null, int? expire = null, TimeProvider? timeProvider = null)
         : this(new Mem0StorageOptions
         {
             ApiKey = apiKey, OrgId = orgId, ProjectId = projectId, BaseUrl = host,
             SessionTable = sessionTable, UserMemoryTable = userMemoryTable, KnowledgeTable = knowledgeTable,
-            DefaultUserId = defaultUserId, Id = id,
-        })
+            DefaultUserId = defaultUserId, Id = id, Expire = expire,
+        }, httpClient: null, timeProvider)
     {
     }
 
     /// <summary>Creates a storage from options: the hosted platform or a self-hosted server.</summary>
     /// <param name="options">The settings; they are copied.</param>
     /// <param name="httpClient">The client to send requests with (its own timeout applies); by default one is created and disposed with the storage.</param>
+    /// <param name="timeProvider">The clock for stored times and expiry (<see cref="Mem0StorageOptions.Expire"/>); <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The options are incomplete or out of range; the message says which setting to fix.</exception>
-    public Mem0Storage(Mem0StorageOptions options, HttpClient? httpClient = null)
-        : base(Checked(options).SessionTable, options.UserMemoryTable, options.KnowledgeTable, options.Id)
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Mem0StorageOptions.Expire"/> is not positive (reported as parameter <c>expire</c>, as on every storage).</exception>
+    public Mem0Storage(Mem0StorageOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
+        : base(Checked(options).SessionTable, options.UserMemoryTable, options.KnowledgeTable, options.Id, options.Expire, timeProvider)
     {
         var settings = Copy(options);
         var baseUrl = settings.BaseUrl ?? new Uri(Mem0StorageOptions.DefaultPlatformHost);
@@ -80,9 +93,9 @@ public sealed partial class Mem0Storage : StorageBase
         _http = httpClient ?? new HttpClient { Timeout = settings.RequestTimeout };
         var client = new Mem0Client(_http, settings, baseUrl);
         _gateScope = baseUrl.GetLeftPart(UriPartial.Path) + "|" + settings.ProjectId + "|" + settings.DefaultUserId + "|";
-        _sessions = new Mem0Records(client, SessionKind, SessionTable);
-        _userMemories = new Mem0Records(client, UserMemoryKind, UserMemoryTable);
-        _knowledge = new Mem0Records(client, KnowledgeKind, KnowledgeTable);
+        _sessions = new Mem0Records(client, SessionKind, SessionTable, "session_id");
+        _userMemories = new Mem0Records(client, UserMemoryKind, UserMemoryTable, "user_id");
+        _knowledge = new Mem0Records(client, KnowledgeKind, KnowledgeTable, "document_id");
     }
 
     /// <summary>Hosted platform or self-hosted server.</summary>
@@ -118,7 +131,11 @@ public sealed partial class Mem0Storage : StorageBase
 
     /// <summary>Runs a read-modify-write of one record with the record's process-wide write gate held.</summary>
     private Task<T> UnderGateAsync<T>(Mem0Records records, string id, Func<Task<T>> work, CancellationToken ct) =>
-        Mem0WriteGate.RunAsync(_gateScope + records.MemoryId(id), work, ct);
+        UnderGateAsync(records.MemoryId(id), work, ct);
+
+    /// <summary>Runs work on the record with memory id <paramref name="memoryId"/> with its process-wide write gate held.</summary>
+    private Task<T> UnderGateAsync<T>(string memoryId, Func<Task<T>> work, CancellationToken ct) =>
+        Mem0WriteGate.RunAsync(_gateScope + memoryId, work, ct);
 
     private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, RecordJson);
 
@@ -126,11 +143,11 @@ public sealed partial class Mem0Storage : StorageBase
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(record.Json, RecordJson) ?? throw new JsonException("The payload is null.");
+            return Mem0Json.Read<T>(record.Json, RecordJson);
         }
         catch (JsonException ex)
         {
-            throw StorageException.CorruptData($"Mem0 record '{record.Main.UpsonicId}' has an unreadable payload.", ex, "Read", record.Main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{record.Id}' has an unreadable payload: {ex.Message}", ex, "Read", record.Id);
         }
     }
 
@@ -189,6 +206,7 @@ public sealed partial class Mem0Storage : StorageBase
         UserMemoryTable = o.UserMemoryTable,
         KnowledgeTable = o.KnowledgeTable,
         Id = o.Id,
+        Expire = o.Expire,
         MaxRetries = o.MaxRetries,
         RetryDelay = o.RetryDelay,
         RequestTimeout = o.RequestTimeout,

@@ -42,6 +42,13 @@ public sealed class Mem0StorageOptions
     /// <summary>The storage id. Default a new GUID string.</summary>
     public string? Id { get; set; }
 
+    /// <summary>
+    /// Seconds after its last write when a session (head, messages, runs) or a user memory expires; default null (never). Expired
+    /// records are never returned; a write over one starts it afresh, and a sweep on writes deletes them through the Mem0 API
+    /// (docs/storage.md, "Retention"). Must be positive. The clock is the storage's <c>timeProvider</c>.
+    /// </summary>
+    public int? Expire { get; set; }
+
     /// <summary>How many times a request that got 429, a 5xx or a transport error is retried. Default 3 (0 to 10).</summary>
     public int MaxRetries { get; set; } = 3;
 

@@ -13,7 +13,7 @@ public sealed partial class NotebookStorage
         lock (_gate)
         {
             var page = new StorePageBuilder<AgentSession>(PageCursor.Sessions, pageSize);
-            foreach (var id in KeysAfter(_sessions.Keys, after, pageSize))
+            foreach (var id in KeysAfter(_sessions.Where(p => !Expired(p.Value)).Select(p => p.Key), after, pageSize))
             {
                 page.Add(id, 0, () => Read<AgentSession>(_sessions[id].Head));
             }
@@ -28,7 +28,7 @@ public sealed partial class NotebookStorage
         lock (_gate)
         {
             var page = new StorePageBuilder<SessionMessageRow>(PageCursor.Messages, pageSize);
-            var rows = _sessions.TryGetValue(sessionId, out var state) ? state.Messages.Where(m => m.Sequence > afterSequence).OrderBy(m => m.Sequence).Take(pageSize) : [];
+            var rows = TryGetLive(sessionId, out var state) ? state.Messages.Where(m => m.Sequence > afterSequence).OrderBy(m => m.Sequence).Take(pageSize) : [];
             foreach (var m in rows)
             {
                 page.Add(sessionId, m.Sequence, () => new SessionMessageRow(m.Sequence, m.Turn, m.RunId, m.InHistory, StorageJson.DeserializeMessage(m.Json, sessionId, m.Sequence)));
@@ -44,7 +44,7 @@ public sealed partial class NotebookStorage
         lock (_gate)
         {
             var page = new StorePageBuilder<SessionRunRow>(PageCursor.Runs, pageSize);
-            var runs = _sessions.TryGetValue(sessionId, out var state)
+            var runs = TryGetLive(sessionId, out var state)
                 ? state.Runs.Values.Where(r => r.Sequence > afterSequence).OrderBy(r => r.Sequence).Take(pageSize)
                 : [];
             foreach (var run in runs)
@@ -61,7 +61,7 @@ public sealed partial class NotebookStorage
     {
         lock (_gate)
         {
-            return Task.FromResult(_sessions.TryGetValue(sessionId, out var state)
+            return Task.FromResult(TryGetLive(sessionId, out var state)
                 ? new SessionRowCounts(state.Messages.Count, state.Messages.Count(m => m.InHistory), state.Runs.Count)
                 : null);
         }
@@ -69,11 +69,11 @@ public sealed partial class NotebookStorage
 
     /// <inheritdoc />
     protected override Task<StorePage<UserMemory>> GetUserMemoriesPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        JsonPage(_profiles, PageCursor.UserMemories, after, pageSize, Read<UserMemory>);
+        JsonPage(_profiles, json => !IsExpired(Read<UserMemory>(json).UpdatedAt), PageCursor.UserMemories, after, pageSize, Read<UserMemory>);
 
     /// <inheritdoc />
     protected override Task<StorePage<KnowledgeRow>> GetKnowledgeContentsPageCoreAsync(PageCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        JsonPage(_knowledge, PageCursor.Knowledge, after, pageSize, Read<KnowledgeRow>);
+        JsonPage(_knowledge, _ => true, PageCursor.Knowledge, after, pageSize, Read<KnowledgeRow>);
 
     /// <inheritdoc />
     protected override Task ImportSessionHeadCoreAsync(AgentSession head, CancellationToken cancellationToken)
@@ -160,12 +160,12 @@ public sealed partial class NotebookStorage
         return Task.CompletedTask;
     }
 
-    private Task<StorePage<T>> JsonPage<T>(Dictionary<string, string> records, string listing, PageCursor? after, int pageSize, Func<string, T> read)
+    private Task<StorePage<T>> JsonPage<T>(Dictionary<string, string> records, Func<string, bool> live, string listing, PageCursor? after, int pageSize, Func<string, T> read)
     {
         lock (_gate)
         {
             var page = new StorePageBuilder<T>(listing, pageSize);
-            foreach (var id in KeysAfter(records.Keys, after, pageSize))
+            foreach (var id in KeysAfter(records.Where(p => live(p.Value)).Select(p => p.Key), after, pageSize))
             {
                 page.Add(id, 0, () => read(records[id]));
             }

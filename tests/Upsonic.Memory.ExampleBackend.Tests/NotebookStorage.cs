@@ -17,9 +17,11 @@ public sealed partial class NotebookStorage : StorageBase
     private readonly Dictionary<string, string> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _knowledge = new(StringComparer.Ordinal);
 
-    /// <summary>Creates an empty notebook.</summary>
-    public NotebookStorage(string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null)
-        : base(sessionTable, userMemoryTable, knowledgeTable, id)
+    /// <summary>Creates an empty notebook whose sessions and profiles expire <paramref name="expire"/> seconds after their last
+    /// write (null = never) by <paramref name="timeProvider"/>'s clock (the system clock when null).</summary>
+    public NotebookStorage(string? sessionTable = null, string? userMemoryTable = null, string? knowledgeTable = null, string? id = null,
+        int? expire = null, TimeProvider? timeProvider = null)
+        : base(sessionTable, userMemoryTable, knowledgeTable, id, expire, timeProvider)
     {
     }
 
@@ -43,6 +45,16 @@ public sealed partial class NotebookStorage : StorageBase
             var messages = _sessions[sessionId].Messages;
             var index = messages.FindIndex(m => m.Sequence == sequence);
             messages[index] = messages[index] with { Json = "{ not json" };
+        }
+    }
+
+    /// <summary>Every stored key and text (heads, messages, runs, profiles, knowledge rows), for the contract suite's scans of the raw engine.</summary>
+    internal IReadOnlyList<string> RawContents()
+    {
+        lock (_gate)
+        {
+            return [.. _sessions.Keys, .. _sessions.Values.SelectMany(s => s.Messages.Select(m => m.Json).Concat(s.Runs.Values.Select(r => r.Json)).Append(s.Head)),
+                .. _profiles.Keys, .. _profiles.Values, .. _knowledge.Keys, .. _knowledge.Values];
         }
     }
 
@@ -100,7 +112,7 @@ public sealed partial class NotebookStorage : StorageBase
     {
         lock (_gate)
         {
-            var heads = _sessions.Values.Select(s => Read<AgentSession>(s.Head)).Where(h => RecordOrdering.Matches(h, query));
+            var heads = _sessions.Values.Select(s => Read<AgentSession>(s.Head)).Where(h => !IsExpired(h.UpdatedAt) && RecordOrdering.Matches(h, query));
             var page = RecordOrdering.Page(heads, h => RecordOrdering.SessionKey(h, query.SortBy), h => h.SessionId, query.SortOrder, query.Limit, query.Offset);
             return Task.FromResult(new PagedResult<AgentSession>(page.Items.Select(h => ReadWhole(h.SessionId, _sessions[h.SessionId])).ToList(), page.Total));
         }
@@ -155,7 +167,7 @@ public sealed partial class NotebookStorage : StorageBase
     {
         lock (_gate)
         {
-            var matches = _profiles.Values.Select(Read<UserMemory>).Where(m => RecordOrdering.Matches(m, query));
+            var matches = _profiles.Values.Select(Read<UserMemory>).Where(m => !IsExpired(m.UpdatedAt) && RecordOrdering.Matches(m, query));
             return Task.FromResult(RecordOrdering.Page(matches, m => m.UpdatedAt, m => m.UserId, SortOrder.Descending, query.Limit, query.Offset));
         }
     }
@@ -239,7 +251,7 @@ public sealed partial class NotebookStorage : StorageBase
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var state))
+            if (!TryGetLive(sessionId, out var state))
             {
                 return Task.FromResult<SessionWindow?>(null);
             }
@@ -299,7 +311,7 @@ public sealed partial class NotebookStorage : StorageBase
     {
         lock (_gate)
         {
-            return Task.FromResult(_sessions.TryGetValue(sessionId, out var state) && state.Runs.ContainsKey(runId) ? ReadRun(sessionId, state, runId) : null);
+            return Task.FromResult(TryGetLive(sessionId, out var state) && state.Runs.ContainsKey(runId) ? ReadRun(sessionId, state, runId) : null);
         }
     }
 
@@ -309,7 +321,7 @@ public sealed partial class NotebookStorage : StorageBase
         lock (_gate)
         {
             var match = _sessions.OrderBy(p => p.Key, StringComparer.Ordinal)
-                .Where(p => p.Value.Runs.ContainsKey(runId))
+                .Where(p => p.Value.Runs.ContainsKey(runId) && !Expired(p.Value))
                 .Select(p => ReadRun(p.Key, p.Value, runId))
                 .FirstOrDefault(r => agentId is null || r.AgentId == agentId);
             return Task.FromResult(match);
@@ -321,7 +333,7 @@ public sealed partial class NotebookStorage : StorageBase
     {
         lock (_gate)
         {
-            IReadOnlyList<RunRecord> runs = !_sessions.TryGetValue(sessionId, out var state)
+            IReadOnlyList<RunRecord> runs = !TryGetLive(sessionId, out var state)
                 ? []
                 : state.Runs.Where(p => p.Value.Sequence > afterSequence).OrderByDescending(p => p.Value.Sequence).Take(maxRuns)
                     .OrderBy(p => p.Value.Sequence).Select(p => ReadRun(sessionId, state, p.Key)).ToList();

@@ -16,6 +16,12 @@ public sealed class NotebookTarget : StorageTarget
     public override Task<IStorage> CreateNamedAsync(string? sessionTable, string? userMemoryTable, string? knowledgeTable, string? id) =>
         Task.FromResult<IStorage>(new NotebookStorage(sessionTable, userMemoryTable, knowledgeTable, id));
 
+    public override Task<IStorage> CreateExpiringAsync(int? expire, TimeProvider timeProvider) =>
+        Task.FromResult<IStorage>(new NotebookStorage(expire: expire, timeProvider: timeProvider));
+
+    public override Task<IReadOnlyList<string>> ReadRawContentsAsync(IStorage storage) =>
+        Task.FromResult(((NotebookStorage)storage).RawContents());
+
     // A notebook lives in one process: "another instance over the same data" is the same object.
     public override Task<IStorage> OpenAnotherAsync(IStorage storage) => Task.FromResult(storage);
 

@@ -57,6 +57,24 @@ public sealed class Mem0TestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Rewrites the metadata of the one memory that <paramref name="find"/> picks, in place and around the API (no size
+    /// limit is checked), as a raw write by another program would: the corrupt-data tests store what the storage never writes.</summary>
+    public void EditMetadata(Func<Mem0Stored, bool> find, Action<JsonObject> edit)
+    {
+        lock (_gate)
+        {
+            var index = _memories.FindIndex(m => find(m));
+            if (index < 0 || _memories.FindIndex(index + 1, m => find(m)) >= 0)
+            {
+                throw new InvalidOperationException("Exactly one stored memory must match to be edited.");
+            }
+
+            var metadata = (JsonObject)_memories[index].Metadata.DeepClone();
+            edit(metadata);
+            _memories[index] = _memories[index] with { Metadata = metadata };
+        }
+    }
+
     public ValueTask DisposeAsync() => _http.DisposeAsync();
 
     private LoopbackResponse Answer(LoopbackRequest request)

@@ -101,8 +101,11 @@ internal static class Mem0Envelope
     }
 
     /// <summary>Reads a record's JSON back from its main memory and the chunks stored under it (of any version; the right ones are picked).</summary>
+    /// <param name="main">The record's main memory.</param>
+    /// <param name="chunks">The chunk memories found under it.</param>
+    /// <param name="recordId">The record's id, named in the error.</param>
     /// <exception cref="StorageException">The payload is missing, incomplete or not readable (<see cref="StorageException.IsCorruptData"/>).</exception>
-    public static string Read(Mem0Memory main, IEnumerable<Mem0Memory> chunks)
+    public static string Read(Mem0Memory main, IEnumerable<Mem0Memory> chunks, string recordId)
     {
         var metadata = main.Metadata;
         string? data;
@@ -114,7 +117,7 @@ internal static class Mem0Envelope
                 .GroupBy(c => Number(c.Metadata["_chunk_index"]) ?? -1).OrderBy(g => g.Key).Select(g => g.First()).ToList();
             if (mine.Count != count || mine.Select((c, i) => Number(c.Metadata["_chunk_index"]) == i).Contains(false))
             {
-                throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' is missing chunks ({mine.Count} of {count} found).", null, "Read", main.UpsonicId);
+                throw StorageException.CorruptData($"Mem0 record '{recordId}' ({main.UpsonicId}) is missing chunks ({mine.Count} of {count} found).", null, "Read", recordId);
             }
 
             data = string.Concat(mine.Select(c => Text(c.Metadata[DataKey])));
@@ -126,7 +129,7 @@ internal static class Mem0Envelope
 
         if (string.IsNullOrEmpty(data))
         {
-            throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' has no _data payload.", null, "Read", main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{recordId}' ({main.UpsonicId}) has no _data payload.", null, "Read", recordId);
         }
 
         try
@@ -136,7 +139,7 @@ internal static class Mem0Envelope
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException)
         {
-            throw StorageException.CorruptData($"Mem0 record '{main.UpsonicId}' has an unreadable _data payload.", ex, "Read", main.UpsonicId);
+            throw StorageException.CorruptData($"Mem0 record '{recordId}' ({main.UpsonicId}) has an unreadable _data payload.", ex, "Read", recordId);
         }
     }
 

@@ -44,12 +44,11 @@ internal sealed class Mem0SessionDocument
     {
         try
         {
-            return JsonSerializer.Deserialize<Mem0SessionDocument>(json, Json)
-                ?? throw new JsonException("The session payload is null.");
+            return Mem0Json.Read<Mem0SessionDocument>(json, Json);
         }
         catch (JsonException ex)
         {
-            throw StorageException.CorruptData($"Mem0 session '{sessionId}' has an unreadable payload.", ex, "Read", sessionId);
+            throw StorageException.CorruptData($"Mem0 session '{sessionId}' has an unreadable payload: {ex.Message}", ex, "Read", sessionId);
         }
     }
 
@@ -78,10 +77,14 @@ internal sealed class Mem0SessionDocument
 
     public StoredRun? FindRun(string runId) => Runs.Find(r => r.Record.RunId == runId);
 
+    /// <summary>A run with its messages.</summary>
+    /// <exception cref="StorageException">A message cannot be read, or fewer or more of the run's messages are stored than the run
+    /// records (<see cref="SessionRows.CheckMessageCount"/>): a run is never returned short.</exception>
     public RunRecord ReadRun(StoredRun run)
     {
         var copy = SessionRows.Copy(run.Record, withMessages: false);
         copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
+        SessionRows.CheckMessageCount(copy, run.MessageCount);
         return copy;
     }
 
