@@ -82,17 +82,28 @@ internal sealed class Mem0SessionDocument
     /// records (<see cref="SessionRows.CheckMessageCount"/>): a run is never returned short.</exception>
     public RunRecord ReadRun(StoredRun run)
     {
-        var copy = SessionRows.Copy(run.Record, withMessages: false);
-        copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
+        var copy = ReadRunMessages(run);
         SessionRows.CheckMessageCount(copy, run.MessageCount);
         return copy;
     }
 
+    /// <summary>The whole session.</summary>
+    /// <exception cref="StorageException">A message cannot be read, or a run's stored messages do not match its count
+    /// (<see cref="SessionRows.CheckMessageCounts"/>, naming the session).</exception>
     public AgentSession ReadWhole()
     {
         var session = SessionRows.CopyHead(Head);
         session.Messages = Messages.Where(m => m.InHistory).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
-        session.Runs = Runs.OrderBy(r => r.Record.Sequence).Select(ReadRun).ToList();
+        var runs = Runs.OrderBy(r => r.Record.Sequence).Select(r => (Run: ReadRunMessages(r), StoredCount: (long)r.MessageCount)).ToList();
+        SessionRows.CheckMessageCounts(Head.SessionId, runs);
+        session.Runs = runs.Select(r => r.Run).ToList();
         return session;
+    }
+
+    private RunRecord ReadRunMessages(StoredRun run)
+    {
+        var copy = SessionRows.Copy(run.Record, withMessages: false);
+        copy.Messages = Messages.Where(m => m.RunId == run.Record.RunId).OrderBy(m => m.Seq).Select(m => Read(m).Message).ToList();
+        return copy;
     }
 }
