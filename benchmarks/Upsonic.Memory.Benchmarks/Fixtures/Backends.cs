@@ -75,15 +75,6 @@ public static class Backends
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown backend."),
     };
 
-    /// <summary>Runs ANALYZE on every table of the benchmark database (PostgreSQL), so the planner has statistics of the seeded data.</summary>
-    public static async Task AnalyzePostgresAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(PostgresUrl);
-        await connection.OpenAsync();
-        await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE", connection);
-        await analyze.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Creates the raw-driver baseline for the server backend <paramref name="name"/> (same engine, same database).</summary>
     public static Baselines.IRawTurns CreateRaw(string name) => name switch
     {

@@ -35,13 +35,6 @@ public sealed class SeededMemories : IAsyncDisposable
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Backends.SeedParallelism(backend) },
             async (id, ct) => await storage.UpsertSessionAsync(Conversation.Session(id, storedTurns), ct));
 
-        if (backend == Backends.Postgres)
-        {
-            // The raw baseline analyzes its tables after seeding; the library's get the same, so both sides are planned from
-            // statistics of the seeded data (a production database has them: autovacuum analyzes a table as it grows).
-            await Backends.AnalyzePostgresAsync();
-        }
-
         var memories = ids.Select(id => new Memory(storage, sessionId: id, userId: Conversation.UserId, fullSessionMemory: true, numLastMessages: numLastMessages)).ToList();
         var fixture = new SeededMemories(storage, ids, new SessionPool<Memory>(memories));
 
