@@ -33,7 +33,7 @@ public sealed partial class RedisStorage
             var result = await db.ScriptEvaluateAsync(
                 RedisScripts.Window,
                 [keys.Head, keys.Messages, keys.History, keys.Turns, keys.TurnRuns],
-                [historyTurns ?? -1, since is null ? RedisValue.EmptyString : since.Epoch, since?.MessageSequence ?? 0]).ConfigureAwait(false);
+                [historyTurns ?? -1, since is null ? RedisValue.EmptyString : since.Epoch, since?.MessageSequence ?? 0, RedisScripts.IncrementalLimit]).ConfigureAwait(false);
             if (result.IsNull)
             {
                 _knownHeads.Remember(sessionId, null, 0);

@@ -63,8 +63,8 @@ internal static class RedisScripts
     /// <summary>
     /// The session head plus its last N history turns, or only the history messages after a mark. KEYS: head, msg, hist, turns,
     /// turnrun. ARGV[1]: N, or -1 for every turn; ARGV[2]: the mark's history epoch ('' = no mark); ARGV[3]: the mark's message
-    /// sequence. Returns nil when the session does not exist, else {head, {seq, turn, ...}, messages, turns, run ids of those
-    /// turns, 1 when incremental else 0}.
+    /// sequence; ARGV[4]: the most messages an incremental answer may hold (<see cref="IncrementalLimit"/>). Returns nil when the
+    /// session does not exist, else {head, {seq, turn, ...}, messages, turns, run ids of those turns, 1 when incremental else 0}.
     /// </summary>
     /// <remarks>
     /// Bounded either way. With a mark that the head still matches (same history epoch, message count at or past the mark, at most
@@ -72,7 +72,7 @@ internal static class RedisScripts
     /// are dense), each looked up in the history index (one ZSCORE: a message outside the history has none). Otherwise the N-th
     /// most recent turn is one ZREVRANGE on the turn set, then one range read of the history index.
     /// </remarks>
-    public const string Window = HashGetMany + $$"""
+    public const string Window = HashGetMany + """
 
         local head = redis.call('HGETALL', KEYS[1])
         if #head == 0 then return false end
@@ -86,7 +86,7 @@ internal static class RedisScripts
             elseif head[i] == 'message_count' then count = tonumber(head[i + 1]) or -1 end
           end
           local since = tonumber(ARGV[3])
-          if epoch == ARGV[2] and since <= count and count - since <= {{IncrementalLimitText}} then
+          if epoch == ARGV[2] and since <= count and count - since <= tonumber(ARGV[4]) then
             incremental = 1
             for s = since + 1, count do
               local member = string.format('%d', s)
@@ -113,9 +113,6 @@ internal static class RedisScripts
 
     /// <summary>The most messages an incremental window read returns; a caller further behind gets the full window.</summary>
     public const int IncrementalLimit = 1000;
-
-    // The same number as text, for the script.
-    private const string IncrementalLimitText = "1000";
 
     /// <summary>
     /// A whole session. KEYS: head, msg, hist, turnrun, runs, runmsg. Returns nil when it does not exist, else

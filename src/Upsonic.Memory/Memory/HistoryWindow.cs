@@ -14,7 +14,7 @@ namespace Upsonic.Storage;
 /// </remarks>
 internal static class HistoryWindow
 {
-    public static List<ChatMessage> Build(IEnumerable<HistoryTurn> turns, bool feedToolCallResults)
+    public static List<ChatMessage> Build(IReadOnlyList<HistoryTurn> turns, bool feedToolCallResults)
     {
         // Plain loops: this runs on every prepare over the whole window, and most messages carry no tool content.
         HashSet<string>? callIds = null;
