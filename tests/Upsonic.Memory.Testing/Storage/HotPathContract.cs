@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Upsonic.Storage;
 using Xunit;
 using static Upsonic.Storage.Testing.TestData;
@@ -26,6 +27,28 @@ public abstract class HotPathContract<TTarget> : BadInputContract<TTarget>
         Assert.NotNull(head.CreatedAt);
         Assert.NotNull(head.UpdatedAt);
         Assert.Equal(["u: hi", "a: answer to hi"], window.Turns.Single().Messages.Select(m => $"{m.Role.Value[0]}: {m.Text}"));
+    }
+
+    [Fact]
+    public async Task Changing_an_appended_runs_messages_afterwards_does_not_change_what_is_stored()
+    {
+        var storage = await CreateAsync();
+        var run = Turn("r1", "hi");
+        var reasoning = new ChatMessage(ChatRole.Assistant,
+            [new TextReasoningContent("thinking"), new TextContent("done")]);
+        run.Messages.Add(reasoning);
+        await storage.AppendRunAsync(Append("s1", run), Ct);
+
+        ((TextContent)run.Messages[0].Contents[0]).Text = "changed";
+        run.Messages[1].Contents.Clear();
+        reasoning.Contents.Add(new TextContent("added"));
+        reasoning.AuthorName = "someone";
+        var window = await storage.LoadSessionWindowAsync("s1", null, Ct);
+
+        var stored = window!.Turns.Single().Messages;
+        Assert.Equal(["hi", "answer to hi", "done"], stored.Select(m => m.Text));
+        Assert.Null(stored[2].AuthorName);
+        Assert.Equal("thinking", Assert.IsType<TextReasoningContent>(stored[2].Contents[0]).Text);
     }
 
     [Fact]
@@ -122,7 +145,7 @@ public abstract class HotPathContract<TTarget> : BadInputContract<TTarget>
         var storage = await CreateAsync();
         await AppendTurnsAsync(storage, "s1", 3, ct: Ct);
         await storage.AppendRunAsync(Append("s1", Turn("hidden", "not in history"), addToHistory: false), Ct);
-        await storage.AppendRunAsync(Append("s1", Run("r5", messages: [User("q5"), Assistant("calling"), new(Microsoft.Extensions.AI.ChatRole.Tool, "result"), Assistant("done")])), Ct);
+        await storage.AppendRunAsync(Append("s1", Run("r5", messages: [User("q5"), Assistant("calling"), new(ChatRole.Tool, "result"), Assistant("done")])), Ct);
 
         var window = await storage.LoadSessionWindowAsync("s1", 2, Ct);
 

@@ -34,6 +34,36 @@ internal static class MessageCopy
         };
     }
 
+    /// <summary>
+    /// The message as reading back <paramref name="storedJson"/> (its stored form) would give it: for a message of plain text and
+    /// reasoning contents without free-form properties, where the two are the same, a copy made without JSON; otherwise the
+    /// stored form read back.
+    /// </summary>
+    public static ChatMessage AsReadBack(ChatMessage message, string storedJson, string sessionId, long sequence) =>
+        IsPlain(message) ? Of(message) : StorageJson.DeserializeMessage(storedJson, sessionId, sequence);
+
+    // Free-form values change type through JSON (a string property is read back as a JsonElement), and other content types carry
+    // values that may too, so only messages without them are copied.
+    private static bool IsPlain(ChatMessage message)
+    {
+        if (message.AdditionalProperties is not null)
+        {
+            return false;
+        }
+
+        foreach (var content in message.Contents)
+        {
+            var type = content.GetType();
+            if ((type != typeof(TextContent) && type != typeof(TextReasoningContent))
+                || content.AdditionalProperties is not null || content.Annotations is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static AIContent Of(AIContent content)
     {
         if (content.Annotations is { Count: > 0 })

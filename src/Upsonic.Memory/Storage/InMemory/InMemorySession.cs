@@ -4,7 +4,8 @@ namespace Upsonic.Storage;
 
 /// <summary>What <see cref="InMemoryStorage"/> keeps for one session: the head, messages read back from their stored JSON once, and run records.</summary>
 /// <remarks>
-/// A message is serialized and read back when it is written, so what is kept is exactly what a database would return and nothing a
+/// A message is kept as reading back its stored JSON would give it (a message of plain text is copied without the read, which gives
+/// the same; see <see cref="MessageCopy.AsReadBack"/>), so what is kept is exactly what a database would return and nothing a
 /// caller holds aliases it; reads hand out copies made without JSON (<see cref="MessageCopy"/>), so a window costs no parse per
 /// message. A message whose stored text cannot be read (a test of corrupt data) keeps that text, and its reads fail as they would on
 /// a database.

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 
 namespace Upsonic.Storage;
 
@@ -36,9 +37,16 @@ public sealed partial class InMemoryStorage
     /// <inheritdoc />
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
-        // Serialized and read back outside the lock: what is kept is what a database would return.
-        var serialized = append.Run.Messages.Select(StorageJson.SerializeMessage).ToList();
-        var stored = serialized.Select(json => StorageJson.DeserializeMessage(json, append.SessionId, 0)).ToList();
+        // Serialized (for the token estimate) and read back outside the lock: what is kept is what a database would return.
+        var messages = append.Run.Messages;
+        var serialized = new string[messages.Count];
+        var stored = new ChatMessage[messages.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            serialized[i] = StorageJson.SerializeMessage(messages[i]);
+            stored[i] = MessageCopy.AsReadBack(messages[i], serialized[i], append.SessionId, 0);
+        }
+
         lock (_gate)
         {
             var state = _sessions.GetValueOrDefault(append.SessionId);
