@@ -69,11 +69,13 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip: a single batch of <c>BEGIN</c>, the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE</c> (which
-    /// creates the session or locks its head, serializing the writers of this session), one statement that plans the append from the
-    /// locked head and the run's earlier save and writes the run's new messages, the run row and the head
-    /// (<see cref="PostgresStatements.AppendWrite"/>), and <c>COMMIT</c>. A failing statement makes PostgreSQL skip the rest of the
-    /// batch, so nothing is committed. Everything touched is addressed by primary key, so the cost is independent of the history's length.
+    /// One round trip: a single batch of the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE</c> (which creates the
+    /// session or locks its head, serializing the writers of this session) and one statement that plans the append from the locked
+    /// head and the run's earlier save and writes the run's new messages, the run row and the head
+    /// (<see cref="PostgresStatements.AppendWrite"/>). A batch without an explicit transaction runs in one implicit transaction (one
+    /// protocol Sync): the lock is held until the batch ends, and a failing statement makes PostgreSQL skip the rest and roll back
+    /// the earlier ones, so nothing is committed; no <c>BEGIN</c> and <c>COMMIT</c> statements are needed. Everything touched is
+    /// addressed by primary key, so the cost is independent of the history's length.
     /// </remarks>
     protected override Task<RunAppendResult> AppendRunCoreAsync(RunAppend append, CancellationToken cancellationToken)
     {
@@ -93,10 +95,8 @@ public sealed partial class PostgresStorage
             {
                 BatchCommands =
                 {
-                    new NpgsqlBatchCommand("BEGIN"),
                     Statement(_sql.AppendLockHead, P.Text(sessionId), P.Text(run.AgentId), P.Text(run.UserId), P.Long(now), P.Long(HistoryEpoch.New())),
                     Statement(_sql.AppendWrite, PostgresMapping.AppendParameters(append, now, serialized, agentName)),
-                    new NpgsqlBatchCommand("COMMIT"),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -109,7 +109,7 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    /// <remarks>One round trip: the run row by primary key and its messages through the (session_id, run_id, seq) index.</remarks>
+    /// <remarks>One round trip: the run row by primary key and its messages (whose turn is the run's sequence) through the window index.</remarks>
     protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken)
     {
         return WithConnectionAsync((connection, ct) => ReadOneRunAsync(
