@@ -13,10 +13,11 @@ public sealed partial class PostgresStorage
         LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>One round trip: a batch of the head (primary key, with its history epoch and message count) and the history rows,
-    /// either those after the request's mark or the full window within the count and the token budget (see
-    /// <see cref="PostgresStatements.WindowMessages"/>, run with its generic plan once prepared, see
-    /// <see cref="PostgresStatements.GenericPlans"/>); token counts are read, never computed.</remarks>
+    /// <remarks>One round trip, one statement (<see cref="PostgresStatements.WindowMessages"/>, between the two settings that make it
+    /// run with its generic plan once prepared, see <see cref="PostgresStatements.GenericPlans"/>), so the head and the rows come from
+    /// one snapshot: the head with its
+    /// history epoch and message count first, then the history rows, either those after the request's mark or the full window
+    /// within the count and the token budget; token counts are read, never computed.</remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
         var sessionId = request.SessionId;
@@ -26,40 +27,28 @@ public sealed partial class PostgresStorage
             {
                 BatchCommands =
                 {
-                    Statement(_sql.WindowHead, P.Text(sessionId), P.Long(ExpiryCutoffMilliseconds())),
                     new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
                     Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
-                        P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0)),
+                        P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0), P.Long(ExpiryCutoffMilliseconds())),
                     new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
                 },
             };
+            const int row = PostgresStatements.WindowRowOrdinal;
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.GetInt32(row) != 0)
             {
+                // No live head (none, or expired: its rows are not returned).
                 return null;
             }
 
             var head = PostgresMapping.ReadHead(reader);
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            var mark = new SessionWindowMark(reader.GetInt64(row + 2), reader.GetInt64(row + 1));
             var rows = new List<MessageRow>();
-            SessionWindowMark? mark = null;
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var sequence = reader.GetInt64(1);
-                if (reader.GetInt32(0) == 1)
-                {
-                    mark = new SessionWindowMark(reader.GetInt64(2), sequence);
-                    continue;
-                }
-
-                var message = StorageJson.DeserializeMessage(reader.GetString(4), sessionId, sequence);
-                rows.Add(new MessageRow(sequence, reader.GetInt64(2), PostgresMapping.Text(reader, 3), true, message) { TokenCount = (int)reader.GetInt64(5) });
-            }
-
-            if (mark is null)
-            {
-                // Deleted between the two statements: no session.
-                return null;
+                var sequence = reader.GetInt64(row + 1);
+                var message = StorageJson.DeserializeMessage(reader.GetString(row + 4), sessionId, sequence);
+                rows.Add(new MessageRow(sequence, reader.GetInt64(row + 2), PostgresMapping.Text(reader, row + 3), true, message) { TokenCount = (int)reader.GetInt64(row + 5) });
             }
 
             var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;

@@ -112,7 +112,33 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         await Task.WhenAll(others.Select(s => s.EnsureCreatedAsync(Ct)));
         await first.EnsureCreatedAsync(Ct);
 
-        Assert.Equal(2, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(3, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+    }
+
+    [Fact]
+    public async Task A_layout_2_database_loses_the_run_index_of_messages_and_still_reads_every_run_whole()
+    {
+        var storage = await CreateAsync();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r2", "second"), addToHistory: false), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r3", "third")), Ct);
+        var schema = storage.DbSchema;
+        await ScalarAsync<int>($"""
+            CREATE INDEX "upsonic_sessions_messages_run_idx" ON "{schema}"."upsonic_sessions_messages" (session_id, run_id, seq);
+            UPDATE "{schema}"."upsonic_sessions_schema_version" SET version = 2 WHERE component = 'layout';
+            SELECT 1;
+            """);
+
+        var reopened = Track(new PostgresStorage(_connectionString, schema));
+        await reopened.EnsureCreatedAsync(Ct);
+
+        Assert.Equal(3, await ScalarAsync<int>($"SELECT version FROM \"{schema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_messages_run_idx'", schema));
+        Assert.Equal(["second", "answer to second"], (await reopened.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
+        Assert.Equal(["first", "answer to first"], (await reopened.FindRunAsync("r1", cancellationToken: Ct))!.Messages.Select(m => m.Text));
+        Assert.Equal(
+            ["r2:second", "r2:answer to second", "r3:third", "r3:answer to third"],
+            (await reopened.GetRunsAfterAsync("s1", 1, 10, Ct)).SelectMany(r => r.Messages.Select(m => r.RunId + ":" + m.Text)));
     }
 
     [Fact]

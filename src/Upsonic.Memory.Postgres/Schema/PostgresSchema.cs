@@ -16,7 +16,8 @@ namespace Upsonic.Storage.Postgres;
 internal sealed class PostgresSchema
 {
     /// <summary>The layout version this code writes; a database at a newer version is refused.</summary>
-    public const int LayoutVersion = 2;
+    /// <remarks>2 added token counts and history epochs; 3 dropped the messages' run index (see <see cref="CreateScript"/>).</remarks>
+    public const int LayoutVersion = 3;
 
     public PostgresSchema(string schema, string sessionTable, string userMemoryTable, string knowledgeTable)
     {
@@ -130,7 +131,6 @@ internal sealed class PostgresSchema
                 tokens integer,
                 PRIMARY KEY (session_id, seq));
             CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_window_idx")} ON {Messages} (session_id, in_history, turn);
-            CREATE INDEX IF NOT EXISTS {Index(MessageTable, "_run_idx")} ON {Messages} (session_id, run_id, seq);
 
             """);
 
@@ -198,6 +198,11 @@ internal sealed class PostgresSchema
             UPDATE {Messages} SET tokens = (length(message) + 3) / 4
                 WHERE tokens IS NULL AND (SELECT version FROM {Versions} WHERE component = 'layout') < 2;
             UPDATE {Versions} SET version = 2 WHERE component = 'layout' AND version < 2;
+
+            -- Layout 3: a run's messages carry its sequence as their turn (appended or written whole, see SessionRows), so they are
+            -- read through the window index; the (session_id, run_id, seq) index, which every message insert paid for, is dropped.
+            DROP INDEX IF EXISTS {Qualify(Derive(MessageTable, "_run_idx"))};
+            UPDATE {Versions} SET version = 3 WHERE component = 'layout' AND version < 3;
             """);
         return sql.ToString();
     }

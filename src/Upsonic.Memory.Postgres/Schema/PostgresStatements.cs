@@ -14,6 +14,13 @@ internal sealed class PostgresStatements
     public const string HeadColumns =
         "session_id, session_type, agent_id, team_id, workflow_id, user_id, session_data, agent_data, metadata, summary, summary_watermark, usage, created_at, updated_at";
 
+    /// <summary>The first column after <see cref="HeadColumns"/> in a <see cref="WindowMessages"/> row: kind (0 the head, 1 a history
+    /// row), then seq (the head's message count), turn (the head's history epoch), run_id, message and tokens.</summary>
+    public const int WindowRowOrdinal = 14;
+
+    /// <summary>The window statement's history rows in place of <see cref="HeadColumns"/>.</summary>
+    private const string NoHead = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+
     /// <summary>Run columns read back, in <see cref="PostgresMapping.ReadRun"/> order.</summary>
     public const string RunColumns =
         "session_id, run_id, seq, status, agent_id, agent_name, user_id, pause_reason, error, input, output, usage, metadata, message_count, created_at, updated_at";
@@ -113,20 +120,17 @@ internal sealed class PostgresStatements
             ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}
             """;
 
-        // PK lookup of the head.
-        WindowHead = $"SELECT {HeadColumns} FROM {h} WHERE session_id = $1 AND ($2::bigint IS NULL OR updated_at > $2)";
-
         // $1 session, $2 the most turns (NULL = all), $3 the token budget (NULL = none), $4 and $5 the mark held (epoch, message
-        // sequence; NULL and 0 without one). Two branches, exactly one with rows, decided by the head in the same snapshot: when
-        // the head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full
-        // window: a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index,
-        // the accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows
-        // joined by index. Rows read = the window's (or the new ones), whatever the history length. The new rows are bounded on
-        // both sides ($5 < seq <= the head's message count, the highest sequence): the generic plan cannot see $5, and with a
-        // one-sided bound it estimates a third of the session's rows, which on a table of few long sessions makes it scan the
-        // whole table instead of the primary-key range; a closed range is estimated small. The last row (kind 1) is the
-        // mark (message count, history epoch) read in this statement's own snapshot, so it agrees with the rows: under READ
-        // COMMITTED the head statement before it may have seen an older state.
+        // sequence; NULL and 0 without one), $6 the expiry cutoff (NULL = none). One statement, so one snapshot: its first row (kind
+        // 0) is the head (the HeadColumns, then its message count and history epoch as the mark), absent when there is no live
+        // session; the history rows (kind 1) follow, from one of two branches, exactly one with rows, decided by the head: when the
+        // head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full window:
+        // a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index, the
+        // accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows joined
+        // by index. Rows read = the window's (or the new ones), whatever the history length. The new rows are bounded on both
+        // sides ($5 < seq <= the head's message count, the highest sequence): the generic plan cannot see $5, and with a one-sided
+        // bound it estimates a third of the session's rows, which on a table of few long sessions makes it scan the whole table
+        // instead of the primary-key range; a closed range is estimated small. History rows carry NULL head columns.
         WindowMessages = $"""
             WITH RECURSIVE head AS (
                 SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental, max(message_count) AS upto
@@ -149,15 +153,16 @@ internal sealed class PostgresStatements
                 WHERE w.turn IS NOT NULL AND ($2::bigint IS NULL OR w.n < $2)
                   AND ($3::bigint IS NULL OR w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint
                                                           FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn) <= $3))
-            SELECT 0 AS kind, f.seq, f.turn, f.run_id, f.message, f.tokens::bigint FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
+            SELECT {HeadColumns}, 0 AS kind, message_count AS seq, history_epoch AS turn, NULL::text AS run_id, NULL::text AS message, NULL::bigint AS tokens
+            FROM {h} WHERE session_id = $1 AND ($6::bigint IS NULL OR updated_at > $6)
+            UNION ALL
+            SELECT {NoHead}, 1, f.seq, f.turn, f.run_id, f.message, f.tokens::bigint FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
             WHERE ($2::bigint IS NULL OR t.n <= $2) AND ($3::bigint IS NULL OR t.running <= $3)
             UNION ALL
-            SELECT 0, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
+            SELECT {NoHead}, 1, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
             JOIN (SELECT kept FROM walk WHERE n >= 1) AS k ON m.turn = k.kept
             WHERE m.session_id = $1 AND m.in_history
-            UNION ALL
-            SELECT 1, message_count, history_epoch, NULL, NULL, NULL FROM {h} WHERE session_id = $1
-            ORDER BY 1, 3, 2
+            ORDER BY kind, turn, seq
             """;
 
         // Single atomic statements: the merge happens inside PostgreSQL under the row lock, so concurrent writers never lose keys.
@@ -172,26 +177,34 @@ internal sealed class PostgresStatements
         UpdateProfileMerge = UserMemoryUpsert(u, "u.user_memory || EXCLUDED.user_memory");
         UpdateProfileReplace = UserMemoryUpsert(u, "EXCLUDED.user_memory");
 
-        // PK lookups (the run and its messages through the (session_id, run_id, seq) index).
+        // PK lookups (the run by primary key, its messages by the window index).
         // A run of an expired session (head last written at or before the cutoff parameter) is expired with it.
         string LiveRun(int cutoff) => $"(${cutoff}::bigint IS NULL OR EXISTS (SELECT 1 FROM {h} AS lh WHERE lh.session_id = {r}.session_id AND lh.updated_at > ${cutoff}))";
         GetRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND run_id = $2 AND {LiveRun(3)}";
-        GetRunMessages = $"SELECT seq, message FROM {m} WHERE session_id = $1 AND run_id = $2 ORDER BY seq";
+        // A run's messages carry its sequence as their turn: found through the (session_id, in_history, turn) index, in and out of
+        // history (two index ranges), with no index of their own to keep up on every insert.
+        GetRunMessages = $"""
+            SELECT seq, message FROM {m}
+            WHERE session_id = $1 AND in_history IN (true, false) AND turn = (SELECT seq FROM {r} WHERE session_id = $1 AND run_id = $2) AND run_id = $2
+            ORDER BY seq
+            """;
 
         // Through the run_id index.
         FindRun = $"SELECT {RunColumns} FROM {r} WHERE {FindRunFilter} AND {LiveRun(3)} ORDER BY session_id COLLATE \"C\" LIMIT 1";
         FindRunMessages = $"""
-            SELECT seq, message FROM {m}
-            WHERE (session_id, run_id) = (SELECT session_id, run_id FROM {r} WHERE {FindRunFilter} ORDER BY session_id COLLATE "C" LIMIT 1)
-            ORDER BY seq
+            SELECT m.seq, m.message FROM {m} AS m
+            JOIN (SELECT session_id, run_id, seq FROM {r} WHERE {FindRunFilter} ORDER BY session_id COLLATE "C" LIMIT 1) AS run
+              ON m.session_id = run.session_id AND m.in_history IN (true, false) AND m.turn = run.seq AND m.run_id = run.run_id
+            ORDER BY m.seq
             """;
 
         // Bounded by the unique (session_id, seq) index and LIMIT $3.
         RunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = $1 AND seq > $2 AND {LiveRun(4)} ORDER BY seq DESC LIMIT $3";
         RunsAfterMessages = $"""
-            SELECT run_id, seq, message FROM {m}
-            WHERE session_id = $1 AND run_id IN (SELECT run_id FROM {r} WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3)
-            ORDER BY seq
+            SELECT m.run_id, m.seq, m.message FROM {m} AS m
+            JOIN (SELECT run_id, seq FROM {r} WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3) AS run
+              ON m.session_id = $1 AND m.in_history IN (true, false) AND m.turn = run.seq AND m.run_id = run.run_id
+            ORDER BY m.seq
             """;
 
         // ----- record API: sessions -----
@@ -273,8 +286,6 @@ internal sealed class PostgresStatements
     public string AppendWrite { get; }
 
     public string UpsertRun { get; }
-
-    public string WindowHead { get; }
 
     public string WindowMessages { get; }
 
