@@ -58,8 +58,8 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip: a single batch of the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE</c> (which creates the
-    /// session or locks its head, serializing the writers of this session) and one statement that plans the append from the locked
+    /// One round trip: a single batch of the upsert of the head row with <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE false</c> (which
+    /// creates the session or locks its head without writing it, serializing the writers of this session) and one statement that plans the append from the locked
     /// head and the run's earlier save and writes the run's new messages, the run row and the head
     /// (<see cref="PostgresStatements.AppendWrite"/>). A batch without an explicit transaction runs in one implicit transaction (one
     /// protocol Sync): the lock is held until the batch ends, and a failing statement makes PostgreSQL skip the rest and roll back
@@ -89,8 +89,7 @@ public sealed partial class PostgresStorage
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await reader.ReadAsync(ct).ConfigureAwait(false);
-            var created = reader.GetBoolean(0);
+            var created = await reader.ReadAsync(ct).ConfigureAwait(false);
             await reader.NextResultAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             return new RunAppendResult(reader.GetInt64(0), reader.GetInt32(1), created, reader.GetBoolean(2));

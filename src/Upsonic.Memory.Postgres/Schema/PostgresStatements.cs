@@ -71,12 +71,15 @@ internal sealed class PostgresStatements
 
         // ----- hot path -----
 
-        // PK upsert of one head row; the DO UPDATE takes the row lock that serializes all writers of this session until commit.
+        // PK upsert of one head row: creates the session, or takes the row lock of its head that serializes all writers of this
+        // session until commit. DO UPDATE locks the conflicting row even when its WHERE is false, and with WHERE false it writes
+        // no new version of the row (the append's own update is the head's one write per turn). A row is returned only when the
+        // head was created.
         AppendLockHead = $"""
             INSERT INTO {h} AS h (session_id, session_type, agent_id, user_id, metadata, history_epoch, created_at, updated_at)
             VALUES ($1, 'agent', $2, $3, '{"{}"}'::jsonb, $5, $4, $4)
-            ON CONFLICT (session_id) DO UPDATE SET version = h.version
-            RETURNING (h.xmax = 0) AS created
+            ON CONFLICT (session_id) DO UPDATE SET version = h.version WHERE false
+            RETURNING true AS created
             """;
 
         // The rest of an append as one statement, run after AppendLockHead in the same transaction (so its snapshot sees the
