@@ -65,7 +65,7 @@ public sealed partial class PostgresStorage : StorageBase
             throw new ArgumentException("A PostgreSQL URL or connection string is required.", nameof(dbUrl));
         }
 
-        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
+        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable, expiring: Expire is not null);
         _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Build(dbUrl, nameof(dbUrl), prepareStatements));
         _endPoint = PostgresConnectionString.EndPoint(_dataSource.ConnectionString);
         _ownsDataSource = true;
@@ -98,7 +98,7 @@ public sealed partial class PostgresStorage : StorageBase
             throw new ArgumentException("An NpgsqlDataSource is required.", nameof(dataSource));
         }
 
-        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable);
+        (_schema, _sql) = Layout(dbSchema, SessionTable, UserMemoryTable, KnowledgeTable, expiring: Expire is not null);
         _dataSource = dataSource;
         _endPoint = PostgresConnectionString.EndPoint(dataSource.ConnectionString);
         _createSchema = createSchema;
@@ -151,9 +151,9 @@ public sealed partial class PostgresStorage : StorageBase
         }
     }
 
-    private static (PostgresSchema, PostgresStatements) Layout(string dbSchema, string sessionTable, string userMemoryTable, string knowledgeTable)
+    private static (PostgresSchema, PostgresStatements) Layout(string dbSchema, string sessionTable, string userMemoryTable, string knowledgeTable, bool expiring)
     {
-        var schema = new PostgresSchema(StorageNames.Validate(dbSchema, "public", nameof(dbSchema)), sessionTable, userMemoryTable, knowledgeTable);
+        var schema = new PostgresSchema(StorageNames.Validate(dbSchema, "public", nameof(dbSchema)), sessionTable, userMemoryTable, knowledgeTable, expiring);
         return (schema, new PostgresStatements(schema));
     }
 

@@ -116,7 +116,29 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_layout_2_database_loses_the_run_index_of_messages_and_still_reads_every_run_whole()
+    public async Task Only_a_storage_that_expires_sessions_keeps_the_heads_updated_at_index_and_the_schema_report_says_so()
+    {
+        var storage = await CreateAsync();
+        await storage.EnsureCreatedAsync(Ct);
+        var schema = storage.DbSchema;
+        const string Count = "SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_updated_idx'";
+        var before = await ScalarAsync<long>(Count, schema);
+        var beforeReport = await storage.DescribeSchemaAsync(Ct);
+
+        var expiring = Track(new PostgresStorage(_connectionString, schema, expire: 3600));
+        await expiring.EnsureCreatedAsync(Ct);
+        await expiring.AppendRunAsync(Append("s1", Turn("r1", "hi")), Ct);
+        var report = await expiring.DescribeSchemaAsync(Ct);
+
+        Assert.Equal(0L, before);
+        Assert.DoesNotContain(beforeReport.Objects, o => o.Name == "upsonic_sessions_updated_idx");
+        Assert.True(beforeReport.IsComplete);
+        Assert.Equal(1L, await ScalarAsync<long>(Count, schema));
+        Assert.Contains(report.Objects, o => o.Kind == "index" && o.Name == "upsonic_sessions_updated_idx" && o.Exists);
+    }
+
+    [Fact]
+    public async Task A_layout_2_database_loses_the_run_index_of_messages_and_the_heads_updated_at_index_and_still_reads_every_run_whole()
     {
         var storage = await CreateAsync();
         await storage.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
@@ -125,6 +147,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         var schema = storage.DbSchema;
         await ScalarAsync<int>($"""
             CREATE INDEX "upsonic_sessions_messages_run_idx" ON "{schema}"."upsonic_sessions_messages" (session_id, run_id, seq);
+            CREATE INDEX "upsonic_sessions_updated_idx" ON "{schema}"."upsonic_sessions" (updated_at);
             UPDATE "{schema}"."upsonic_sessions_schema_version" SET version = 2 WHERE component = 'layout';
             SELECT 1;
             """);
@@ -134,6 +157,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
 
         Assert.Equal(3, await ScalarAsync<int>($"SELECT version FROM \"{schema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_messages_run_idx'", schema));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_updated_idx'", schema));
         Assert.Equal(["second", "answer to second"], (await reopened.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
         Assert.Equal(["first", "answer to first"], (await reopened.FindRunAsync("r1", cancellationToken: Ct))!.Messages.Select(m => m.Text));
         Assert.Equal(

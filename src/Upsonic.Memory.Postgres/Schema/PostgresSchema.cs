@@ -16,11 +16,20 @@ namespace Upsonic.Storage.Postgres;
 internal sealed class PostgresSchema
 {
     /// <summary>The layout version this code writes; a database at a newer version is refused.</summary>
-    /// <remarks>2 added token counts and history epochs; 3 dropped the messages' run index (see <see cref="CreateScript"/>).</remarks>
+    /// <remarks>2 added token counts and history epochs; 3 dropped the messages' run index and, unless the storage expires sessions,
+    /// the heads' <c>updated_at</c> index (see <see cref="CreateScript"/>).</remarks>
     public const int LayoutVersion = 3;
 
-    public PostgresSchema(string schema, string sessionTable, string userMemoryTable, string knowledgeTable)
+    /// <param name="schema">The PostgreSQL schema of the tables.</param>
+    /// <param name="sessionTable">The session head table; the message, run and version tables are named after it.</param>
+    /// <param name="userMemoryTable">The user-memory table.</param>
+    /// <param name="knowledgeTable">The knowledge table.</param>
+    /// <param name="expiring">Whether the storage expires sessions: only then does the layout keep the heads' <c>updated_at</c>
+    /// index, which the expiry sweep reads and which would otherwise cost every turn's head update its index entries (an update
+    /// that changes an indexed column writes a new entry in every index of the table, one that changes none is a heap-only update).</param>
+    public PostgresSchema(string schema, string sessionTable, string userMemoryTable, string knowledgeTable, bool expiring = false)
     {
+        Expiring = expiring;
         Schema = schema;
         SessionTable = sessionTable;
         MessageTable = Derive(sessionTable, "_messages");
@@ -38,6 +47,9 @@ internal sealed class PostgresSchema
     }
 
     public string Schema { get; }
+
+    /// <summary>Whether the heads' <c>updated_at</c> index is part of this layout (see the constructor).</summary>
+    public bool Expiring { get; }
 
     public string SessionTable { get; }
 
@@ -114,7 +126,6 @@ internal sealed class PostgresSchema
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_user_idx")} ON {Heads} (user_id);
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_agent_idx")} ON {Heads} (agent_id);
             CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_created_idx")} ON {Heads} (created_at);
-            CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_updated_idx")} ON {Heads} (updated_at);
 
             """);
 
@@ -201,8 +212,16 @@ internal sealed class PostgresSchema
 
             -- Layout 3: a run's messages carry its sequence as their turn (appended or written whole, see SessionRows), so they are
             -- read through the window index; the (session_id, run_id, seq) index, which every message insert paid for, is dropped.
+            -- The heads' updated_at index is kept only by a storage that expires sessions (its sweep reads it): dropped once here,
+            -- and created again below for an expiring storage.
             DROP INDEX IF EXISTS {Qualify(Derive(MessageTable, "_run_idx"))};
+            DO $upgrade$ BEGIN
+                IF (SELECT version FROM {Versions} WHERE component = 'layout') < 3 THEN
+                    DROP INDEX IF EXISTS {Qualify(Derive(SessionTable, "_updated_idx"))};
+                END IF;
+            END $upgrade$;
             UPDATE {Versions} SET version = 3 WHERE component = 'layout' AND version < 3;
+            {(Expiring ? $"CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_updated_idx")} ON {Heads} (updated_at);" : "")}
             """);
         return sql.ToString();
     }
