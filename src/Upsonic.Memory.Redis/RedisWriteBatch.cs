@@ -18,6 +18,7 @@ internal sealed class RedisWriteBatch
     internal const int MaxItemsPerCommand = 500;
 
     private readonly List<RedisKey> _keys = [];
+    private readonly Dictionary<RedisKey, int> _keyIndex = [];
     private readonly List<Operation> _ops = [];
 
     /// <summary>The last operation on each key (by index into <see cref="_keys"/>), which the next write to that key may join.</summary>
@@ -26,8 +27,10 @@ internal sealed class RedisWriteBatch
     /// <summary>Creates a batch; the first key is the one whose <c>version</c> field is checked.</summary>
     public RedisWriteBatch(params RedisKey[] keys)
     {
-        _keys.AddRange(keys);
-        _lastOnKey.AddRange(new Operation?[keys.Length]);
+        foreach (var key in keys)
+        {
+            IndexOf(key);
+        }
     }
 
     public bool IsEmpty => _ops.Count == 0;
@@ -139,12 +142,12 @@ internal sealed class RedisWriteBatch
 
     private int IndexOf(RedisKey key)
     {
-        var index = _keys.IndexOf(key);
-        if (index < 0)
+        if (!_keyIndex.TryGetValue(key, out var index))
         {
+            index = _keys.Count;
+            _keyIndex.Add(key, index);
             _keys.Add(key);
             _lastOnKey.Add(null);
-            index = _keys.Count - 1;
         }
 
         return index;
