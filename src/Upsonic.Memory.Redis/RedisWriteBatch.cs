@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace Upsonic.Storage.Redis;
@@ -117,6 +118,12 @@ internal sealed class RedisWriteBatch
         if (_lastOnKey[index] is not { } op || op.Code != code || op.Items == MaxItemsPerCommand)
         {
             op = Add(new Operation(code, index, isMerged: true));
+        }
+
+        else if (op.Args.Count >= item.Length && item.SequenceEqual(CollectionsMarshal.AsSpan(op.Args)[^item.Length..]))
+        {
+            // The same item again (a turn's entry, written once per message of the turn): the command already holds it.
+            return this;
         }
 
         op.Args.AddRange(item);
