@@ -53,9 +53,12 @@ internal static class RedisScripts
         return 1
         """;
 
-    // HMGET in slices, because Lua's unpack has a stack limit of a few thousand values.
+    // HMGET in slices, because Lua's unpack has a stack limit of a few thousand values; up to one slice, the reply as it comes
+    // (no copy: this runs on every window read).
     private const string HashGetMany = """
         local function hmget(key, fields)
+          if #fields == 0 then return {} end
+          if #fields <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
           local out = {}
           for s = 1, #fields, 1000 do
             local part = redis.call('HMGET', key, unpack(fields, s, math.min(s + 999, #fields)))
