@@ -119,7 +119,6 @@ internal sealed class RedisWriteBatch
         {
             op = Add(new Operation(code, index, isMerged: true));
         }
-
         else if (op.Args.Count >= item.Length && item.SequenceEqual(CollectionsMarshal.AsSpan(op.Args)[^item.Length..]))
         {
             // The same item again (a turn's entry, written once per message of the turn): the command already holds it.
