@@ -31,7 +31,7 @@ public sealed partial class RedisStorage : StorageBase
     /// <summary>
     /// The most messages one write may hold: a run given to <see cref="StorageBase.AppendRunAsync"/>, or all messages (history and runs) of a
     /// session given to <see cref="StorageBase.UpsertSessionAsync"/>. A write is one Lua script call, and Redis accepts at most 1,048,576
-    /// arguments per command (about 20 per message); a larger write is rejected with an <see cref="ArgumentException"/> before
+    /// arguments per command (about 10 per message); a larger write is rejected with an <see cref="ArgumentException"/> before
     /// anything is written, rather than failing in the server.
     /// </summary>
     public const int MaxMessagesPerWrite = 50_000;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
@@ -74,25 +76,65 @@ internal static class RedisRecords
 
     // ----- run records -----
 
-    public static string RunJson(RunRecord run, long storedMessageCount) => new JsonObject
+    /// <summary>A run record's stored JSON (without its messages), written straight to UTF-8 since this runs on every append.
+    /// Every field is present, null when unset, as <see cref="ReadRun"/> and earlier versions read it.</summary>
+    public static string RunJson(RunRecord run, long storedMessageCount)
     {
-        ["run_id"] = run.RunId,
-        ["session_id"] = run.SessionId,
-        ["sequence"] = run.Sequence,
-        ["agent_id"] = run.AgentId,
-        ["agent_name"] = run.AgentName,
-        ["user_id"] = run.UserId,
-        ["status"] = StoredNames.Of(run.Status),
-        ["pause_reason"] = run.PauseReason,
-        ["error"] = run.Error,
-        ["input"] = run.Input,
-        ["output"] = run.Output,
-        ["usage"] = run.Usage is null ? null : JsonNode.Parse(StorageJson.SerializeUsage(run.Usage)!),
-        ["metadata"] = StorageJson.Clone(run.Metadata),
-        ["created_at"] = MillisOrNull(run.CreatedAt),
-        ["updated_at"] = MillisOrNull(run.UpdatedAt),
-        ["message_count"] = storedMessageCount,
-    }.ToJsonString(StorageJson.Options);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = StorageJson.Options.Encoder }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("run_id", run.RunId);
+            writer.WriteString("session_id", run.SessionId);
+            writer.WriteNumber("sequence", run.Sequence);
+            writer.WriteString("agent_id", run.AgentId);
+            writer.WriteString("agent_name", run.AgentName);
+            writer.WriteString("user_id", run.UserId);
+            writer.WriteString("status", StoredNames.Of(run.Status));
+            writer.WriteString("pause_reason", run.PauseReason);
+            writer.WriteString("error", run.Error);
+            writer.WriteString("input", run.Input);
+            writer.WriteString("output", run.Output);
+            writer.WritePropertyName("usage");
+            if (run.Usage is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteRawValue(StorageJson.SerializeUsage(run.Usage)!, skipInputValidation: true);
+            }
+
+            writer.WritePropertyName("metadata");
+            if (run.Metadata is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                run.Metadata.WriteTo(writer, StorageJson.Options);
+            }
+
+            WriteMillisOrNull(writer, "created_at", run.CreatedAt);
+            WriteMillisOrNull(writer, "updated_at", run.UpdatedAt);
+            writer.WriteNumber("message_count", storedMessageCount);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteMillisOrNull(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, StorageClock.ToUnixMilliseconds(v));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 
     /// <summary>Reads a stored run record (without messages) and how many of its messages are stored.</summary>
     public static (RunRecord Run, long MessageCount) ReadRun(string json, string sessionId) =>

@@ -9,11 +9,14 @@ internal static class RedisScripts
     /// <summary>
     /// The one write script: a compare-and-set on the <c>version</c> field of KEYS[1], then a list of writes, then EXPIRE on every key.
     /// ARGV[1]: '*' = no check, '' = KEYS[1] must not exist, otherwise its version must equal it. ARGV[2]: TTL seconds (0 = none).
-    /// Then operations, each a code, a 1-based key index and its arguments (ZO removes a sorted-set member only while its score is
-    /// still at most the given one, so a reader's cleanup never removes an entry a writer has just refreshed; HN, placed before any
-    /// write, requires a hash field to be absent). Returns 1 when written, 0 on a version conflict or a present HN field.
+    /// Then operations, each a code, a 1-based key index and its arguments. H (HSET), Z (ZADD), HD (HDEL) and ZR (ZREM) are one
+    /// command of many items: a count, then that many field-value pairs, score-member pairs, fields or members. ZO removes a
+    /// sorted-set member only while its score is still at most the given one, so a reader's cleanup never removes an entry a writer
+    /// has just refreshed; HN, placed before any write, requires a hash field to be absent; D deletes the key. Returns 1 when
+    /// written, 0 on a version conflict or a present HN field.
     /// </summary>
-    /// <remarks>The version check and the writes run as one script, so a conflicting writer either sees the whole change or none of it.</remarks>
+    /// <remarks>The version check and the writes run as one script, so a conflicting writer either sees the whole change or none of it.
+    /// A count is at most <see cref="RedisWriteBatch.MaxItemsPerCommand"/>, so an operation's items fit Lua's stack.</remarks>
     public const string Write = """
         local expected = ARGV[1]
         if expected ~= '*' then
@@ -27,13 +30,15 @@ internal static class RedisScripts
         local i, n = 3, #ARGV
         while i <= n do
           local op, key = ARGV[i], KEYS[tonumber(ARGV[i + 1])]
-          if op == 'H' then redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]); i = i + 4
+          if op == 'H' or op == 'Z' then
+            local last = i + 2 + 2 * tonumber(ARGV[i + 2])
+            redis.call(op == 'H' and 'HSET' or 'ZADD', key, unpack(ARGV, i + 3, last)); i = last + 1
+          elseif op == 'HD' or op == 'ZR' then
+            local last = i + 2 + tonumber(ARGV[i + 2])
+            redis.call(op == 'HD' and 'HDEL' or 'ZREM', key, unpack(ARGV, i + 3, last)); i = last + 1
           elseif op == 'HN' then
             if redis.call('HEXISTS', key, ARGV[i + 2]) == 1 then return 0 end
             i = i + 3
-          elseif op == 'HD' then redis.call('HDEL', key, ARGV[i + 2]); i = i + 3
-          elseif op == 'Z' then redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3]); i = i + 4
-          elseif op == 'ZR' then redis.call('ZREM', key, ARGV[i + 2]); i = i + 3
           elseif op == 'ZO' then
             local s = redis.call('ZSCORE', key, ARGV[i + 3])
             if s and tonumber(s) <= tonumber(ARGV[i + 2]) then redis.call('ZREM', key, ARGV[i + 3]) end
@@ -48,9 +53,12 @@ internal static class RedisScripts
         return 1
         """;
 
-    // HMGET in slices, because Lua's unpack has a stack limit of a few thousand values.
+    // HMGET in slices, because Lua's unpack has a stack limit of a few thousand values; up to one slice, the reply as it comes
+    // (no copy: this runs on every window read).
     private const string HashGetMany = """
         local function hmget(key, fields)
+          if #fields == 0 then return {} end
+          if #fields <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
           local out = {}
           for s = 1, #fields, 1000 do
             local part = redis.call('HMGET', key, unpack(fields, s, math.min(s + 999, #fields)))
