@@ -184,7 +184,8 @@ public sealed partial class SqliteStorage : StorageBase
             var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
             var migrate = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
                 && !columns.Contains("tokens");
-            await using var command = scope.Command(migrate ? _schema.MigrateToVersion2() + _schema.CreateAll() : _schema.CreateAll()).Bind("@now", now);
+            var ddl = (migrate ? _schema.MigrateToVersion2() : "") + _schema.CreateAll() + _schema.MigrateToVersion3();
+            await using var command = scope.Command(ddl).Bind("@now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -140,7 +140,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         var window = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTokenBudget = int.MaxValue }, Ct);
         var session = await reopened.GetSessionAsync("s1", cancellationToken: Ct);
 
-        Assert.Equal(2L, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
         Assert.Equal(0L, await ScalarAsync(storage, $"SELECT COUNT(*) FROM \"{storage.MessageTable}\" WHERE tokens IS NULL;"));
         Assert.Equal(
             session!.Runs.Select(r => r.Messages.Sum(m => (long)Upsonic.Storage.Backends.MessageTokens.Estimate(m))),
@@ -148,6 +148,44 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         var next = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", Since = window.Mark }, Ct);
         Assert.True(next!.IsIncremental);
         Assert.Empty(next.Turns);
+    }
+
+    [Fact]
+    public async Task A_version_2_file_loses_the_run_index_of_messages_and_still_reads_every_run_whole()
+    {
+        var storage = Create();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r2", "second"), addToHistory: false), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r3", "third")), Ct);
+        await ScalarAsync(storage, $"""
+            CREATE INDEX "idx_{storage.MessageTable}_run" ON "{storage.MessageTable}" (session_id, run_id, seq);
+            UPDATE "{storage.SchemaTable}" SET version = 2;
+            """);
+
+        await using var reopened = new SqliteStorage(storage.DbFile);
+        await reopened.EnsureCreatedAsync(Ct);
+
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
+        Assert.Equal(0L, await ScalarAsync(storage, $"SELECT COUNT(*) FROM sqlite_master WHERE name = 'idx_{storage.MessageTable}_run';"));
+        Assert.Equal(["second", "answer to second"], (await reopened.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
+        Assert.Equal(
+            ["r2:second", "r2:answer to second", "r3:third", "r3:answer to third"],
+            (await reopened.GetRunsAfterAsync("s1", 1, 10, Ct)).SelectMany(r => r.Messages.Select(m => r.RunId + ":" + m.Text)));
+    }
+
+    [Fact]
+    public async Task A_run_s_messages_are_read_through_the_history_index_by_the_run_s_turn()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+        var sql = new SqliteCommands(new SqliteSchema(storage.SessionTable, storage.UserMemoryTable, storage.KnowledgeTable));
+
+        var one = await PlanAsync(storage, sql.SelectRunMessages, ("@session_id", "s1"), ("@turn", 3L), ("@run_id", "r3"));
+        var many = await PlanAsync(storage, sql.SelectRunsMessages, ("@session_id", "s1"), ("@first_turn", 2L), ("@last_turn", 4L), ("@run_ids", "[\"r2\",\"r4\"]"));
+
+        Assert.Contains($"idx_{storage.MessageTable}_history (session_id=? AND in_history=? AND turn=?)", one, StringComparison.Ordinal);
+        Assert.Contains($"idx_{storage.MessageTable}_history (session_id=? AND in_history=? AND turn>? AND turn<?)", many, StringComparison.Ordinal);
+        Assert.DoesNotContain($"SCAN {storage.MessageTable}", one + many, StringComparison.Ordinal);
     }
 
     [Fact]
