@@ -13,7 +13,8 @@ namespace Upsonic.Storage.Sqlite;
 /// first use and by <see cref="StorageBase.EnsureCreatedAsync"/>.</para>
 /// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
 /// transaction, and a writer that finds the file locked waits up to the busy timeout (5 s by default). Any number of instances and
-/// processes can write the same file without losing updates.</para>
+/// processes can write the same file without losing updates. The log is checkpointed in the background, never inside a commit
+/// (see docs/storage.md, "SQLite").</para>
 /// <para>Each operation opens a pooled connection and returns it when done, so an instance is safe to share between threads.
 /// Disposing clears this file's connection pool and never erases data.</para>
 /// <para><b>Security considerations:</b> the file holds conversations and user profiles verbatim; protect it like any
@@ -44,6 +45,7 @@ public sealed partial class SqliteStorage : StorageBase
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer;
     private readonly SqliteConnectionPool _pool;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteSchema _schema;
     private readonly SqliteCommands _sql;
 
@@ -117,6 +119,7 @@ public sealed partial class SqliteStorage : StorageBase
         }
 
         _pool = new SqliteConnectionPool(_connectionString);
+        _checkpointer = new SqliteCheckpointer(_pool);
         _writer = Writers.GetOrAdd(new SqliteConnectionStringBuilder(_connectionString).DataSource, _ => new SemaphoreSlim(1, 1));
     }
 
@@ -141,6 +144,9 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>This storage's open connections (tests observe the statements SQLite runs through it).</summary>
     internal SqliteConnectionPool Pool => _pool;
 
+    /// <summary>This storage's background checkpoints (tests observe that they run).</summary>
+    internal SqliteCheckpointer Checkpointer => _checkpointer;
+
     /// <inheritdoc />
     protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
@@ -163,6 +169,7 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>Closes this storage's connections and clears this file's driver pool. The data stays; a later call opens new connections.</summary>
     protected override void DisposeCore()
     {
+        _checkpointer.WaitIdle();
         _pool.Clear();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
@@ -244,6 +251,11 @@ public sealed partial class SqliteStorage : StorageBase
                     await using var scope = await SqliteScope.BeginAsync(_pool, write, cancellationToken).ConfigureAwait(false);
                     var result = await body(scope).ConfigureAwait(false);
                     await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (write)
+                    {
+                        _checkpointer.AfterWrite();
+                    }
+
                     return result;
                 }
                 finally
