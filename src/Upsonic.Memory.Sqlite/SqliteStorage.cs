@@ -87,7 +87,7 @@ public sealed partial class SqliteStorage : StorageBase
             throw new ArgumentOutOfRangeException(nameof(busyTimeout), busyTimeout, "The busy timeout must be positive and at most a day.");
         }
 
-        _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable);
+        _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable, expiring: Expire is not null);
         _sql = new SqliteCommands(_schema);
 
         if (!string.IsNullOrWhiteSpace(connectionString))
@@ -189,12 +189,25 @@ public sealed partial class SqliteStorage : StorageBase
         {
             await CheckLayoutAsync(scope, cancellationToken).ConfigureAwait(false);
             var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
-            var migrate = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
+            var toVersion2 = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
                 && !columns.Contains("tokens");
-            var ddl = (migrate ? _schema.MigrateToVersion2() : "") + _schema.CreateAll() + _schema.MigrateToVersion3();
+            var toVersion3 = await StoredVersionAsync(scope, cancellationToken).ConfigureAwait(false) is < 3;
+            var ddl = (toVersion2 ? _schema.MigrateToVersion2() : "") + (toVersion3 ? _schema.MigrateToVersion3() : "") + _schema.CreateAll();
             await using var command = scope.Command(ddl).Bind("@now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The schema version the file records; null when it has no schema table yet.</summary>
+    private async Task<long?> StoredVersionAsync(SqliteScope scope, CancellationToken cancellationToken)
+    {
+        if ((await ColumnsAsync(scope, _schema.SchemaTable, cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            return null;
+        }
+
+        await using var command = scope.Command(Paging.SelectVersion);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : null;
     }
 
     /// <summary>The column names of a table; empty when it does not exist.</summary>

@@ -14,14 +14,21 @@ internal sealed class SqliteSchema
 {
     /// <summary>The version written to the schema table; bump it with a migration when the layout changes.</summary>
     /// <remarks>2 added the token count of each message (<c>tokens</c>) and the session's history epoch (<c>history_epoch</c>); see
-    /// <see cref="MigrateToVersion2"/>. 3 dropped the messages' run index, which every insert paid for; see <see cref="MigrateToVersion3"/>.</remarks>
+    /// <see cref="MigrateToVersion2"/>. 3 dropped the messages' run index and (unless the storage expires sessions) the heads' <c>updated_at</c> index, which every
+    /// turn paid for; see <see cref="MigrateToVersion3"/>.</remarks>
     public const int Version = 3;
 
     /// <summary>The component name of the schema-version row.</summary>
     public const string Component = "upsonic_memory_sqlite";
 
-    public SqliteSchema(string sessionTable, string userMemoryTable, string knowledgeTable)
+    /// <param name="sessionTable">The session head table; the message, run and schema tables are named after it.</param>
+    /// <param name="userMemoryTable">The user-memory table.</param>
+    /// <param name="knowledgeTable">The knowledge table.</param>
+    /// <param name="expiring">Whether the storage expires sessions: only then does it keep the heads' <c>updated_at</c> index, which
+    /// the expiry sweep reads and which every turn's head update would otherwise pay for (one more page written).</param>
+    public SqliteSchema(string sessionTable, string userMemoryTable, string knowledgeTable, bool expiring = false)
     {
+        Expiring = expiring;
         SessionTable = sessionTable;
         MessageTable = sessionTable + "_messages";
         RunTable = sessionTable + "_runs";
@@ -40,6 +47,9 @@ internal sealed class SqliteSchema
     }
 
     public string SessionTable { get; }
+
+    /// <summary>Whether the heads' <c>updated_at</c> index is part of this layout (see the constructor).</summary>
+    public bool Expiring { get; }
 
     public string MessageTable { get; }
 
@@ -103,7 +113,7 @@ internal sealed class SqliteSchema
             {Index(SessionTable, "workflow_id", "workflow_id")}
             {Index(SessionTable, "user_id", "user_id")}
             {Index(SessionTable, "created_at", "created_at")}
-            {Index(SessionTable, "updated_at", "updated_at")}
+            {(Expiring ? Index(SessionTable, "updated_at", "updated_at") : "")}
 
             CREATE TABLE IF NOT EXISTS {m} (
                 session_id TEXT NOT NULL,
@@ -182,12 +192,14 @@ internal sealed class SqliteSchema
         """;
 
     /// <summary>
-    /// Brings a version-2 layout to version 3 (run in the schema transaction after <see cref="CreateAll"/>; idempotent): drops the
-    /// (session_id, run_id, seq) index of messages, whose upkeep was one more page written by every message insert. A run's
-    /// messages carry its sequence as their turn, so they are read through the history index instead.
+    /// Brings a version-2 layout to version 3 (run in the schema transaction, once, before <see cref="CreateAll"/>): drops two
+    /// indexes whose upkeep was a page written by every turn: the (session_id, run_id, seq) index of messages (a run's messages
+    /// carry its sequence as their turn, so they are read through the history index instead) and the heads' <c>updated_at</c>
+    /// index (<see cref="CreateAll"/> creates it again for a storage that expires sessions).
     /// </summary>
     public string MigrateToVersion3() => $"""
         DROP INDEX IF EXISTS {Quote(IndexName(MessageTable, "run"))};
+        DROP INDEX IF EXISTS {Quote(IndexName(SessionTable, "updated_at"))};
         UPDATE {Quote(SchemaTable)} SET version = 3, updated_at = @now WHERE component = '{Component}' AND version < 3;
         """;
 
