@@ -44,7 +44,7 @@ internal sealed class SqliteScope : IAsyncDisposable
     /// and run on every open (a <c>PRAGMA busy_timeout</c> would cost one per operation). SQLite's own busy handler waits with
     /// short, growing sleeps, so a writer gets the lock soon after it is released (the driver's retry loop polls every 150 ms).
     /// The native wait is one short slice; <see cref="SqliteStorage"/> repeats the operation until its busy timeout, checking the
-    /// cancellation token between tries.
+    /// cancellation token between tries. The connection does not checkpoint the log when it commits (see <see cref="SqliteCheckpointer"/>).
     /// </summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -53,6 +53,7 @@ internal sealed class SqliteScope : IAsyncDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, SqliteStorage.BusyWaitSliceMilliseconds);
+            SqliteCheckpointer.Disable(connection);
             return connection;
         }
         catch

@@ -6,7 +6,7 @@ namespace Upsonic.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    /// <remarks>The run by primary key, its messages through the (session_id, run_id, seq) index.</remarks>
+    /// <remarks>The run by primary key, its messages (whose turn is the run's sequence) through the (session_id, in_history, turn) index.</remarks>
     protected override Task<RunRecord?> GetRunCoreAsync(string sessionId, string runId, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
@@ -24,7 +24,8 @@ public sealed partial class SqliteStorage
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The runs through the unique (session_id, seq) index with LIMIT; their messages in one query by run id.</remarks>
+    /// <remarks>The runs through the unique (session_id, seq) index with LIMIT; their messages in one query, by the turn range
+    /// of those runs in the (session_id, in_history, turn) index.</remarks>
     protected override Task<IReadOnlyList<RunRecord>> GetRunsAfterCoreAsync(string sessionId, long afterSequence, int maxRuns, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
         {
@@ -42,14 +43,15 @@ public sealed partial class SqliteStorage
             if (runs.Count > 0)
             {
                 await using var messages = scope.Command(_sql.SelectRunsMessages)
-                    .Bind("@session_id", sessionId).BindIds("@run_ids", runs.Select(r => r.RunId));
+                    .Bind("@session_id", sessionId).Bind("@first_turn", runs[0].Sequence).Bind("@last_turn", runs[^1].Sequence)
+                    .BindIds("@run_ids", runs.Select(r => r.RunId));
                 await AttachRunMessagesAsync(messages, sessionId, runs, cancellationToken).ConfigureAwait(false);
             }
 
             return (IReadOnlyList<RunRecord>)runs;
         }, cancellationToken);
 
-    /// <summary>Reads the single run a command selects, then its messages by (session_id, run_id).</summary>
+    /// <summary>Reads the single run a command selects, then its messages by (session_id, turn = the run's sequence, run_id).</summary>
     private async Task<RunRecord?> ReadOneRunAsync(SqliteScope scope, SqliteCommand command, CancellationToken cancellationToken)
     {
         RunRecord run;
@@ -65,7 +67,7 @@ public sealed partial class SqliteStorage
         }
 
         var sessionId = run.SessionId!;
-        await using var messages = scope.Command(_sql.SelectRunMessages).Bind("@session_id", sessionId).Bind("@run_id", run.RunId);
+        await using var messages = scope.Command(_sql.SelectRunMessages).Bind("@session_id", sessionId).Bind("@turn", run.Sequence).Bind("@run_id", run.RunId);
         await using var rows = await messages.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

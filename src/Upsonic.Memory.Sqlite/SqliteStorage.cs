@@ -13,7 +13,8 @@ namespace Upsonic.Storage.Sqlite;
 /// first use and by <see cref="StorageBase.EnsureCreatedAsync"/>.</para>
 /// <para>Concurrency: the file runs in WAL mode (readers never block the writer); every write is one <c>BEGIN IMMEDIATE</c>
 /// transaction, and a writer that finds the file locked waits up to the busy timeout (5 s by default). Any number of instances and
-/// processes can write the same file without losing updates.</para>
+/// processes can write the same file without losing updates. The log is checkpointed in the background, never inside a commit
+/// (see docs/storage.md, "SQLite").</para>
 /// <para>Each operation opens a pooled connection and returns it when done, so an instance is safe to share between threads.
 /// Disposing clears this file's connection pool and never erases data.</para>
 /// <para><b>Security considerations:</b> the file holds conversations and user profiles verbatim; protect it like any
@@ -44,6 +45,7 @@ public sealed partial class SqliteStorage : StorageBase
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer;
     private readonly SqliteConnectionPool _pool;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteSchema _schema;
     private readonly SqliteCommands _sql;
 
@@ -85,7 +87,7 @@ public sealed partial class SqliteStorage : StorageBase
             throw new ArgumentOutOfRangeException(nameof(busyTimeout), busyTimeout, "The busy timeout must be positive and at most a day.");
         }
 
-        _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable);
+        _schema = new SqliteSchema(SessionTable, UserMemoryTable, KnowledgeTable, expiring: Expire is not null);
         _sql = new SqliteCommands(_schema);
 
         if (!string.IsNullOrWhiteSpace(connectionString))
@@ -117,6 +119,7 @@ public sealed partial class SqliteStorage : StorageBase
         }
 
         _pool = new SqliteConnectionPool(_connectionString);
+        _checkpointer = new SqliteCheckpointer(_pool);
         _writer = Writers.GetOrAdd(new SqliteConnectionStringBuilder(_connectionString).DataSource, _ => new SemaphoreSlim(1, 1));
     }
 
@@ -141,6 +144,9 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>This storage's open connections (tests observe the statements SQLite runs through it).</summary>
     internal SqliteConnectionPool Pool => _pool;
 
+    /// <summary>This storage's background checkpoints (tests observe that they run).</summary>
+    internal SqliteCheckpointer Checkpointer => _checkpointer;
+
     /// <inheritdoc />
     protected override Task<bool> TableExistsCoreAsync(string tableName, CancellationToken cancellationToken) =>
         InScopeAsync(write: false, async scope =>
@@ -163,6 +169,7 @@ public sealed partial class SqliteStorage : StorageBase
     /// <summary>Closes this storage's connections and clears this file's driver pool. The data stays; a later call opens new connections.</summary>
     protected override void DisposeCore()
     {
+        _checkpointer.WaitIdle();
         _pool.Clear();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
@@ -182,11 +189,25 @@ public sealed partial class SqliteStorage : StorageBase
         {
             await CheckLayoutAsync(scope, cancellationToken).ConfigureAwait(false);
             var now = StorageClock.ToUnixMilliseconds(StorageClock.Now());
-            var migrate = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
+            var toVersion2 = (await ColumnsAsync(scope, _schema.MessageTable, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } columns
                 && !columns.Contains("tokens");
-            await using var command = scope.Command(migrate ? _schema.MigrateToVersion2() + _schema.CreateAll() : _schema.CreateAll()).Bind("@now", now);
+            var toVersion3 = await StoredVersionAsync(scope, cancellationToken).ConfigureAwait(false) is < 3;
+            var ddl = (toVersion2 ? _schema.MigrateToVersion2() : "") + (toVersion3 ? _schema.MigrateToVersion3() : "") + _schema.CreateAll();
+            await using var command = scope.Command(ddl).Bind("@now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The schema version the file records; null when it has no schema table yet.</summary>
+    private async Task<long?> StoredVersionAsync(SqliteScope scope, CancellationToken cancellationToken)
+    {
+        if ((await ColumnsAsync(scope, _schema.SchemaTable, cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            return null;
+        }
+
+        await using var command = scope.Command(Paging.SelectVersion);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : null;
     }
 
     /// <summary>The column names of a table; empty when it does not exist.</summary>
@@ -243,6 +264,11 @@ public sealed partial class SqliteStorage : StorageBase
                     await using var scope = await SqliteScope.BeginAsync(_pool, write, cancellationToken).ConfigureAwait(false);
                     var result = await body(scope).ConfigureAwait(false);
                     await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (write)
+                    {
+                        _checkpointer.AfterWrite();
+                    }
+
                     return result;
                 }
                 finally

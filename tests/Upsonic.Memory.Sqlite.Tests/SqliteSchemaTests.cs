@@ -140,7 +140,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         var window = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTokenBudget = int.MaxValue }, Ct);
         var session = await reopened.GetSessionAsync("s1", cancellationToken: Ct);
 
-        Assert.Equal(2L, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
         Assert.Equal(0L, await ScalarAsync(storage, $"SELECT COUNT(*) FROM \"{storage.MessageTable}\" WHERE tokens IS NULL;"));
         Assert.Equal(
             session!.Runs.Select(r => r.Messages.Sum(m => (long)Upsonic.Storage.Backends.MessageTokens.Estimate(m))),
@@ -148,6 +148,59 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         var next = await reopened.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", Since = window.Mark }, Ct);
         Assert.True(next!.IsIncremental);
         Assert.Empty(next.Turns);
+    }
+
+    [Fact]
+    public async Task A_version_2_file_loses_the_per_turn_indexes_it_no_longer_needs_and_still_reads_every_run_whole()
+    {
+        var storage = Create();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r2", "second"), addToHistory: false), Ct);
+        await storage.AppendRunAsync(Append("s1", Turn("r3", "third")), Ct);
+        await MakeVersion2Async(storage);
+
+        await using var reopened = new SqliteStorage(storage.DbFile);
+        await reopened.EnsureCreatedAsync(Ct);
+
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(storage, $"SELECT version FROM \"{storage.SchemaTable}\";"));
+        Assert.False(await IndexExistsAsync(storage, $"idx_{storage.MessageTable}_run"));
+        Assert.False(await IndexExistsAsync(storage, $"idx_{storage.SessionTable}_updated_at"));
+        Assert.Equal(["second", "answer to second"], (await reopened.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
+        Assert.Equal(
+            ["r2:second", "r2:answer to second", "r3:third", "r3:answer to third"],
+            (await reopened.GetRunsAfterAsync("s1", 1, 10, Ct)).SelectMany(r => r.Messages.Select(m => r.RunId + ":" + m.Text)));
+    }
+
+    [Fact]
+    public async Task Only_a_storage_that_expires_sessions_keeps_the_heads_updated_at_index_also_after_the_migration()
+    {
+        var plain = Create();
+        await plain.EnsureCreatedAsync(Ct);
+        await using var expiring = new SqliteStorage(_target.NewDbFile(), expire: 3600);
+        await expiring.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
+        await MakeVersion2Async(expiring);
+        await using var reopened = new SqliteStorage(expiring.DbFile, expire: 3600);
+        await reopened.EnsureCreatedAsync(Ct);
+
+        Assert.False(await IndexExistsAsync(plain, $"idx_{plain.SessionTable}_updated_at"));
+        Assert.True(await IndexExistsAsync(expiring, $"idx_{expiring.SessionTable}_updated_at"));
+        Assert.Equal((long)SqliteSchema.Version, await ScalarAsync(expiring, $"SELECT version FROM \"{expiring.SchemaTable}\";"));
+        Assert.All((await reopened.DescribeSchemaAsync(Ct)).Objects, o => Assert.True(o.Exists, o.Name));
+    }
+
+    [Fact]
+    public async Task A_run_s_messages_are_read_through_the_history_index_by_the_run_s_turn()
+    {
+        var storage = Create();
+        await storage.EnsureCreatedAsync(Ct);
+        var sql = new SqliteCommands(new SqliteSchema(storage.SessionTable, storage.UserMemoryTable, storage.KnowledgeTable));
+
+        var one = await PlanAsync(storage, sql.SelectRunMessages, ("@session_id", "s1"), ("@turn", 3L), ("@run_id", "r3"));
+        var many = await PlanAsync(storage, sql.SelectRunsMessages, ("@session_id", "s1"), ("@first_turn", 2L), ("@last_turn", 4L), ("@run_ids", "[\"r2\",\"r4\"]"));
+
+        Assert.Contains($"idx_{storage.MessageTable}_history (session_id=? AND in_history=? AND turn=?)", one, StringComparison.Ordinal);
+        Assert.Contains($"idx_{storage.MessageTable}_history (session_id=? AND in_history=? AND turn>? AND turn<?)", many, StringComparison.Ordinal);
+        Assert.DoesNotContain($"SCAN {storage.MessageTable}", one + many, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,6 +216,16 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
         Assert.Contains($"sqlite_autoindex_{storage.RunTable}_1", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("SCAN", plan, StringComparison.Ordinal);
     }
+
+    /// <summary>Gives a file the version-2 layout: the indexes version 3 dropped, and the version number.</summary>
+    private static Task<object?> MakeVersion2Async(SqliteStorage storage) => ScalarAsync(storage, $"""
+        CREATE INDEX IF NOT EXISTS "idx_{storage.MessageTable}_run" ON "{storage.MessageTable}" (session_id, run_id, seq);
+        CREATE INDEX IF NOT EXISTS "idx_{storage.SessionTable}_updated_at" ON "{storage.SessionTable}" (updated_at);
+        UPDATE "{storage.SchemaTable}" SET version = 2;
+        """);
+
+    private static async Task<bool> IndexExistsAsync(SqliteStorage storage, string name) =>
+        (long)(await ScalarAsync(storage, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}';"))! == 1;
 
     private static async Task<object?> ScalarAsync(SqliteStorage storage, string sql)
     {

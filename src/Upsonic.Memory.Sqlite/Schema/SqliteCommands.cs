@@ -89,10 +89,18 @@ internal sealed class SqliteCommands
         SelectRun = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND run_id = @run_id AND {liveRun};";
         FindRun = $"SELECT {RunColumns} FROM {r} WHERE run_id = @run_id AND (@agent_id IS NULL OR agent_id = @agent_id) AND {liveRun} ORDER BY session_id LIMIT 1;";
         SelectRunsAfter = $"SELECT {RunColumns} FROM {r} WHERE session_id = @session_id AND seq > @after AND {liveRun} ORDER BY seq DESC LIMIT @limit;";
-        SelectRunMessages = $"SELECT seq, message FROM {m} WHERE session_id = @session_id AND run_id = @run_id ORDER BY seq;";
+        // A run's messages carry its sequence as their turn (appended or stored whole, see SessionRows), so they are found
+        // through the (session_id, in_history, turn) index, in and out of history: no index of their own to keep on every insert.
+        // INDEXED BY: without it the planner takes the primary key for its order and reads every message of the session.
+        var byTurn = $"{m} INDEXED BY {SqliteSchema.Quote(schema.MessageHistoryIndex)}";
+        SelectRunMessages = $"""
+            SELECT seq, message FROM {byTurn}
+            WHERE session_id = @session_id AND in_history IN (0, 1) AND turn = @turn AND run_id = @run_id ORDER BY seq;
+            """;
         SelectRunsMessages = $"""
-            SELECT run_id, seq, message FROM {m}
-            WHERE session_id = @session_id AND run_id IN (SELECT value FROM json_each(@run_ids)) ORDER BY seq;
+            SELECT run_id, seq, message FROM {byTurn}
+            WHERE session_id = @session_id AND in_history IN (0, 1) AND turn BETWEEN @first_turn AND @last_turn
+              AND run_id IN (SELECT value FROM json_each(@run_ids)) ORDER BY seq;
             """;
 
         // ----- head updates -----

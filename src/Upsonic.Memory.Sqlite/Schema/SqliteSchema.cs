@@ -13,14 +13,22 @@ namespace Upsonic.Storage.Sqlite;
 internal sealed class SqliteSchema
 {
     /// <summary>The version written to the schema table; bump it with a migration when the layout changes.</summary>
-    /// <remarks>2 added the token count of each message (<c>tokens</c>) and the session's history epoch (<c>history_epoch</c>); see <see cref="MigrateToVersion2"/>.</remarks>
-    public const int Version = 2;
+    /// <remarks>2 added the token count of each message (<c>tokens</c>) and the session's history epoch (<c>history_epoch</c>); see
+    /// <see cref="MigrateToVersion2"/>. 3 dropped the messages' run index and (unless the storage expires sessions) the heads' <c>updated_at</c> index, which every
+    /// turn paid for; see <see cref="MigrateToVersion3"/>.</remarks>
+    public const int Version = 3;
 
     /// <summary>The component name of the schema-version row.</summary>
     public const string Component = "upsonic_memory_sqlite";
 
-    public SqliteSchema(string sessionTable, string userMemoryTable, string knowledgeTable)
+    /// <param name="sessionTable">The session head table; the message, run and schema tables are named after it.</param>
+    /// <param name="userMemoryTable">The user-memory table.</param>
+    /// <param name="knowledgeTable">The knowledge table.</param>
+    /// <param name="expiring">Whether the storage expires sessions: only then does it keep the heads' <c>updated_at</c> index, which
+    /// the expiry sweep reads and which every turn's head update would otherwise pay for (one more page written).</param>
+    public SqliteSchema(string sessionTable, string userMemoryTable, string knowledgeTable, bool expiring = false)
     {
+        Expiring = expiring;
         SessionTable = sessionTable;
         MessageTable = sessionTable + "_messages";
         RunTable = sessionTable + "_runs";
@@ -40,6 +48,9 @@ internal sealed class SqliteSchema
 
     public string SessionTable { get; }
 
+    /// <summary>Whether the heads' <c>updated_at</c> index is part of this layout (see the constructor).</summary>
+    public bool Expiring { get; }
+
     public string MessageTable { get; }
 
     public string RunTable { get; }
@@ -50,14 +61,19 @@ internal sealed class SqliteSchema
 
     public string KnowledgeTable { get; }
 
+    /// <summary>The (session_id, in_history, turn) index of messages: windows and a run's messages are read through it.</summary>
+    public string MessageHistoryIndex => IndexName(MessageTable, "history");
+
     /// <summary>Every table this storage owns, for existence checks and <c>ClearAll</c>.</summary>
     public IReadOnlyList<string> DataTables => [SessionTable, MessageTable, RunTable, UserMemoryTable, KnowledgeTable];
 
     /// <summary>An identifier in double quotes (names are validated, so they never contain a quote).</summary>
     public static string Quote(string name) => "\"" + name + "\"";
 
+    private static string IndexName(string table, string suffix) => "idx_" + table + "_" + suffix;
+
     private static string Index(string table, string suffix, string columns, bool unique = false) =>
-        $"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {Quote("idx_" + table + "_" + suffix)} ON {Quote(table)} ({columns});";
+        $"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {Quote(IndexName(table, suffix))} ON {Quote(table)} ({columns});";
 
     /// <summary>Creates every table and index idempotently and records the schema version. Run inside one write transaction.</summary>
     public string CreateAll()
@@ -97,7 +113,7 @@ internal sealed class SqliteSchema
             {Index(SessionTable, "workflow_id", "workflow_id")}
             {Index(SessionTable, "user_id", "user_id")}
             {Index(SessionTable, "created_at", "created_at")}
-            {Index(SessionTable, "updated_at", "updated_at")}
+            {(Expiring ? Index(SessionTable, "updated_at", "updated_at") : "")}
 
             CREATE TABLE IF NOT EXISTS {m} (
                 session_id TEXT NOT NULL,
@@ -109,7 +125,6 @@ internal sealed class SqliteSchema
                 tokens INTEGER,
                 PRIMARY KEY (session_id, seq));
             {Index(MessageTable, "history", "session_id, in_history, turn")}
-            {Index(MessageTable, "run", "session_id, run_id, seq")}
 
             CREATE TABLE IF NOT EXISTS {r} (
                 session_id TEXT NOT NULL,
@@ -174,6 +189,18 @@ internal sealed class SqliteSchema
         ALTER TABLE {Quote(SessionTable)} ADD COLUMN history_epoch INTEGER NOT NULL DEFAULT 0;
         UPDATE {Quote(MessageTable)} SET tokens = (length(message) + 3) / 4 WHERE tokens IS NULL;
         UPDATE {Quote(SchemaTable)} SET version = 2, updated_at = @now WHERE component = '{Component}' AND version < 2;
+        """;
+
+    /// <summary>
+    /// Brings a version-2 layout to version 3 (run in the schema transaction, once, before <see cref="CreateAll"/>): drops two
+    /// indexes whose upkeep was a page written by every turn: the (session_id, run_id, seq) index of messages (a run's messages
+    /// carry its sequence as their turn, so they are read through the history index instead) and the heads' <c>updated_at</c>
+    /// index (<see cref="CreateAll"/> creates it again for a storage that expires sessions).
+    /// </summary>
+    public string MigrateToVersion3() => $"""
+        DROP INDEX IF EXISTS {Quote(IndexName(MessageTable, "run"))};
+        DROP INDEX IF EXISTS {Quote(IndexName(SessionTable, "updated_at"))};
+        UPDATE {Quote(SchemaTable)} SET version = 3, updated_at = @now WHERE component = '{Component}' AND version < 3;
         """;
 
     /// <summary>The names of every index <see cref="CreateAll"/> creates (for the schema report).</summary>
