@@ -3,9 +3,9 @@ using System.Runtime;
 namespace Upsonic.Benchmarks.Fixtures;
 
 /// <summary>
-/// Evidence that a case measured the steady state: counts the case's invocations, notes the JIT's compiled-method count and the
-/// process's total GC pause time when the measured iterations start, and at the end prints (to the run's log) how many methods
-/// were compiled during them, the GC pause per measured invocation, the load average and the stored turns per session at the end.
+/// Evidence that a case measured the steady state: counts the case's invocations, notes the JIT's compiled-method count when the
+/// measured iterations start, and at the end prints (to the run's log) how many methods were compiled during them, the load
+/// average and the stored turns per session at the end.
 /// </summary>
 public sealed class CaseProbe(string label, int invocationsPerIteration, int warmupIterations)
 {
@@ -13,7 +13,6 @@ public sealed class CaseProbe(string label, int invocationsPerIteration, int war
     private readonly long _measuredFrom = 1 + ((long)warmupIterations * invocationsPerIteration);
     private long _calls;
     private long _compiledAtStart = -1;
-    private TimeSpan _pausedAtStart;
 
     /// <summary>Counts one invocation; call first in the benchmark method.</summary>
     public void Tick()
@@ -21,20 +20,14 @@ public sealed class CaseProbe(string label, int invocationsPerIteration, int war
         if (Interlocked.Increment(ref _calls) == _measuredFrom + 1)
         {
             _compiledAtStart = JitInfo.GetCompiledMethodCount();
-            _pausedAtStart = GC.GetTotalPauseDuration();
         }
     }
 
-    /// <summary>Prints the case's line: methods compiled and GC pause while measured, load average, and what the caller adds.</summary>
+    /// <summary>Prints the case's line: methods compiled while measured, load average, and what the caller adds.</summary>
     public void Report(string? extra = null)
     {
-        var notStarted = _compiledAtStart < 0;
-        var compiled = notStarted ? "n/a" : (JitInfo.GetCompiledMethodCount() - _compiledAtStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var measuredCalls = _calls - _measuredFrom;
-        var paused = notStarted || measuredCalls <= 0
-            ? "n/a"
-            : ((GC.GetTotalPauseDuration() - _pausedAtStart).TotalMicroseconds / measuredCalls).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + " us";
+        var compiled = _compiledAtStart < 0 ? "n/a" : (JitInfo.GetCompiledMethodCount() - _compiledAtStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"// [probe] {label}: {_calls} invocations; methods JIT-compiled during the measured iterations: {compiled}; " +
-            $"GC pause per measured invocation: {paused}; load average {LoadAverage.Read()}{(extra is null ? "" : "; " + extra)}");
+            $"load average {LoadAverage.Read()}{(extra is null ? "" : "; " + extra)}");
     }
 }
