@@ -24,7 +24,7 @@ internal sealed class SqliteCheckpointer
     private int _writes;
     private int _running;
     private long _completed;
-    private Task _current = Task.CompletedTask;
+    private volatile Task _current = Task.CompletedTask;
 
     public SqliteCheckpointer(SqliteConnectionPool pool) => _pool = pool;
 
@@ -66,9 +66,10 @@ internal sealed class SqliteCheckpointer
                 _pool.Return(pooled);
             }
         }
-        catch (SqliteException)
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
         {
-            // Nothing is lost: the log keeps every committed page, and the next checkpoint copies it.
+            // Nothing is lost: the log keeps every committed page, and the next checkpoint (or the last connection's close)
+            // copies it. A storage being disposed may close the pool under a late one.
         }
         finally
         {
