@@ -111,9 +111,11 @@ public sealed partial class RedisStorage
                     indexed = true;
                 }
 
-                var guarded = new RedisWriteBatch(keys.All).HashFieldAbsent(keys.Runs, run.RunId);
+                // The session's writes are built before the index command is sent, so the two go out together (pipelined), the
+                // index first: a run is indexed before it is written.
+                var writes = AppendBatch(new RedisWriteBatch(keys.All).HashFieldAbsent(keys.Runs, run.RunId), keys, plan, serialized, known.Counters is null ? null : known.Version);
                 var indexWrite = WriteIndexAsync(db, index);
-                var write = AppendBatch(guarded, keys, plan, serialized, known.Counters is null ? null : known.Version).ExecuteAsync(db, known.Version, Expire);
+                var write = writes.ExecuteAsync(db, known.Version, Expire);
                 await Task.WhenAll(indexWrite, write).ConfigureAwait(false);
                 if (await write.ConfigureAwait(false))
                 {
