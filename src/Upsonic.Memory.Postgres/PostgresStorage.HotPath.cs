@@ -8,52 +8,96 @@ namespace Upsonic.Storage.Postgres;
 /// <summary>The per-turn hot path: load a window, append a run, and the atomic head and profile updates.</summary>
 public sealed partial class PostgresStorage
 {
+    /// <summary>The most messages stored after a held window's mark that an incremental read returns; past it (another writer
+    /// stored many turns) the full window is read instead, which is bounded by the window.</summary>
+    private const int IncrementalReadLimit = 64;
+
     /// <inheritdoc />
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(string sessionId, int? historyTurns, CancellationToken cancellationToken) =>
         LoadSessionWindowCoreAsync(new SessionWindowRequest { SessionId = sessionId, HistoryTurns = historyTurns }, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>One round trip, one statement (<see cref="PostgresStatements.WindowMessages"/>, between the two settings that make it
-    /// run with its generic plan once prepared, see <see cref="PostgresStatements.GenericPlans"/>), so the head and the rows come from
-    /// one snapshot: the head with its
-    /// history epoch and message count first, then the history rows, either those after the request's mark or the full window
-    /// within the count and the token budget; token counts are read, never computed.</remarks>
+    /// <remarks>
+    /// <para>One round trip, one statement, so the head and the rows come from one snapshot: the head with its history epoch and
+    /// message count first, then the history rows; token counts are read, never computed. With a mark
+    /// (<see cref="SessionWindowRequest.Since"/>), <see cref="PostgresStatements.WindowSince"/>: the rows stored after it, a
+    /// primary-key range, in a plan of a few nodes (also run with its generic plan: PostgreSQL would otherwise plan it again on
+    /// every turn, for longer than it runs). Only when the head no longer matches the mark (the history was rewritten,
+    /// or more than <see cref="IncrementalReadLimit"/> messages were stored since) does a second round trip read the full window.</para>
+    /// <para>Without one, <see cref="PostgresStatements.WindowMessages"/> (between the two settings that make it run with its
+    /// generic plan once prepared, see <see cref="PostgresStatements.GenericPlans"/>): the full window within the count and the
+    /// token budget.</para>
+    /// </remarks>
     protected override Task<SessionWindow?> LoadSessionWindowCoreAsync(SessionWindowRequest request, CancellationToken cancellationToken)
     {
-        var sessionId = request.SessionId;
         return WithConnectionAsync(async (connection, ct) =>
         {
+            if (request.Since is { } since)
+            {
+                await using var read = new NpgsqlBatch(connection)
+                {
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
+                        Statement(_sql.WindowSince, P.Text(request.SessionId), P.Long(since.Epoch), P.Long(since.MessageSequence),
+                            P.Long(IncrementalReadLimit), P.Long(ExpiryCutoffMilliseconds())),
+                        new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
+                    },
+                };
+                var window = await ReadWindowAsync(read, request.SessionId, ct).ConfigureAwait(false);
+                if (window?.Mark is not { } mark)
+                {
+                    return null;
+                }
+
+                var newMessages = mark.MessageSequence - since.MessageSequence;
+                if (mark.Epoch == since.Epoch && newMessages >= 0 && newMessages <= IncrementalReadLimit)
+                {
+                    return window with
+                    {
+                        Turns = WindowSelection.Newest(window.Turns, request.HistoryTurns, request.HistoryTokenBudget),
+                        IsIncremental = true,
+                    };
+                }
+            }
+
             await using var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand(PostgresStatements.GenericPlans),
-                    Statement(_sql.WindowMessages, P.Text(sessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
-                        P.Long(request.Since?.Epoch), P.Long(request.Since?.MessageSequence ?? 0), P.Long(ExpiryCutoffMilliseconds())),
+                    Statement(_sql.WindowMessages, P.Text(request.SessionId), P.Long(request.HistoryTurns), P.Long(request.HistoryTokenBudget),
+                        P.Long(ExpiryCutoffMilliseconds())),
                     new NpgsqlBatchCommand(PostgresStatements.DefaultPlans),
                 },
             };
-            const int row = PostgresStatements.WindowRowOrdinal;
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.GetInt32(row) != 0)
-            {
-                // No live head (none, or expired: its rows are not returned).
-                return null;
-            }
-
-            var head = PostgresMapping.ReadHead(reader);
-            var mark = new SessionWindowMark(reader.GetInt64(row + 2), reader.GetInt64(row + 1));
-            var rows = new List<MessageRow>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var sequence = reader.GetInt64(row + 1);
-                var message = StorageJson.DeserializeMessage(reader.GetString(row + 4), sessionId, sequence);
-                rows.Add(new MessageRow(sequence, reader.GetInt64(row + 2), PostgresMapping.Text(reader, row + 3), true, message) { TokenCount = (int)reader.GetInt64(row + 5) });
-            }
-
-            var incremental = request.Since is { } since && since.Epoch == mark.Epoch && since.MessageSequence <= mark.MessageSequence;
-            return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark, IsIncremental = incremental };
+            return await ReadWindowAsync(batch, request.SessionId, ct).ConfigureAwait(false);
         }, cancellationToken);
+    }
+
+    /// <summary>The head row and history rows of <see cref="PostgresStatements.WindowMessages"/> or <see cref="PostgresStatements.WindowSince"/>,
+    /// as a window whose mark is the head's (not incremental); <see langword="null"/> without a live head.</summary>
+    private static async Task<SessionWindow?> ReadWindowAsync(NpgsqlBatch batch, string sessionId, CancellationToken ct)
+    {
+        const int row = PostgresStatements.WindowRowOrdinal;
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.GetInt32(row) != 0)
+        {
+            // No live head (none, or expired: its rows are not returned).
+            return null;
+        }
+
+        var head = PostgresMapping.ReadHead(reader);
+        var mark = new SessionWindowMark(reader.GetInt64(row + 2), reader.GetInt64(row + 1));
+        var rows = new List<MessageRow>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var sequence = reader.GetInt64(row + 1);
+            var message = StorageJson.DeserializeMessage(reader.GetString(row + 4), sessionId, sequence);
+            rows.Add(new MessageRow(sequence, reader.GetInt64(row + 2), PostgresMapping.Text(reader, row + 3), true, message) { TokenCount = (int)reader.GetInt64(row + 5) });
+        }
+
+        return new SessionWindow(head, SessionRows.Turns(rows)) { Mark = mark };
     }
 
     /// <inheritdoc />

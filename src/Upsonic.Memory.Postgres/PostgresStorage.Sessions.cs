@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 using P = Upsonic.Storage.Postgres.PostgresParameters;
 
@@ -23,32 +24,62 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>One transaction: the heads, then their rows (see <see cref="DeleteHeadsAsync"/>).</remarks>
     protected override Task<int> DeleteSessionsCoreAsync(IReadOnlyList<string> sessionIds, CancellationToken cancellationToken)
     {
-        return WithConnectionAsync(async (connection, ct) =>
-        {
-            await using var command = Command(connection, _sql.DeleteSessions, P.TextArray(sessionIds));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken);
+        return WithConnectionAsync(
+            (connection, ct) => DeleteHeadsAsync(connection, Statement(_sql.DeleteSessions, P.TextArray(sessionIds)), null, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    /// <remarks>One implicit transaction (a batch): the user's sessions (with their rows, by cascade) and profile.</remarks>
+    /// <remarks>One transaction: the user's sessions (their heads, then their rows, see <see cref="DeleteHeadsAsync"/>) and profile.</remarks>
     protected override Task<int> DeleteUserDataCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        return WithConnectionAsync(async (connection, ct) =>
+        return WithConnectionAsync(
+            (connection, ct) => DeleteHeadsAsync(connection, Statement(_sql.DeleteUserSessions, P.Text(userId)), Statement(_sql.DeleteUserMemory, P.Text(userId)), ct),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes session heads with <paramref name="deleteHeads"/> (which returns their ids), together with <paramref name="alsoDelete"/>
+    /// when given, then the message and run rows of those sessions, in one read-committed transaction; returns how many heads it deleted.
+    /// </summary>
+    /// <remarks>
+    /// The message and run tables hold no foreign key to the heads (its check on every inserted row was a large part of a turn's
+    /// server time); the rows are deleted here instead, in statements after the heads', so that none is left behind: every write of
+    /// a session's rows holds its head's row lock, so the head delete waits for a writer of the session to commit; the row deletes,
+    /// statements with a snapshot of their own, then see all it wrote; and a writer that comes later finds no head, or waits for
+    /// this transaction and creates the session anew.
+    /// </remarks>
+    private async Task<int> DeleteHeadsAsync(NpgsqlConnection connection, NpgsqlBatchCommand deleteHeads, NpgsqlBatchCommand? alsoDelete, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+        var ids = new List<string>();
+        await using (var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { deleteHeads } })
         {
-            await using var batch = new NpgsqlBatch(connection)
+            if (alsoDelete is not null)
             {
-                BatchCommands =
-                {
-                    Statement(_sql.DeleteUserSessions, P.Text(userId)),
-                    Statement(_sql.DeleteUserMemory, P.Text(userId)),
-                },
+                batch.BatchCommands.Add(alsoDelete);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await using var rows = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { Statement(_sql.DeleteSessionsMessages, P.TextArray(ids)), Statement(_sql.DeleteSessionsRuns, P.TextArray(ids)) },
             };
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return checked((int)batch.BatchCommands[0].RecordsAffected);
-        }, cancellationToken);
+            await rows.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return ids.Count;
     }
 
     private async Task<IReadOnlyList<AgentSession>> WriteSessionsAsync(NpgsqlConnection connection, IReadOnlyList<AgentSession> sessions, CancellationToken ct)

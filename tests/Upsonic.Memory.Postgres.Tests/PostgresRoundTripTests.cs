@@ -92,7 +92,7 @@ public sealed class PostgresRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Turns_run_prepared_statements_and_the_window_with_its_generic_plan()
+    public async Task Turns_run_prepared_statements_and_both_window_reads_with_their_generic_plans()
     {
         // One pooled connection, so this test's query sees the storage's prepared statements (pg_prepared_statements is per connection).
         var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(await PostgresTestServer.ConnectionStringAsync())
@@ -103,16 +103,52 @@ public sealed class PostgresRoundTripTests : IAsyncLifetime
         await using var storage = new PostgresStorage(dataSource, _storage.DbSchema);
         for (var i = 1; i <= 10; i++)
         {
-            await storage.LoadSessionWindowAsync("s1", 10, Ct);
+            var window = await storage.LoadSessionWindowAsync("s1", 10, Ct);
             await storage.AppendRunAsync(Append("s1", Turn($"r{i}", $"q{i}")), Ct);
+            if (window?.Mark is { } mark)
+            {
+                var since = await storage.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTurns = 10, Since = mark }, Ct);
+                Assert.True(since!.IsIncremental);
+                Assert.Equal($"r{i}", Assert.Single(since.Turns).RunId);
+            }
         }
 
-        await using var command = dataSource.CreateCommand(
-            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%WITH RECURSIVE head%'");
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        Assert.True(await reader.ReadAsync(Ct), "The window statement is not prepared.");
-        Assert.True(reader.GetInt64(1) >= 5, $"The window ran {reader.GetInt64(1)} times with its generic plan.");
-        Assert.Equal(0, reader.GetInt64(2));
+        foreach (var (pattern, name) in new[] { ("%WITH RECURSIVE walk%", "full window"), ("%message_count - $3 <= $4%", "incremental") })
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE $1");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = pattern });
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            Assert.True(await reader.ReadAsync(Ct), $"The {name} statement is not prepared.");
+            Assert.True(reader.GetInt64(0) >= 5, $"The {name} statement ran {reader.GetInt64(0)} times with its generic plan.");
+            Assert.Equal(0, reader.GetInt64(1));
+        }
+    }
+
+    [Fact]
+    public async Task A_read_from_a_held_mark_is_one_round_trip_and_a_mark_the_history_moved_past_takes_a_second_for_the_full_window()
+    {
+        await AppendTurnsAsync(_storage, "s1", 3, ct: Ct);
+        var held = (await _storage.LoadSessionWindowAsync("s1", 10, Ct))!.Mark!;
+        await _storage.AppendRunAsync(Append("s1", Turn("r4", "q4")), Ct);
+
+        SessionWindow? since = null;
+        var sent = await RoundTripsAsync(async () => since = await _storage.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTurns = 10, Since = held }, Ct));
+        Assert.Equal(1, sent);
+        Assert.True(since!.IsIncremental);
+        Assert.Equal("r4", Assert.Single(since.Turns).RunId);
+
+        // Another writer stores more messages than an incremental read returns: the answer is the full window.
+        for (var i = 5; i <= 40; i++)
+        {
+            await _storage.AppendRunAsync(Append("s1", Turn($"r{i}", $"q{i}")), Ct);
+        }
+
+        SessionWindow? full = null;
+        sent = await RoundTripsAsync(async () => full = await _storage.LoadSessionWindowAsync(new SessionWindowRequest { SessionId = "s1", HistoryTurns = 10, Since = held }, Ct));
+        Assert.Equal(2, sent);
+        Assert.False(full!.IsIncremental);
+        Assert.Equal(Enumerable.Range(31, 10).Select(i => $"r{i}"), full.Turns.Select(t => t.RunId));
     }
 
     /// <summary>How many commands or batches Npgsql sent while <paramref name="call"/> ran.</summary>

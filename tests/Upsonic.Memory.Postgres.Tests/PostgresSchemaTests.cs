@@ -112,7 +112,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         await Task.WhenAll(others.Select(s => s.EnsureCreatedAsync(Ct)));
         await first.EnsureCreatedAsync(Ct);
 
-        Assert.Equal(3, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(PostgresSchema.LayoutVersion, await ScalarAsync<int>($"SELECT version FROM \"{first.DbSchema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         var reopened = Track(new PostgresStorage(_connectionString, schema));
         await reopened.EnsureCreatedAsync(Ct);
 
-        Assert.Equal(3, await ScalarAsync<int>($"SELECT version FROM \"{schema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(PostgresSchema.LayoutVersion, await ScalarAsync<int>($"SELECT version FROM \"{schema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_messages_run_idx'", schema));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'upsonic_sessions_updated_idx'", schema));
         Assert.Equal(["second", "answer to second"], (await reopened.GetRunAsync("s1", "r2", Ct))!.Messages.Select(m => m.Text));
@@ -163,6 +163,34 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         Assert.Equal(
             ["r2:second", "r2:answer to second", "r3:third", "r3:answer to third"],
             (await reopened.GetRunsAfterAsync("s1", 1, 10, Ct)).SelectMany(r => r.Messages.Select(m => r.RunId + ":" + m.Text)));
+    }
+
+    [Fact]
+    public async Task A_layout_3_database_loses_the_foreign_keys_of_its_rows_and_a_delete_still_removes_every_row_of_the_session()
+    {
+        var storage = await CreateAsync();
+        await storage.AppendRunAsync(Append("s1", Turn("r1", "first")), Ct);
+        await storage.AppendRunAsync(Append("s2", Turn("r1", "other")), Ct);
+        var schema = storage.DbSchema;
+        const string ForeignKeys = "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = $1::regnamespace";
+        Assert.Equal(0L, await ScalarAsync<long>(ForeignKeys, schema));
+        await ScalarAsync<int>($"""
+            ALTER TABLE "{schema}"."upsonic_sessions_messages" ADD FOREIGN KEY (session_id) REFERENCES "{schema}"."upsonic_sessions" (session_id) ON DELETE CASCADE;
+            ALTER TABLE "{schema}"."upsonic_sessions_runs" ADD FOREIGN KEY (session_id) REFERENCES "{schema}"."upsonic_sessions" (session_id) ON DELETE CASCADE;
+            UPDATE "{schema}"."upsonic_sessions_schema_version" SET version = 3 WHERE component = 'layout';
+            SELECT 1;
+            """);
+        Assert.Equal(2L, await ScalarAsync<long>(ForeignKeys, schema));
+
+        var reopened = Track(new PostgresStorage(_connectionString, schema));
+        await reopened.EnsureCreatedAsync(Ct);
+        Assert.True(await reopened.DeleteSessionAsync("s1", Ct));
+
+        Assert.Equal(4, await ScalarAsync<int>($"SELECT version FROM \"{schema}\".\"upsonic_sessions_schema_version\" WHERE component = 'layout'"));
+        Assert.Equal(0L, await ScalarAsync<long>(ForeignKeys, schema));
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".\"upsonic_sessions_messages\" WHERE session_id = 's1'"));
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".\"upsonic_sessions_runs\" WHERE session_id = 's1'"));
+        Assert.Equal(["other", "answer to other"], (await reopened.GetSessionAsync("s2", cancellationToken: Ct))!.Messages.Select(m => m.Text));
     }
 
     [Fact]

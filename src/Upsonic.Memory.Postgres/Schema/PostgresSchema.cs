@@ -17,8 +17,9 @@ internal sealed class PostgresSchema
 {
     /// <summary>The layout version this code writes; a database at a newer version is refused.</summary>
     /// <remarks>2 added token counts and history epochs; 3 dropped the messages' run index and, unless the storage expires sessions,
-    /// the heads' <c>updated_at</c> index (see <see cref="CreateScript"/>).</remarks>
-    public const int LayoutVersion = 3;
+    /// the heads' <c>updated_at</c> index; 4 dropped the foreign keys of the message and run rows to their heads (see
+    /// <see cref="CreateScript"/>).</remarks>
+    public const int LayoutVersion = 4;
 
     /// <param name="schema">The PostgreSQL schema of the tables.</param>
     /// <param name="sessionTable">The session head table; the message, run and version tables are named after it.</param>
@@ -129,11 +130,14 @@ internal sealed class PostgresSchema
 
             """);
 
+        // Messages and runs belong to the head of their session_id without a foreign key: the key's check on every inserted row
+        // was a large part of a turn's server time. The storage keeps the rule itself: every write of a session's rows holds the
+        // head's row lock (and writes nothing without a head), and a delete removes the rows after the head, in its transaction.
         // Messages: append-only rows. The message is JSON text in a text column, not jsonb: jsonb cannot hold U+0000 (not even
         // as the escape \u0000), the JSON is never queried inside, and text stores System.Text.Json's output byte for byte.
         sql.Append($"""
             CREATE TABLE IF NOT EXISTS {Messages} (
-                session_id text NOT NULL REFERENCES {Heads} (session_id) ON DELETE CASCADE,
+                session_id text NOT NULL,
                 seq bigint NOT NULL,
                 turn bigint NOT NULL,
                 run_id text,
@@ -147,7 +151,7 @@ internal sealed class PostgresSchema
 
         sql.Append($"""
             CREATE TABLE IF NOT EXISTS {Runs} (
-                session_id text NOT NULL REFERENCES {Heads} (session_id) ON DELETE CASCADE,
+                session_id text NOT NULL,
                 run_id text NOT NULL,
                 seq bigint NOT NULL,
                 status text NOT NULL,
@@ -222,6 +226,16 @@ internal sealed class PostgresSchema
             END $upgrade$;
             UPDATE {Versions} SET version = 3 WHERE component = 'layout' AND version < 3;
             {(Expiring ? $"CREATE INDEX IF NOT EXISTS {Index(SessionTable, "_updated_idx")} ON {Heads} (updated_at);" : "")}
+
+            -- Layout 4: the message and run rows' foreign keys to the heads (created by earlier layouts) are dropped.
+            DO $upgrade$ DECLARE k record; BEGIN
+                FOR k IN SELECT conrelid::regclass AS child, conname FROM pg_constraint
+                         WHERE contype = 'f' AND confrelid = {Literal(Heads)}::regclass
+                           AND conrelid IN ({Literal(Messages)}::regclass, {Literal(Runs)}::regclass) LOOP
+                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', k.child, k.conname);
+                END LOOP;
+            END $upgrade$;
+            UPDATE {Versions} SET version = 4 WHERE component = 'layout' AND version < 4;
             """);
         return sql.ToString();
     }

@@ -123,30 +123,15 @@ internal sealed class PostgresStatements
             ON CONFLICT (session_id, run_id) DO UPDATE SET {RunUpdate}
             """;
 
-        // $1 session, $2 the most turns (NULL = all), $3 the token budget (NULL = none), $4 and $5 the mark held (epoch, message
-        // sequence; NULL and 0 without one), $6 the expiry cutoff (NULL = none). One statement, so one snapshot: its first row (kind
-        // 0) is the head (the HeadColumns, then its message count and history epoch as the mark), absent when there is no live
-        // session; the history rows (kind 1) follow, from one of two branches, exactly one with rows, decided by the head: when the
-        // head matches the mark, the history rows after it (a primary-key range) limited like a window; otherwise the full window:
-        // a recursive walk down the (session_id, in_history, turn) index, one turn per step (the previous turn by index, the
-        // accepted turn's token sum by index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows joined
-        // by index. Rows read = the window's (or the new ones), whatever the history length. The new rows are bounded on both
-        // sides ($5 < seq <= the head's message count, the highest sequence): the generic plan cannot see $5, and with a one-sided
-        // bound it estimates a third of the session's rows, which on a table of few long sessions makes it scan the whole table
-        // instead of the primary-key range; a closed range is estimated small. History rows carry NULL head columns.
+        // $1 session, $2 the most turns (NULL = all), $3 the token budget (NULL = none), $4 the expiry cutoff (NULL = none). One
+        // statement, so one snapshot: its first row (kind 0) is the head (the HeadColumns, then its message count and history epoch
+        // as the mark), absent when there is no live session; the window's history rows (kind 1) follow: a recursive walk down the
+        // (session_id, in_history, turn) index, one turn per step (the previous turn by index, the accepted turn's token sum by
+        // index range), up to $2 turns or the first turn past $3 tokens, then those turns' rows joined by index. Rows read = the
+        // window's, whatever the history length. History rows carry NULL head columns.
         WindowMessages = $"""
-            WITH RECURSIVE head AS (
-                SELECT COALESCE(bool_or(history_epoch = $4 AND message_count >= $5), false) AS incremental, max(message_count) AS upto
-                FROM {h} WHERE session_id = $1),
-            fresh AS (
-                SELECT seq, turn, run_id, message, COALESCE(tokens, (length(message) + 3) / 4) AS tokens FROM {m}
-                WHERE session_id = $1 AND seq > $5 AND seq <= (SELECT upto FROM head) AND in_history AND (SELECT incremental FROM head)),
-            fresh_turns AS (
-                SELECT turn, sum(sum(tokens)) OVER (ORDER BY turn DESC) AS running, row_number() OVER (ORDER BY turn DESC) AS n
-                FROM fresh GROUP BY turn),
-            walk(turn, kept, running, n) AS (
+            WITH RECURSIVE walk(turn, kept, running, n) AS (
                 SELECT (SELECT max(turn) FROM {m} WHERE session_id = $1 AND in_history), NULL::bigint, 0::bigint, 0::bigint
-                WHERE NOT (SELECT incremental FROM head)
                 UNION ALL
                 SELECT (SELECT max(x.turn) FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn < w.turn), w.turn,
                     w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint FROM {m} AS x
@@ -157,14 +142,29 @@ internal sealed class PostgresStatements
                   AND ($3::bigint IS NULL OR w.running + (SELECT COALESCE(sum(COALESCE(x.tokens, (length(x.message) + 3) / 4)), 0)::bigint
                                                           FROM {m} AS x WHERE x.session_id = $1 AND x.in_history AND x.turn = w.turn) <= $3))
             SELECT {HeadColumns}, 0 AS kind, message_count AS seq, history_epoch AS turn, NULL::text AS run_id, NULL::text AS message, NULL::bigint AS tokens
-            FROM {h} WHERE session_id = $1 AND ($6::bigint IS NULL OR updated_at > $6)
-            UNION ALL
-            SELECT {NoHead}, 1, f.seq, f.turn, f.run_id, f.message, f.tokens::bigint FROM fresh AS f JOIN fresh_turns AS t ON t.turn = f.turn
-            WHERE ($2::bigint IS NULL OR t.n <= $2) AND ($3::bigint IS NULL OR t.running <= $3)
+            FROM {h} WHERE session_id = $1 AND ($4::bigint IS NULL OR updated_at > $4)
             UNION ALL
             SELECT {NoHead}, 1, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
             JOIN (SELECT kept FROM walk WHERE n >= 1) AS k ON m.turn = k.kept
             WHERE m.session_id = $1 AND m.in_history
+            ORDER BY kind, turn, seq
+            """;
+
+        // $1 session, $2 and $3 the mark held (epoch, message sequence), $4 the most new messages read (IncrementalReadLimit), $5
+        // the expiry cutoff (NULL = none). The read of a caller that holds the window up to a mark, in the rows of WindowMessages:
+        // the head, then the history rows stored after the mark, when the head still has the mark's epoch and at most $4 messages
+        // were stored since (otherwise none, and the caller reads the full window). The rows are a primary-key range bounded on both
+        // sides ($3 < seq <= the head's message count): the generic plan cannot see $3, and with a one-sided bound it estimates a
+        // third of the session's rows, which on a table of few long sessions makes it scan the whole table instead of the range. A
+        // plan of a few nodes: this is the statement of nearly every turn.
+        WindowSince = $"""
+            SELECT {HeadColumns}, 0 AS kind, message_count AS seq, history_epoch AS turn, NULL::text AS run_id, NULL::text AS message, NULL::bigint AS tokens
+            FROM {h} WHERE session_id = $1 AND ($5::bigint IS NULL OR updated_at > $5)
+            UNION ALL
+            SELECT {NoHead}, 1, m.seq, m.turn, m.run_id, m.message, COALESCE(m.tokens, (length(m.message) + 3) / 4)::bigint FROM {m} AS m
+            WHERE m.session_id = $1 AND m.in_history AND m.seq > $3 AND m.seq <= (
+                SELECT message_count FROM {h}
+                WHERE session_id = $1 AND history_epoch = $2 AND message_count >= $3 AND message_count - $3 <= $4 AND ($5::bigint IS NULL OR updated_at > $5))
             ORDER BY kind, turn, seq
             """;
 
@@ -233,8 +233,12 @@ internal sealed class PostgresStatements
         CountSessions = $"SELECT count(*) FROM {h} WHERE {SessionFilter}";
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
         SessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = ANY($1) ORDER BY session_id, seq";
-        DeleteSessions = $"DELETE FROM {h} WHERE session_id = ANY($1)";
-        DeleteUserSessions = $"DELETE FROM {h} WHERE user_id = $1";
+        // Heads are deleted first, returning their ids, and their rows after them by DeleteSessionsRows (see
+        // PostgresStorage.DeleteHeadsAsync): no foreign key does it for them.
+        DeleteSessions = $"DELETE FROM {h} WHERE session_id = ANY($1) RETURNING session_id";
+        DeleteUserSessions = $"DELETE FROM {h} WHERE user_id = $1 RETURNING session_id";
+        DeleteSessionsMessages = $"DELETE FROM {m} WHERE session_id = ANY($1)";
+        DeleteSessionsRuns = $"DELETE FROM {r} WHERE session_id = ANY($1)";
 
         // ----- record API: user memories -----
 
@@ -246,13 +250,15 @@ internal sealed class PostgresStatements
             """;
         DeleteUserMemory = $"DELETE FROM {u} WHERE user_id = $1";
 
-        // Retention: expired heads ($1 cutoff) among $2 (NULL = any), oldest first, at most $4 (messages and runs go by cascade);
+        // Retention: expired heads ($1 cutoff) among $2 (NULL = any), oldest first, at most $4 (returning their ids, whose rows
+        // are deleted after them, as DeleteSessions');
         // expired profiles among $3 likewise.
         // The outer updated_at condition is checked again on the row version the DELETE locks: a session or profile written by
         // another transaction after the subquery's snapshot (revived) is no longer expired and stays, with everything written to it.
         DeleteExpiredSessions = $"""
             DELETE FROM {h} WHERE updated_at <= $1 AND session_id IN (
                 SELECT session_id FROM {h} WHERE updated_at <= $1 AND ($2::text[] IS NULL OR session_id = ANY($2)) ORDER BY updated_at LIMIT $4)
+            RETURNING session_id
             """;
         DeleteExpiredUserMemories = $"""
             DELETE FROM {u} WHERE updated_at <= $1 AND user_id IN (
@@ -291,6 +297,8 @@ internal sealed class PostgresStatements
     public string UpsertRun { get; }
 
     public string WindowMessages { get; }
+
+    public string WindowSince { get; }
 
     public string MergeMetadata { get; }
 
@@ -333,6 +341,10 @@ internal sealed class PostgresStatements
     public string DeleteSessions { get; }
 
     public string DeleteUserSessions { get; }
+
+    public string DeleteSessionsMessages { get; }
+
+    public string DeleteSessionsRuns { get; }
 
     public string UpsertUserMemory { get; }
 
