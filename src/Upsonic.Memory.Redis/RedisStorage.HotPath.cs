@@ -111,11 +111,13 @@ public sealed partial class RedisStorage
                     indexed = true;
                 }
 
-                // The session's writes are built before the index command is sent, so the two go out together (pipelined), the
-                // index first: a run is indexed before it is written.
+                // The index command and the session's writes go out together, as one write of one batch, the index first: a run
+                // is indexed before it is written.
                 var writes = AppendBatch(new RedisWriteBatch(keys.All).HashFieldAbsent(keys.Runs, run.RunId), keys, plan, serialized, known.Counters is null ? null : known.Version);
-                var indexWrite = WriteIndexAsync(db, index);
-                var write = writes.ExecuteAsync(db, known.Version, Expire);
+                var together = db.CreateBatch();
+                var indexWrite = WriteIndexAsync(together, index);
+                var write = writes.ExecuteAsync(together, known.Version, Expire);
+                together.Execute();
                 await Task.WhenAll(indexWrite, write).ConfigureAwait(false);
                 if (await write.ConfigureAwait(false))
                 {

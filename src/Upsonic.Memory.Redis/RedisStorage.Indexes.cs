@@ -97,7 +97,7 @@ public sealed partial class RedisStorage
     }
 
     /// <summary>Runs an index batch (all keys under the index hash tag), refreshing the TTL of every index key it touches.</summary>
-    private Task WriteIndexAsync(IDatabase db, RedisWriteBatch batch) =>
+    private Task WriteIndexAsync(IDatabaseAsync db, RedisWriteBatch batch) =>
         batch.IsEmpty ? Task.CompletedTask : batch.ExecuteAsync(db, null, Expire);
 
     /// <summary>

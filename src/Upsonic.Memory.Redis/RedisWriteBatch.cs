@@ -59,7 +59,7 @@ internal sealed class RedisWriteBatch
     /// <summary>Runs the batch. <paramref name="expectedVersion"/>: null = no check, 0 = the first key must not exist, else its version.</summary>
     /// <returns>Whether it was written (false only on a version conflict or a present <see cref="HashFieldAbsent"/> field).</returns>
     /// <remarks>A batch of one ZADD, without a version check or a TTL, is sent as that command: nothing to make atomic.</remarks>
-    public async Task<bool> ExecuteAsync(IDatabase database, long? expectedVersion, int? expire)
+    public async Task<bool> ExecuteAsync(IDatabaseAsync database, long? expectedVersion, int? expire)
     {
         if (expectedVersion is null && expire is null && _ops is [{ Code: "Z" } add])
         {
