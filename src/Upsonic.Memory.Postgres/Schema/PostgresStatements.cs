@@ -233,7 +233,7 @@ internal sealed class PostgresStatements
         CountSessions = $"SELECT count(*) FROM {h} WHERE {SessionFilter}";
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
         SessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = ANY($1) ORDER BY session_id, seq";
-        // Heads are deleted first, returning their ids, and their rows after them by DeleteSessionsRows (see
+        // Heads are deleted first, returning their ids, and their rows after them by DeleteSessionsMessages and DeleteSessionsRuns (see
         // PostgresStorage.DeleteHeadsAsync): no foreign key does it for them.
         DeleteSessions = $"DELETE FROM {h} WHERE session_id = ANY($1) RETURNING session_id";
         DeleteUserSessions = $"DELETE FROM {h} WHERE user_id = $1 RETURNING session_id";
