@@ -116,8 +116,8 @@ public sealed partial class PostgresStorage
             P.Jsonb(PostgresText.EncodeObject(session.Metadata)), P.Text(session.Summary), P.Long(session.SummaryWatermark),
             P.Jsonb(PostgresMapping.Usage(session.Usage)), P.Long(layout.RunCount), P.Long(layout.Messages.Count),
             P.Long(PostgresMapping.Millis(session.CreatedAt) ?? nowMs), P.Long(nowMs), P.Long(HistoryEpoch.New()));
-        yield return Statement(_sql.DeleteSessionMessages, P.Text(id));
-        yield return Statement(_sql.DeleteSessionRuns, P.Text(id));
+        yield return Statement(_sql.DeleteSessionsMessages, P.TextArray([id]));
+        yield return Statement(_sql.DeleteSessionsRuns, P.TextArray([id]));
         if (layout.Messages.Count > 0)
         {
             var rows = layout.Messages;

@@ -48,7 +48,7 @@ public sealed class PostgresDeleteRaceTests : IAsyncLifetime
             """);
 
         var delete = _storage.DeleteSessionAsync("s1", Ct);
-        await WaitUntilADeleteWaitsForTheLockAsync();
+        await PostgresLockWaits.UntilADeleteWaitsAsync(_raw, Ct);
         await write.CommitAsync(Ct);
 
         Assert.True(await delete);
@@ -100,16 +100,5 @@ public sealed class PostgresDeleteRaceTests : IAsyncLifetime
         }
 
         return values;
-    }
-
-    /// <summary>Waits (observing the server, bounded by the test's token) until a statement on this database waits for a row lock.</summary>
-    private async Task WaitUntilADeleteWaitsForTheLockAsync()
-    {
-        await using var probe = _raw.CreateCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE%'");
-        while ((long)(await probe.ExecuteScalarAsync(Ct))! == 0)
-        {
-            await Task.Yield();
-        }
     }
 }

@@ -47,23 +47,12 @@ public sealed class PostgresSweepRaceTests : IAsyncLifetime
 
         // The first write of this storage runs the periodic sweep, which picked s1 (expired in its snapshot) and now waits.
         var sweepingWrite = _storage.AppendRunAsync(Append("other", Turn("r1", "q1")), Ct);
-        await WaitUntilADeleteWaitsForTheLockAsync();
+        await PostgresLockWaits.UntilADeleteWaitsAsync(_raw, Ct);
         await revive.CommitAsync(Ct);
         await sweepingWrite;
 
         var revived = await _storage.GetSessionAsync("s1", cancellationToken: Ct);
         Assert.NotNull(revived);
         Assert.Equal(2, revived.Messages.Count);
-    }
-
-    /// <summary>Waits (observing the server, bounded by the test's token) until a statement on this database waits for a row lock.</summary>
-    private async Task WaitUntilADeleteWaitsForTheLockAsync()
-    {
-        await using var probe = _raw.CreateCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE%'");
-        while ((long)(await probe.ExecuteScalarAsync(Ct))! == 0)
-        {
-            await Task.Yield();
-        }
     }
 }

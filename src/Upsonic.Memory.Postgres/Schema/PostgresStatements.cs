@@ -49,13 +49,13 @@ internal sealed class PostgresStatements
     private const string FindRunFilter = "run_id = $1 AND ($2::text IS NULL OR agent_id = $2)";
 
     /// <summary>
-    /// Set around <see cref="WindowMessages"/>: once prepared, it runs with its generic plan instead of being planned again on every
-    /// turn. Left to itself PostgreSQL keeps custom plans for it, because the generic plan's estimate for an unknown
-    /// <c>LIMIT $2</c> is higher, although both are the same index walk; planning then costs more than running it.
+    /// Set around <see cref="WindowMessages"/> and <see cref="WindowSince"/>: once prepared, each runs with its generic plan instead of
+    /// being planned again on every turn. Left to itself PostgreSQL keeps custom plans for them, because a custom plan that sees the
+    /// parameters is estimated cheaper, although both are the same index walk; planning then costs more than running the statement.
     /// </summary>
     public const string GenericPlans = "SET plan_cache_mode = force_generic_plan";
 
-    /// <summary>Restores PostgreSQL's own choice of plans after <see cref="WindowMessages"/>.</summary>
+    /// <summary>Restores PostgreSQL's own choice of plans after a window statement.</summary>
     public const string DefaultPlans = "SET plan_cache_mode = auto";
 
     private readonly PostgresSchema _s;
@@ -223,8 +223,6 @@ internal sealed class PostgresStatements
                 summary_watermark = EXCLUDED.summary_watermark, usage = EXCLUDED.usage, run_count = EXCLUDED.run_count,
                 message_count = EXCLUDED.message_count, updated_at = EXCLUDED.updated_at, version = h.version + 1
             """;
-        DeleteSessionMessages = $"DELETE FROM {m} WHERE session_id = $1";
-        DeleteSessionRuns = $"DELETE FROM {r} WHERE session_id = $1";
         InsertMessageRows = $"""
             INSERT INTO {m} (session_id, seq, turn, run_id, in_history, message, tokens)
             SELECT $1, s.seq, s.turn, s.run_id, s.in_history, s.message, s.tokens
@@ -234,7 +232,7 @@ internal sealed class PostgresStatements
         SessionMessages = $"SELECT session_id, seq, run_id, in_history, message FROM {m} WHERE session_id = ANY($1) ORDER BY session_id, seq";
         SessionRuns = $"SELECT {RunColumns} FROM {r} WHERE session_id = ANY($1) ORDER BY session_id, seq";
         // Heads are deleted first, returning their ids, and their rows after them by DeleteSessionsMessages and DeleteSessionsRuns (see
-        // PostgresStorage.DeleteHeadsAsync): no foreign key does it for them.
+        // PostgresStorage.DeleteHeadsAsync): no foreign key does it for them. A whole-session rewrite deletes its rows with the same two.
         DeleteSessions = $"DELETE FROM {h} WHERE session_id = ANY($1) RETURNING session_id";
         DeleteUserSessions = $"DELETE FROM {h} WHERE user_id = $1 RETURNING session_id";
         DeleteSessionsMessages = $"DELETE FROM {m} WHERE session_id = ANY($1)";
@@ -325,10 +323,6 @@ internal sealed class PostgresStatements
     public string RunsAfterMessages { get; }
 
     public string UpsertHead { get; }
-
-    public string DeleteSessionMessages { get; }
-
-    public string DeleteSessionRuns { get; }
 
     public string InsertMessageRows { get; }
 
